@@ -1,0 +1,60 @@
+// swift-tools-version:6.0
+// boxlua: Box user administration from Lua 5.4.
+//
+// No Swift package dependencies: Lua, libcurl, readline and libcrypto come from Debian
+// (scripts/test installs them), so a clean build on CI's 2 cores stays fast.
+// Dependencies point one way: boxlua -> {Repl, BoxLua} -> {LuaHost, BoxClient} -> C shims;
+// LuaHost never imports BoxClient and BoxClient never imports LuaHost.
+import PackageDescription
+
+let package = Package(
+    name: "boxlua",
+    products: [
+        .executable(name: "boxlua", targets: ["boxlua"]),
+    ],
+    targets: [
+        // System libraries (Debian packages in scripts/test).
+        .systemLibrary(name: "CLua", pkgConfig: "lua5.4", providers: [.apt(["liblua5.4-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // No pkgConfig: readline.pc carries flags SwiftPM refuses; the module map links it.
+        .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+
+        // Lua macros as functions, and the trampoline that keeps longjmp out of Swift frames.
+        .target(name: "LuaShim", dependencies: ["CLua"]),
+
+        // Pure Swift building blocks.
+        .target(name: "JSON", linkerSettings: [.linkedLibrary("m")]),
+        .target(name: "Signing", dependencies: ["CCrypto"]),
+        .target(name: "CSV"),
+        .target(name: "HTTPServer"),
+
+        // The Lua host: state, values, functions, errors. Knows nothing of Box.
+        .target(name: "LuaHost", dependencies: ["CLua", "LuaShim", "JSON"]),
+        // The REPL on GNU readline.
+        .target(name: "Repl", dependencies: ["LuaHost", "LuaShim", "CReadline"]),
+        // The Box client: transport, sign-in, retries, paging, errors. Knows nothing of Lua.
+        .target(name: "BoxClient", dependencies: ["CCurl", "JSON", "Signing", "HTTPServer"]),
+        // The Box emulator. No Lua, no CLI.
+        .target(name: "BoxSandbox", dependencies: ["JSON", "Signing", "HTTPServer"]),
+        // The Lua API: box.*, csv, json, log, show, help; dry runs, plans, audit log.
+        .target(name: "BoxLua", dependencies: ["LuaHost", "BoxClient", "CSV", "JSON"]),
+
+        .executableTarget(
+            name: "boxlua",
+            dependencies: ["LuaHost", "Repl", "BoxLua", "BoxClient", "BoxSandbox", "JSON"]),
+
+        // Shared test helpers: run the built binary, start a sandbox.
+        .target(name: "TestSupport", dependencies: ["BoxSandbox", "JSON"], path: "Tests/TestSupport"),
+
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "SigningTests", dependencies: ["Signing"]),
+        .testTarget(name: "CSVTests", dependencies: ["CSV"]),
+        .testTarget(name: "LuaHostTests", dependencies: ["LuaHost", "JSON"]),
+        .testTarget(name: "BoxClientTests", dependencies: ["BoxClient", "BoxSandbox", "TestSupport", "JSON", "Signing"]),
+        .testTarget(name: "SandboxTests", dependencies: ["BoxSandbox", "TestSupport", "JSON", "Signing", "HTTPServer"]),
+        .testTarget(name: "BoxLuaTests", dependencies: ["BoxLua", "LuaHost", "BoxClient", "BoxSandbox", "TestSupport", "JSON"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "BoxSandbox", "JSON"]),
+        .testTarget(name: "ReplTests", dependencies: ["TestSupport"]),
+    ]
+)

@@ -1,0 +1,2 @@
+/// BoxClient: see Package.swift for what this target holds.
+enum BoxClientModule {}

@@ -1,0 +1,2 @@
+/// BoxLua: see Package.swift for what this target holds.
+enum BoxLuaModule {}

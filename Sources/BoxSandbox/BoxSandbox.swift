@@ -1,0 +1,2 @@
+/// BoxSandbox: see Package.swift for what this target holds.
+enum BoxSandboxModule {}

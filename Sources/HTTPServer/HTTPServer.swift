@@ -1,0 +1,2 @@
+/// HTTPServer: see Package.swift for what this target holds.
+enum HTTPServerModule {}

@@ -1,0 +1,2 @@
+/// LuaHost: see Package.swift for what this target holds.
+enum LuaHostModule {}

@@ -1,0 +1,2 @@
+/// Repl: see Package.swift for what this target holds.
+enum ReplModule {}

@@ -1,0 +1,51 @@
+import Testing
+@testable import JSON
+
+@Suite struct JSONParsing {
+    @Test func integersStayIntegers() throws {
+        #expect(try JSON.parse("100") == .int(100))
+        #expect(try JSON.parse("-7") == .int(-7))
+        #expect(try JSON.parse("5368709120") == .int(5_368_709_120))
+        #expect(try JSON.parse("1.0") == .double(1.0))
+        #expect(try JSON.parse("1e3") == .double(1000))
+        // Past Int64: a double, not a crash.
+        #expect(try JSON.parse("92233720368547758070") == .double(9.223372036854775807e19))
+    }
+
+    @Test func objectsKeepKeyOrder() throws {
+        let v = try JSON.parse(#"{"z":1,"a":[true,false,null],"m":{"k":"v"}}"#)
+        #expect(v.objectValue?.keys == ["z", "a", "m"])
+        #expect(v["a"] == [true, false, nil])
+        #expect(v.serialized() == #"{"z":1,"a":[true,false,null],"m":{"k":"v"}}"#)
+    }
+
+    @Test func stringEscapesRoundTrip() throws {
+        let v = try JSON.parse(#""a\"b\\c\/d\n\u00e9\ud83d\ude00\u0000""#)
+        #expect(v == .string("a\"b\\c/d\né😀\u{0}"))
+        #expect(try JSON.parse(v.serialized()) == v)
+    }
+
+    @Test(arguments: ["", "{", "[1,]", "{\"a\"}", "tru", "01", "1.", "\"\u{01}\"", "[1] x", "\"\\x\"", "{\"a\":1,}"])
+    func rejectsMalformed(_ text: String) {
+        #expect(throws: JSONParseError.self) { try JSON.parse(text) }
+    }
+
+    @Test func deepNestingIsRefused() {
+        let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+        #expect(throws: JSONParseError.self) { try JSON.parse(deep) }
+    }
+
+    @Test func prettyAndSorted() {
+        let v: JSON = ["b": 1, "a": ["x": 2.5]]
+        #expect(v.serialized(sortedKeys: true) == #"{"a":{"x":2.5},"b":1}"#)
+        #expect(v.serialized(pretty: true) == "{\n  \"b\": 1,\n  \"a\": {\n    \"x\": 2.5\n  }\n}")
+    }
+
+    @Test func objectRemoval() {
+        var o = JSONObject([("a", 1), ("b", 2)])
+        o["a"] = nil
+        #expect(o.keys == ["b"])
+        o["a"] = 3
+        #expect(o.keys == ["b", "a"])
+    }
+}

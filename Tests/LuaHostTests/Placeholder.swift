@@ -1,0 +1,2 @@
+// Replaced by the real tests of this target.
+import Testing

@@ -1,0 +1,82 @@
+/// Runs the built `boxlua` binary (or any program) as a child process and captures
+/// its output, the way an admin's shell would.
+import Foundation
+
+public struct ProcessResult: Sendable {
+    public let status: Int32
+    public let stdout: String
+    public let stderr: String
+    public var output: String { stdout + stderr }
+}
+
+/// The built binary: `$BOXLUA_BIN` when scripts/test sets it, else the debug build
+/// beside this package.
+public func boxluaBinary() -> String {
+    if let p = ProcessInfo.processInfo.environment["BOXLUA_BIN"], !p.isEmpty { return p }
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    return root.appendingPathComponent(".build/debug/boxlua").path
+}
+
+/// The package's root folder (for fixtures under Tests/ and scripts/examples/).
+public func packageRoot() -> URL {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+}
+
+/// Runs `executable` with `arguments`, feeding `stdin` and adding `environment` to a
+/// copy of this process's environment (a nil value removes a variable).
+public func run(
+    _ executable: String, _ arguments: [String], stdin: String? = nil,
+    environment: [String: String?] = [:], directory: String? = nil, timeout: TimeInterval = 120
+) throws -> ProcessResult {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: executable)
+    p.arguments = arguments
+    var env = ProcessInfo.processInfo.environment
+    for (k, v) in environment { env[k] = v }
+    p.environment = env
+    if let directory { p.currentDirectoryURL = URL(fileURLWithPath: directory) }
+    let outPipe = Pipe(), errPipe = Pipe(), inPipe = Pipe()
+    p.standardOutput = outPipe
+    p.standardError = errPipe
+    p.standardInput = inPipe
+    try p.run()
+    // Drain both pipes concurrently so a chatty child never blocks on a full pipe.
+    let outBox = DataBox(), errBox = DataBox()
+    let group = DispatchGroup()
+    group.enter()
+    DispatchQueue.global().async { outBox.data = outPipe.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+    group.enter()
+    DispatchQueue.global().async { errBox.data = errPipe.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+    if let stdin { inPipe.fileHandleForWriting.write(Data(stdin.utf8)) }
+    try? inPipe.fileHandleForWriting.close()
+    let deadline = Date().addingTimeInterval(timeout)
+    while p.isRunning && Date() < deadline { usleep(2_000) }
+    if p.isRunning { p.terminate() }
+    p.waitUntilExit()
+    group.wait()
+    return ProcessResult(
+        status: p.terminationStatus,
+        stdout: String(decoding: outBox.data, as: UTF8.self),
+        stderr: String(decoding: errBox.data, as: UTF8.self))
+}
+
+/// Runs the built boxlua.
+public func boxlua(
+    _ arguments: [String], stdin: String? = nil, environment: [String: String?] = [:],
+    directory: String? = nil, timeout: TimeInterval = 120
+) throws -> ProcessResult {
+    try run(boxluaBinary(), arguments, stdin: stdin, environment: environment, directory: directory, timeout: timeout)
+}
+
+final class DataBox: @unchecked Sendable {
+    var data = Data()
+}
+
+/// A fresh empty folder under the system's temporary directory.
+public func temporaryDirectory(_ prefix: String = "boxlua-test") -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+    try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
