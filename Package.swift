@@ -28,6 +28,8 @@ let package = Package(
         .target(name: "Signing", dependencies: ["CCrypto"]),
         .target(name: "CSV"),
         .target(name: "HTTPServer"),
+        // Plans, journals and the audit log: JSON Lines files. Knows nothing of Lua or HTTP.
+        .target(name: "BoxPlan", dependencies: ["JSON"]),
 
         // The Lua host: state, values, functions, errors. Knows nothing of Box.
         .target(name: "LuaHost", dependencies: ["CLua", "LuaShim", "JSON"]),
@@ -38,11 +40,11 @@ let package = Package(
         // The Box emulator. No Lua, no CLI.
         .target(name: "BoxSandbox", dependencies: ["JSON", "Signing", "HTTPServer"]),
         // The Lua API: box.*, csv, json, log, show, help; dry runs, plans, audit log.
-        .target(name: "BoxLua", dependencies: ["LuaHost", "BoxClient", "CSV", "JSON"]),
+        .target(name: "BoxLua", dependencies: ["LuaHost", "BoxClient", "BoxPlan", "CSV", "JSON"]),
 
         .executableTarget(
             name: "boxlua",
-            dependencies: ["LuaHost", "Repl", "BoxLua", "BoxClient", "BoxSandbox", "JSON"]),
+            dependencies: ["LuaHost", "Repl", "BoxLua", "BoxClient", "BoxPlan", "BoxSandbox", "JSON"]),
 
         // Shared test helpers: run the built binary, start a sandbox.
         .target(name: "TestSupport", dependencies: ["BoxSandbox", "JSON"], path: "Tests/TestSupport"),
@@ -50,6 +52,7 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "SigningTests", dependencies: ["Signing"]),
         .testTarget(name: "CSVTests", dependencies: ["CSV"]),
+        .testTarget(name: "BoxPlanTests", dependencies: ["BoxPlan", "JSON"]),
         .testTarget(name: "LuaHostTests", dependencies: ["LuaHost", "JSON"]),
         .testTarget(name: "BoxClientTests", dependencies: ["BoxClient", "BoxSandbox", "TestSupport", "JSON", "Signing"]),
         .testTarget(name: "SandboxTests", dependencies: ["BoxSandbox", "TestSupport", "JSON", "Signing", "HTTPServer"]),

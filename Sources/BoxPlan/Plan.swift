@@ -1,0 +1,189 @@
+/// Plans: the changes a dry run recorded, as JSON Lines (CONTRACT.md, "Dry run and plans").
+///
+/// Line 1 is the header, then one change a line. A plan never holds a secret: requests carry
+/// no headers, only method, path, query and body.
+import JSON
+
+public struct PlanHeader: Equatable, Sendable {
+    public var version: Int = 1
+    public var createdAt: String
+    public var baseURL: String
+    public var asUser: String?
+
+    public init(createdAt: String, baseURL: String, asUser: String?) {
+        self.createdAt = createdAt
+        self.baseURL = baseURL
+        self.asUser = asUser
+    }
+
+    public var json: JSON {
+        .object(JSONObject([
+            ("boxlua_plan", .int(Int64(version))), ("created_at", .string(createdAt)),
+            ("base_url", .string(baseURL)), ("as_user", asUser.map(JSON.string) ?? .null),
+        ]))
+    }
+
+    public init(json: JSON) throws {
+        guard let v = json["boxlua_plan"]?.intValue else { throw PlanError("line 1 is not a boxlua plan header") }
+        guard v == 1 else { throw PlanError("plan format version \(v) is not supported (this boxlua reads version 1)") }
+        guard let base = json["base_url"]?.stringValue else { throw PlanError("line 1: base_url is missing") }
+        createdAt = json["created_at"]?.stringValue ?? ""
+        baseURL = base
+        asUser = json["as_user"]?.stringValue
+    }
+}
+
+/// Who a change is about, for the dry-run line, the journal and the audit log.
+public struct ChangeSubject: Equatable, Sendable {
+    public var id: String?
+    public var login: String?
+
+    public init(id: String?, login: String?) {
+        self.id = id
+        self.login = login
+    }
+
+    public var json: JSON {
+        var o = JSONObject()
+        if let id { o["id"] = .string(id) }
+        if let login { o["login"] = .string(login) }
+        return .object(o)
+    }
+
+    init(json: JSON?) {
+        id = json?["id"]?.stringValue
+        login = json?["login"]?.stringValue
+    }
+
+    /// `42 (jdoe@example.com)`, `42`, or `jdoe@example.com`.
+    public var label: String {
+        switch (id, login) {
+        case let (i?, l?): return "\(i) (\(l))"
+        case let (i?, nil): return i
+        case let (nil, l?): return l
+        default: return "-"
+        }
+    }
+}
+
+public struct PlannedChange: Equatable, Sendable {
+    public var seq: Int
+    public var op: String
+    public var method: String
+    public var path: String
+    public var query: [(String, String)]
+    public var body: JSON?
+    public var asUser: String?
+    public var subject: ChangeSubject
+
+    public init(
+        seq: Int, op: String, method: String, path: String, query: [(String, String)], body: JSON?,
+        asUser: String?, subject: ChangeSubject
+    ) {
+        self.seq = seq
+        self.op = op
+        self.method = method
+        self.path = path
+        self.query = query
+        self.body = body
+        self.asUser = asUser
+        self.subject = subject
+    }
+
+    public static func == (a: PlannedChange, b: PlannedChange) -> Bool {
+        a.seq == b.seq && a.op == b.op && a.method == b.method && a.path == b.path
+            && a.query.elementsEqual(b.query, by: ==) && a.body == b.body && a.asUser == b.asUser
+            && a.subject == b.subject
+    }
+
+    public var json: JSON {
+        var o = JSONObject()
+        o["seq"] = .int(Int64(seq))
+        o["op"] = .string(op)
+        o["method"] = .string(method)
+        o["path"] = .string(path)
+        o["query"] = .object(JSONObject(query.map { ($0.0, JSON.string($0.1)) }))
+        o["body"] = body ?? .null
+        if let asUser { o["as_user"] = .string(asUser) }
+        o["subject"] = subject.json
+        return .object(o)
+    }
+
+    public init(json: JSON, line: Int) throws {
+        func need(_ k: String) throws -> String {
+            guard let s = json[k]?.stringValue, !s.isEmpty else { throw PlanError("line \(line): '\(k)' is missing") }
+            return s
+        }
+        guard let seq = json["seq"]?.intValue else { throw PlanError("line \(line): 'seq' is missing") }
+        self.seq = Int(seq)
+        op = try need("op")
+        method = try need("method").uppercased()
+        path = try need("path")
+        guard path.hasPrefix("/") else { throw PlanError("line \(line): path must start with /") }
+        var q: [(String, String)] = []
+        if let qo = json["query"]?.objectValue {
+            for (k, v) in qo {
+                switch v {
+                case .string(let s): q.append((k, s))
+                case .int(let i): q.append((k, String(i)))
+                case .bool(let b): q.append((k, b ? "true" : "false"))
+                default: throw PlanError("line \(line): query value '\(k)' must be a string")
+                }
+            }
+        }
+        query = q
+        let b = json["body"]
+        body = (b == nil || b == .null) ? nil : b
+        asUser = json["as_user"]?.stringValue
+        subject = ChangeSubject(json: json["subject"])
+    }
+}
+
+public struct PlanError: Error, CustomStringConvertible, Sendable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+public struct Plan: Sendable {
+    public var header: PlanHeader
+    public var changes: [PlannedChange]
+
+    public init(header: PlanHeader, changes: [PlannedChange]) {
+        self.header = header
+        self.changes = changes
+    }
+
+    public func jsonLines() -> String {
+        var out = header.json.serialized() + "\n"
+        for c in changes { out += c.json.serialized() + "\n" }
+        return out
+    }
+
+    /// Reads a plan; errors name the line.
+    public static func parse(_ text: String) throws -> Plan {
+        var header: PlanHeader?
+        var changes: [PlannedChange] = []
+        var lineNo = 0
+        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNo += 1
+            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
+            if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
+            let value: JSON
+            do { value = try JSON.parse(String(line)) } catch {
+                throw PlanError("line \(lineNo): \(error)")
+            }
+            if header == nil {
+                header = try PlanHeader(json: value)
+            } else {
+                let c = try PlannedChange(json: value, line: lineNo)
+                if let last = changes.last, c.seq <= last.seq {
+                    throw PlanError("line \(lineNo): seq \(c.seq) does not follow \(last.seq)")
+                }
+                changes.append(c)
+            }
+        }
+        guard let header else { throw PlanError("the plan is empty") }
+        return Plan(header: header, changes: changes)
+    }
+}
