@@ -75,3 +75,36 @@ import JSON
         #expect((attrs[.posixPermissions] as? Int) == 0o600)
     }
 }
+
+@Suite struct DryRunAnswers {
+    let now = "2026-11-28T10:00:00-08:00"
+
+    @Test func updateMergesTheChangesIntoTheUser() {
+        let current: JSON = ["type": "user", "id": "42", "login": "a@b.c", "status": "active", "name": "A"]
+        let r = DryRunResults.response(
+            op: "users.update", method: "PUT", path: "/2.0/users/42", body: ["status": "inactive", "notify": false],
+            current: current, seq: 1, now: now)
+        #expect(r.status == 200)
+        #expect(r.body?["status"] == "inactive")
+        #expect(r.body?["login"] == "a@b.c")
+        #expect(r.body?["notify"] == nil)
+    }
+
+    @Test func deleteTransferCreate() {
+        #expect(DryRunResults.response(op: "users.delete", method: "DELETE", path: "/2.0/users/42", body: nil, current: nil, seq: 2, now: now).status == 204)
+        let f = DryRunResults.response(
+            op: "users.transfer_content", method: "PUT", path: "/2.0/users/42/folders/0",
+            body: ["owned_by": ["id": "7"]], current: ["name": "Ann"], seq: 3, now: now)
+        #expect(f.body?["name"] == "Ann's Files and Folders")
+        #expect(f.body?["owned_by"]?["id"] == "7")
+        let c = DryRunResults.response(op: "users.create", method: "POST", path: "/2.0/users", body: ["name": "N", "login": "n@x.y"], current: nil, seq: 4, now: now)
+        #expect(c.status == 201 && c.body?["id"] == "dry-run-user-4" && c.body?["status"] == "active")
+    }
+
+    @Test func userIDs() {
+        #expect(DryRunResults.userID(inPath: "/2.0/users/42") == "42")
+        #expect(DryRunResults.userID(inPath: "/2.0/users/42/folders/0") == "42")
+        #expect(DryRunResults.userID(inPath: "/2.0/users/me") == nil)
+        #expect(DryRunResults.userID(inPath: "/2.0/groups/1") == nil)
+    }
+}
