@@ -81,6 +81,13 @@ import Testing
         #expect(table.rows == [["jane", "line one\r\nline two"], ["bob", "a\nb"], ["carl", "plain"]])
         #expect(table.lines == [2, 4, 6])
     }
+
+    /// Old Mac line ends: a lone CR inside quotes is kept and still counts as a line.
+    @Test func loneCRInsideQuotes() throws {
+        let table = try Fixture.read("cr-in-quotes.csv")
+        #expect(table.rows == [["jane", "x\ry"], ["bob", "plain"]])
+        #expect(table.lines == [2, 4])
+    }
 }
 
 @Suite struct ExportQuirks {
