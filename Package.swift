@@ -51,7 +51,7 @@ let package = Package(
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "SigningTests", dependencies: ["Signing"]),
-        .testTarget(name: "CSVTests", dependencies: ["CSV"]),
+        .testTarget(name: "CSVTests", dependencies: ["CSV"], exclude: ["Fixtures"]),
         .testTarget(name: "BoxPlanTests", dependencies: ["BoxPlan", "JSON"]),
         .testTarget(name: "LuaHostTests", dependencies: ["LuaHost", "JSON"]),
         .testTarget(name: "BoxClientTests", dependencies: ["BoxClient", "BoxSandbox", "TestSupport", "JSON", "Signing"]),

@@ -1,0 +1,42 @@
+/// Builds a `CSVTable` from records: checks the header, pads short records, refuses long ones.
+
+enum TableReader {
+    static func read(_ parser: inout RecordParser, name: String) throws(CSVError) -> CSVTable {
+        parser.skipTypeLine()
+        guard let (header, headerLine) = try parser.nextRecord(capacity: 16) else {
+            throw CSVError(file: name, line: parser.line, message: "no header line: the file is empty")
+        }
+        try checkHeader(header, line: headerLine, name: name)
+        var rows: [[String]] = []
+        var lines: [Int] = []
+        while let (record, line) = try parser.nextRecord(capacity: header.count) {
+            var fields = record
+            guard fields.count <= header.count else {
+                throw CSVError(
+                    file: name, line: line,
+                    message: "record has \(fields.count) fields, the header has \(header.count) (an unquoted separator in a value?)")
+            }
+            while fields.count < header.count { fields.append("") }
+            rows.append(fields)
+            lines.append(line)
+        }
+        return CSVTable(header: header, rows: rows, lines: lines, headerLine: headerLine)
+    }
+
+    /// Header names must be non-empty and unique, or keyed rows would lose values.
+    private static func checkHeader(_ header: [String], line: Int, name: String) throws(CSVError) {
+        var seen: [String: Int] = [:]
+        for (index, column) in header.enumerated() {
+            if column.isEmpty {
+                let hint = index == header.count - 1 && index > 0 ? " (a trailing separator?)" : ""
+                throw CSVError(file: name, line: line, message: "header column \(index + 1) has no name\(hint)")
+            }
+            if let earlier = seen[column] {
+                throw CSVError(
+                    file: name, line: line,
+                    message: "header name \"\(column)\" appears twice (columns \(earlier + 1) and \(index + 1))")
+            }
+            seen[column] = index
+        }
+    }
+}
