@@ -1,2 +1,0 @@
-/// BoxClient: see Package.swift for what this target holds.
-enum BoxClientModule {}

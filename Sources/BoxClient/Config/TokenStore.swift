@@ -1,0 +1,146 @@
+/// Where `boxlua login` and refreshes keep a profile's tokens: one JSON file, mode 0600,
+/// replaced atomically.
+import Glibc
+import JSON
+
+/// An access token, the refresh token that came with it, and when the access token expires.
+public struct StoredTokens: Sendable, Equatable {
+    public var accessToken: String
+    public var refreshToken: String?
+    /// Unix time at which Box said the access token expires.
+    public var expiresAt: Double
+
+    public init(accessToken: String, refreshToken: String?, expiresAt: Double) {
+        self.accessToken = accessToken
+        self.refreshToken = refreshToken
+        self.expiresAt = expiresAt
+    }
+}
+
+/// The token file of one profile: `$XDG_STATE_HOME/boxlua/tokens/PROFILE.json`.
+public struct TokenStore: Sendable {
+    public let path: String
+
+    public init(path: String) { self.path = path }
+
+    /// The store of `profile` under `$XDG_STATE_HOME` (or `~/.local/state`).
+    public init(profile: String, environment: [String: String]) {
+        self.path = stateDirectory(environment) + "/boxlua/tokens/\(profile).json"
+    }
+
+    /// The stored tokens, or nil when there is no file yet.
+    public func load() throws(ConfigError) -> StoredTokens? {
+        guard let text = try readFileIfPresent(path) else { return nil }
+        guard let json = try? JSON.parse(text), let access = json["access_token"]?.stringValue else {
+            throw ConfigError("\(path): not a boxlua token file (run `boxlua login` again)")
+        }
+        return StoredTokens(
+            accessToken: access, refreshToken: json["refresh_token"]?.stringValue,
+            expiresAt: json["expires_at"]?.doubleValue ?? 0)
+    }
+
+    /// Writes the tokens to a temporary file (mode 0600) beside the store, syncs it, then
+    /// renames it over the store, so a crash leaves either the old pair or the new one.
+    public func save(_ tokens: StoredTokens) throws(ConfigError) {
+        let dir = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
+        try makePrivateDirectory(dir)
+        var obj = JSONObject()
+        obj["access_token"] = .string(tokens.accessToken)
+        if let r = tokens.refreshToken { obj["refresh_token"] = .string(r) }
+        obj["expires_at"] = .int(Int64(tokens.expiresAt))
+        let bytes = JSON.object(obj).serializedBytes() + [10]
+        let temp = "\(path).tmp-\(getpid())-\(Int.random(in: 0..<1_000_000_000))"
+        try writePrivateFile(temp, bytes)
+        guard rename(temp, path) == 0 else {
+            let reason = errnoText()
+            unlink(temp)
+            throw ConfigError("cannot replace \(path): \(reason)")
+        }
+        syncDirectory(dir)
+    }
+}
+
+/// `$XDG_STATE_HOME`, else `$HOME/.local/state`.
+func stateDirectory(_ env: [String: String]) -> String {
+    if let s = env["XDG_STATE_HOME"], s.hasPrefix("/") { return s }
+    return (env["HOME"] ?? "") + "/.local/state"
+}
+
+/// `$XDG_CONFIG_HOME`, else `$HOME/.config`.
+func configDirectory(_ env: [String: String]) -> String {
+    if let s = env["XDG_CONFIG_HOME"], s.hasPrefix("/") { return s }
+    return (env["HOME"] ?? "") + "/.config"
+}
+
+/// Creates `dir` and its missing parents; the last one (which holds secrets) gets mode 0700.
+func makePrivateDirectory(_ dir: String) throws(ConfigError) {
+    var built = ""
+    for part in dir.split(separator: "/") {
+        built += "/" + part
+        if mkdir(built, 0o700) != 0 && errno != EEXIST {
+            throw ConfigError("cannot create \(built): \(errnoText())")
+        }
+    }
+    guard chmod(dir, 0o700) == 0 else { throw ConfigError("cannot set mode 0700 on \(dir): \(errnoText())") }
+}
+
+/// Creates `path` (which must not exist) with mode 0600 and writes `bytes` durably.
+func writePrivateFile(_ path: String, _ bytes: [UInt8]) throws(ConfigError) {
+    let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+    guard fd >= 0 else { throw ConfigError("cannot create \(path): \(errnoText())") }
+    var offset = 0
+    while offset < bytes.count {
+        let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        if n < 0 && errno == EINTR { continue }
+        guard n > 0 else {
+            let reason = errnoText()
+            close(fd)
+            unlink(path)
+            throw ConfigError("cannot write \(path): \(reason)")
+        }
+        offset += n
+    }
+    let synced = fsync(fd) == 0
+    close(fd)
+    guard synced else {
+        unlink(path)
+        throw ConfigError("cannot sync \(path): \(errnoText())")
+    }
+}
+
+/// Makes a rename inside `dir` durable.
+private func syncDirectory(_ dir: String) {
+    let fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    guard fd >= 0 else { return }
+    fsync(fd)
+    close(fd)
+}
+
+/// The file's text, nil when it does not exist; other failures are errors naming the file.
+func readFileIfPresent(_ path: String) throws(ConfigError) -> String? {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    if fd < 0 {
+        if errno == ENOENT { return nil }
+        throw ConfigError("cannot read \(path): \(errnoText())")
+    }
+    defer { close(fd) }
+    var out: [UInt8] = []
+    var buf = [UInt8](repeating: 0, count: 65_536)
+    while true {
+        let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if n < 0 && errno == EINTR { continue }
+        guard n >= 0 else { throw ConfigError("cannot read \(path): \(errnoText())") }
+        if n == 0 { break }
+        out += buf[0..<n]
+    }
+    return String(decoding: out, as: UTF8.self)
+}
+
+func errnoText() -> String { String(cString: strerror(errno)) }
+
+/// Unix time now, with fractions.
+func wallClockNow() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_REALTIME, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}

@@ -1,0 +1,142 @@
+/// A Box API call as data: method, path, query, JSON body, headers, As-User, and its op name.
+import JSON
+
+/// One call to Box's REST API (`/2.0/...`), before auth and retries.
+public struct BoxRequest: Sendable {
+    public var method: String
+    /// The path below the base URL, starting with `/2.0/`.
+    public var path: String
+    /// Query parameters in the order given; values are sent percent-encoded.
+    public var query: [(String, String)]
+    public var body: JSON?
+    public var headers: [(String, String)]
+    /// Sent as the `As-User` header; nil falls back to the client's default.
+    public var asUser: String?
+    /// Seconds for this request; nil uses the client's timeout.
+    public var timeout: Double?
+
+    public init(
+        _ method: String, _ path: String, query: [(String, String)] = [], body: JSON? = nil,
+        headers: [(String, String)] = [], asUser: String? = nil, timeout: Double? = nil
+    ) {
+        self.method = method.uppercased()
+        self.path = path.hasPrefix("/") ? path : "/" + path
+        self.query = query
+        self.body = body
+        self.headers = headers
+        self.asUser = asUser
+        self.timeout = timeout
+    }
+
+    /// True for every call that may change Box (anything but GET and HEAD).
+    public var isMutation: Bool { method != "GET" && method != "HEAD" }
+
+    /// The path and its encoded query, as sent: `/2.0/users?limit=10`.
+    public var pathAndQuery: String {
+        query.isEmpty ? path : path + "?" + formEncode(query)
+    }
+
+    /// The value of a query parameter (the last one of that name).
+    public func queryValue(_ name: String) -> String? {
+        query.last { $0.0 == name }?.1
+    }
+
+    /// A copy with a query parameter set (replacing any of that name).
+    public func settingQuery(_ name: String, _ value: String) -> BoxRequest {
+        var r = self
+        r.query.removeAll { $0.0 == name }
+        r.query.append((name, value))
+        return r
+    }
+
+    /// What the call does, in the names plans and audit logs use: `users.delete`,
+    /// `users.update`...; `request` for anything the client has no name for.
+    public var op: String { BoxOperation.name(method: method, path: path) }
+
+    /// The ID the call acts on, when the path names one (`/2.0/users/42/...` gives 42).
+    public var subjectID: String? { BoxOperation.subjectID(path: path) }
+}
+
+/// Box's operation names for method + path pairs; the one place that knows them.
+public enum BoxOperation {
+    public static func name(method: String, path: String) -> String {
+        let p = segments(path)
+        guard p.first == "2.0" else { return "request" }
+        switch (method.uppercased(), Array(p.dropFirst())) {
+        case ("GET", ["users"]): return "users.list"
+        case ("POST", ["users"]): return "users.create"
+        case ("GET", ["users", "me"]): return "users.me"
+        case ("POST", ["users", "terminate_sessions"]): return "users.terminate_sessions"
+        case ("GET", let s) where s.count == 2 && s[0] == "users": return "users.get"
+        case ("PUT", let s) where s.count == 2 && s[0] == "users": return "users.update"
+        case ("DELETE", let s) where s.count == 2 && s[0] == "users": return "users.delete"
+        case ("PUT", let s) where s.count == 4 && s[0] == "users" && s[2] == "folders" && s[3] == "0":
+            return "users.transfer_content"
+        case ("GET", let s) where s.count == 3 && s[0] == "users" && s[2] == "memberships": return "users.memberships"
+        case ("POST", ["invites"]): return "invites.create"
+        case ("GET", let s) where s.count == 2 && s[0] == "invites": return "invites.get"
+        case ("GET", ["events"]): return "events.list"
+        default: return "request"
+        }
+    }
+
+    /// The ID after `/2.0/users/` or `/2.0/invites/` (not `me` or `terminate_sessions`).
+    public static func subjectID(path: String) -> String? {
+        let p = segments(path)
+        guard p.count >= 3, p[0] == "2.0", p[1] == "users" || p[1] == "invites" else { return nil }
+        return ["me", "terminate_sessions"].contains(p[2]) ? nil : p[2]
+    }
+
+    private static func segments(_ path: String) -> [String] {
+        let bare = path.split(separator: "?", maxSplits: 1).first ?? ""
+        return bare.split(separator: "/").map(String.init)
+    }
+}
+
+/// `a=1&b=x%20y`: RFC 3986 unreserved characters kept, everything else percent-encoded.
+public func formEncode(_ pairs: [(String, String)]) -> String {
+    pairs.map { percentEncode($0.0) + "=" + percentEncode($0.1) }.joined(separator: "&")
+}
+
+public func percentEncode(_ s: String) -> String {
+    let hex = Array("0123456789ABCDEF".utf8)
+    var out: [UInt8] = []
+    for b in s.utf8 {
+        switch b {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+            UInt8(ascii: "~"):
+            out.append(b)
+        default:
+            out += [UInt8(ascii: "%"), hex[Int(b >> 4)], hex[Int(b & 15)]]
+        }
+    }
+    return String(decoding: out, as: UTF8.self)
+}
+
+/// Decodes `%XX` and `+` (as a space) in one form or query component.
+public func percentDecode(_ s: Substring) -> String {
+    var out: [UInt8] = []
+    var bytes = Array(s.utf8)[...]
+    while let b = bytes.popFirst() {
+        if b == UInt8(ascii: "+") {
+            out.append(UInt8(ascii: " "))
+        } else if b == UInt8(ascii: "%"), bytes.count >= 2,
+            let v = UInt8(String(decoding: bytes.prefix(2), as: UTF8.self), radix: 16)
+        {
+            out.append(v)
+            bytes = bytes.dropFirst(2)
+        } else {
+            out.append(b)
+        }
+    }
+    return String(decoding: out, as: UTF8.self)
+}
+
+/// Splits `a=1&b=2` into decoded pairs.
+public func formDecode(_ s: Substring) -> [(String, String)] {
+    s.split(separator: "&").map { part in
+        let kv = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+        return (percentDecode(kv[0]), kv.count > 1 ? percentDecode(kv[1]) : "")
+    }
+}

@@ -1,0 +1,127 @@
+/// Lazy paging over Box collections: marker, offset or event-stream position, one page per call.
+import JSON
+
+/// One page as received: the raw body (for decoding straight into Lua), its JSON, and the entries.
+public struct BoxPage: Sendable {
+    public let response: BoxResponse
+    public let json: JSON
+    public var entries: [JSON] { json["entries"]?.arrayValue ?? [] }
+    public var body: [UInt8] { response.body }
+}
+
+/// Fetches the pages of one listing as they are asked for, so memory stays flat and a
+/// caller that stops early costs no further request.
+public final class BoxPager {
+    public enum Mode: Sendable {
+        /// `usemarker=true`; ends when `next_marker` is missing, null, "" or repeats.
+        case marker(limit: Int)
+        /// `offset`/`limit`; never asks past offset 9999 (Box refuses it).
+        case offset(limit: Int)
+        /// `stream_position`, kept as a string; ends on an empty page.
+        case stream(position: String, limit: Int)
+    }
+
+    /// Box rejects larger offsets.
+    public static let maxOffset = 9999
+
+    public let client: BoxClient
+    public let request: BoxRequest
+    public let mode: Mode
+    public private(set) var isFinished = false
+    public private(set) var pagesFetched = 0
+    /// Event streams: the last non-empty `next_stream_position`, to resume from later.
+    public private(set) var position: String?
+    private var marker: String?
+    private var usedMarkers: Set<String> = []
+    private var offset = 0
+
+    public init(client: BoxClient, request: BoxRequest, mode: Mode) {
+        self.client = client
+        self.request = request
+        self.mode = mode
+        if case .stream(let p, _) = mode { position = p }
+    }
+
+    /// The next page, or nil when the listing is done; sends at most one request.
+    public func next() throws(BoxError) -> BoxPage? {
+        var result: Result<BoxPage?, BoxError>?
+        next { result = $0 }
+        return try client.wait(for: { result }, what: request)
+    }
+
+    /// The same, completing from the engine's loop (for callers running many calls at once).
+    public func next(_ completion: @escaping (Result<BoxPage?, BoxError>) -> Void) {
+        guard !isFinished else { return completion(.success(nil)) }
+        if case .offset = mode, offset > Self.maxOffset {
+            return completion(.failure(offsetLimitError()))
+        }
+        client.start(pageRequest()) { result in
+            completion(result.flatMap { response in
+                Result { () throws(BoxError) -> BoxPage? in try self.accept(response) }
+            })
+        }
+    }
+
+    private func pageRequest() -> BoxRequest {
+        switch mode {
+        case .marker(let limit):
+            let r = request.settingQuery("usemarker", "true").settingQuery("limit", String(limit))
+            return marker.map { r.settingQuery("marker", $0) } ?? r
+        case .offset(let limit):
+            return request.settingQuery("offset", String(offset)).settingQuery("limit", String(limit))
+        case .stream(_, let limit):
+            return request.settingQuery("stream_position", position ?? "0").settingQuery("limit", String(limit))
+        }
+    }
+
+    private func accept(_ response: BoxResponse) throws(BoxError) -> BoxPage? {
+        let page = BoxPage(response: response, json: try response.json())
+        let count = page.entries.count
+        switch mode {
+        case .marker:
+            advanceMarker(page.json["next_marker"])
+        case .offset(let limit):
+            let step = Int(page.json["limit"]?.intValue ?? Int64(limit))
+            offset += max(step, 1)
+            let total = page.json["total_count"]?.intValue.map(Int.init)
+            if count == 0 || total.map({ offset >= $0 }) ?? (count < step) { isFinished = true }
+        case .stream:
+            if count == 0 {
+                isFinished = true
+            } else if let p = streamPosition(page.json["next_stream_position"]) {
+                position = p
+            }
+        }
+        guard count > 0 else {
+            isFinished = true
+            return nil
+        }
+        pagesFetched += 1
+        return page
+    }
+
+    private func advanceMarker(_ next: JSON?) {
+        let text: String? = next?.stringValue ?? next?.intValue.map { String($0) }
+        guard let m = text, !m.isEmpty, !usedMarkers.contains(m) else {
+            isFinished = true
+            return
+        }
+        usedMarkers.insert(m)
+        marker = m
+    }
+
+    /// Positions are 19-digit numbers above 2^53: kept as text, whatever type Box used.
+    private func streamPosition(_ v: JSON?) -> String? {
+        switch v {
+        case .string(let s) where !s.isEmpty && s != "0": return s
+        case .int(let i) where i != 0: return String(i)
+        default: return nil
+        }
+    }
+
+    private func offsetLimitError() -> BoxError {
+        BoxError(status: 0, code: "offset_limit",
+                 message: "the listing has more than \(Self.maxOffset + 1) entries and Box refuses offsets past \(Self.maxOffset)",
+                 method: request.method, url: client.url(for: request))
+    }
+}

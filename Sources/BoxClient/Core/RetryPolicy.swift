@@ -1,0 +1,147 @@
+/// Whether and when to try a Box call again: a pure function, as Box's SDKs decide it, then better.
+
+/// Retry limits; every field has the default Box's own SDKs use unless noted.
+public struct RetrySettings: Sendable, Equatable {
+    /// Most HTTP answers one call may get (the first try included): `BOXLUA_MAX_ATTEMPTS`.
+    public var maxAttempts = 5
+    /// Extra tries after network failures (refused, reset, timeout), counted on their own.
+    public var maxNetworkRetries = 2
+    /// First backoff step in seconds; doubles on each retry.
+    public var baseInterval = 1.0
+    /// Jitter: each backoff is scaled by a factor in 1 ± randomization.
+    public var randomization = 0.5
+    /// No single backoff (without Retry-After) is longer than this.
+    public var maxBackoff = 60.0
+    /// Most seconds one call may spend waiting between tries: `BOXLUA_MAX_WAIT`.
+    public var maxWait = 300.0
+
+    public init() {}
+}
+
+/// How one try ended, as far as retrying is concerned.
+public enum AttemptOutcome: Sendable, Equatable {
+    case response(status: Int, retryAfter: String?)
+    case transportFailure(retriable: Bool)
+}
+
+/// The tries made so far for one call.
+public struct RetryState: Sendable, Equatable {
+    /// HTTP answers received, this one included.
+    public var attempts = 0
+    /// Network failures so far, this one included.
+    public var networkFailures = 0
+    /// Seconds already waited between tries.
+    public var waited = 0.0
+
+    public init(attempts: Int = 0, networkFailures: Int = 0, waited: Double = 0) {
+        self.attempts = attempts
+        self.networkFailures = networkFailures
+        self.waited = waited
+    }
+}
+
+public enum RetryDecision: Sendable, Equatable {
+    /// Deliver the outcome as it is (a success, or an error raised at once).
+    case finish
+    /// Get a new access token, then try again at once (401, once per call).
+    case refreshToken
+    /// Try again after `delay` seconds; `pauseAll` holds every other call too (429).
+    case retry(delay: Double, pauseAll: Bool, reason: String)
+    /// Stop and raise the last outcome, saying why.
+    case giveUp(reason: String)
+}
+
+public enum RetryPolicy {
+    /// The decision for `outcome`, one rule per line, checked in order.
+    /// `jitter` is a number in 0...1 (random in real use); `wallNow` is Unix time, for
+    /// a `Retry-After` given as an HTTP date.
+    public static func decide(
+        _ outcome: AttemptOutcome, state: RetryState, settings: RetrySettings, canRefresh: Bool,
+        jitter: Double, wallNow: Double
+    ) -> RetryDecision {
+        switch outcome {
+        case .transportFailure(let retriable):
+            // A refused, reset or timed-out connection is retried on its own small budget.
+            guard retriable else { return .giveUp(reason: "not retriable") }
+            guard state.networkFailures <= settings.maxNetworkRetries else {
+                return .giveUp(reason: "gave up after \(state.networkFailures) network failures")
+            }
+            return wait(backoff(retry: state.networkFailures, settings: settings, jitter: jitter),
+                        pauseAll: false, reason: "network failure", state: state, settings: settings)
+        case .response(let status, let retryAfter):
+            // 401: the token expired or was revoked; a fresh one is worth one more try.
+            if status == 401 { return canRefresh ? .refreshToken : .finish }
+            let hinted = retryAfter.flatMap { parseRetryAfter($0, wallNow: wallNow) }
+            // 429 and 5xx are retried (every method, as Box's SDKs do); 202 only when it says when.
+            let retriable = status == 429 || (500...599).contains(status) || (status == 202 && hinted != nil)
+            guard retriable else { return .finish }
+            guard state.attempts < settings.maxAttempts else {
+                return .giveUp(reason: "gave up after \(state.attempts) attempts")
+            }
+            // Retry-After is honoured exactly; otherwise exponential backoff with jitter.
+            let delay = hinted ?? backoff(retry: state.attempts, settings: settings, jitter: jitter)
+            return wait(delay, pauseAll: status == 429, reason: "HTTP \(status)", state: state, settings: settings)
+        }
+    }
+
+    /// A retry after `delay`, unless it would take the call past its total wait budget.
+    private static func wait(
+        _ delay: Double, pauseAll: Bool, reason: String, state: RetryState, settings: RetrySettings
+    ) -> RetryDecision {
+        guard state.waited + delay <= settings.maxWait else {
+            return .giveUp(reason: "waiting \(formatSeconds(delay)) more would pass the \(formatSeconds(settings.maxWait)) wait limit")
+        }
+        return .retry(delay: delay, pauseAll: pauseAll, reason: reason)
+    }
+
+    /// Seconds before retry number `retry` (1 for the first): base × 2^(retry−1) scaled by
+    /// a jitter factor in 1 ± randomization, capped at `maxBackoff`.
+    public static func backoff(retry: Int, settings: RetrySettings, jitter: Double) -> Double {
+        let exponent = Double(max(0, min(retry - 1, 30)))
+        let factor = 1 - settings.randomization + 2 * settings.randomization * min(max(jitter, 0), 1)
+        return min(settings.baseInterval * pow2(exponent) * factor, settings.maxBackoff)
+    }
+
+    /// A `Retry-After` value in seconds: integer or decimal seconds, or an HTTP date
+    /// (RFC 9110 IMF-fixdate) relative to `wallNow`; nil when unreadable.
+    public static func parseRetryAfter(_ value: String, wallNow: Double) -> Double? {
+        let v = value.trimmingWhitespace()
+        if let seconds = Double(v) { return seconds.isFinite && seconds >= 0 ? seconds : nil }
+        guard let instant = parseHTTPDate(v) else { return nil }
+        return max(0, instant - wallNow)
+    }
+
+    private static func pow2(_ e: Double) -> Double {
+        var r = 1.0
+        for _ in 0..<Int(e) { r *= 2 }
+        return r
+    }
+}
+
+/// Unix time of `Sun, 06 Nov 1994 08:49:37 GMT`; nil for anything else.
+func parseHTTPDate(_ s: String) -> Double? {
+    let parts = s.split(separator: " ")
+    let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    guard parts.count == 6, parts[5] == "GMT", let day = Int(parts[1]), let year = Int(parts[3]),
+        let month = months.firstIndex(of: String(parts[2]))
+    else { return nil }
+    let hms = parts[4].split(separator: ":").compactMap { Int($0) }
+    guard hms.count == 3, (1...31).contains(day), hms[0] < 24, hms[1] < 60, hms[2] < 61 else { return nil }
+    let days = daysFromCivil(year: year, month: month + 1, day: day)
+    return Double(days * 86_400 + hms[0] * 3600 + hms[1] * 60 + hms[2])
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+    let y = month <= 2 ? year - 1 : year
+    let era = (y >= 0 ? y : y - 399) / 400
+    let yoe = y - era * 400
+    let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+    return era * 146_097 + doe - 719_468
+}
+
+/// "1.5 s", "300 s".
+func formatSeconds(_ s: Double) -> String {
+    s == s.rounded() ? "\(Int(s)) s" : "\((s * 1000).rounded() / 1000) s"
+}

@@ -1,0 +1,164 @@
+/// A single-threaded HTTP engine on libcurl's multi interface: many transfers in flight,
+/// completion callbacks, timers, and one shared pause for rate limits.
+import CCurl
+
+/// Drives libcurl from one thread. Nothing here blocks except `runOnce`, which waits at
+/// most its timeout for sockets, timers or the end of a pause; callbacks run inside it.
+///
+/// Connections live in the multi handle's cache, so keep-alive reuse spans transfers.
+public final class HTTPEngine {
+    public let settings: EngineSettings
+    public let clock: EngineClock
+    /// No transfer starts before this instant (on `clock`); a 429 moves it forward.
+    public private(set) var pausedUntil: Double = 0
+
+    private let multi: UnsafeMutableRawPointer
+    private var running: [UnsafeMutableRawPointer: Transfer] = [:]
+    private var waiting: [Transfer] = []
+    private var timers: [(id: Int, at: Double, action: () -> Void)] = []
+    private var idlePool: [UnsafeMutableRawPointer] = []
+    private var nextID = 1
+
+    public init(settings: EngineSettings = EngineSettings(), clock: EngineClock = MonotonicClock()) {
+        curlGlobalInit()
+        self.settings = settings
+        self.clock = clock
+        // curl_multi_init only fails when out of memory.
+        guard let m = curl_multi_init() else { fatalError("curl_multi_init failed: out of memory") }
+        multi = m
+    }
+
+    deinit {
+        for (easy, t) in running {
+            curl_multi_remove_handle(multi, easy)
+            curl_easy_cleanup(easy)
+            t.release()
+        }
+        for easy in idlePool { curl_easy_cleanup(easy) }
+        curl_multi_cleanup(multi)
+    }
+
+    /// Transfers started or waiting to start, and timers not yet fired.
+    public var isIdle: Bool { running.isEmpty && waiting.isEmpty && timers.isEmpty }
+    public var inFlight: Int { running.count }
+
+    /// Queues a transfer; it starts at the next `runOnce` once any pause has ended.
+    @discardableResult
+    public func submit(
+        _ request: HTTPRequest, completion: @escaping (Result<HTTPResponse, TransportError>) -> Void
+    ) -> Int {
+        let id = takeID()
+        waiting.append(Transfer(id: id, request: request, completion: completion))
+        return id
+    }
+
+    /// Runs `action` from `runOnce` after `seconds` on the engine's clock.
+    @discardableResult
+    public func schedule(after seconds: Double, _ action: @escaping () -> Void) -> Int {
+        let id = takeID()
+        let at = clock.now + max(0, seconds)
+        let index = timers.firstIndex { $0.at > at } ?? timers.endIndex
+        timers.insert((id, at, action), at: index)
+        return id
+    }
+
+    public func cancelTimer(_ id: Int) {
+        timers.removeAll { $0.id == id }
+    }
+
+    /// Holds every transfer not yet started until `instant` (never moves a pause back).
+    public func pause(until instant: Double) {
+        pausedUntil = max(pausedUntil, instant)
+    }
+
+    /// Runs the loop until `done` returns true or nothing is left that could change it.
+    public func run(until done: () -> Bool) {
+        while !done() {
+            if isIdle { return }
+            runOnce(timeout: 1)
+        }
+    }
+
+    /// Starts what may start, moves bytes, fires due timers and delivers completions;
+    /// waits up to `timeout` seconds when there is nothing to do yet.
+    public func runOnce(timeout: Double) {
+        startWaiting()
+        var stillRunning: Int32 = 0
+        curl_multi_perform(multi, &stillRunning)
+        let finished = collectFinished()
+        let fired = takeDueTimers()
+        if finished.isEmpty && fired.isEmpty {
+            wait(upTo: timeout)
+            return
+        }
+        for (t, result) in finished { t.completion(result) }
+        for action in fired { action() }
+    }
+
+    private func takeID() -> Int {
+        defer { nextID += 1 }
+        return nextID
+    }
+
+    private func startWaiting() {
+        guard !waiting.isEmpty, clock.now >= pausedUntil else { return }
+        let batch = waiting
+        waiting = []
+        for t in batch {
+            let easy = idlePool.popLast() ?? curl_easy_init()
+            guard let easy else {
+                t.completion(.failure(TransportError(curlCode: -1, message: "out of memory", retriable: false)))
+                continue
+            }
+            t.configure(easy, settings: settings, startedAt: clock.now)
+            running[easy] = t
+            curl_multi_add_handle(multi, easy)
+        }
+    }
+
+    private func collectFinished() -> [(Transfer, Result<HTTPResponse, TransportError>)] {
+        var done: [(Transfer, Result<HTTPResponse, TransportError>)] = []
+        var queued: Int32 = 0
+        while let msg = curl_multi_info_read(multi, &queued) {
+            guard msg.pointee.msg == CURLMSG_DONE, let easy = ccurl_msg_easy(msg), let t = running[easy] else {
+                continue
+            }
+            let result = t.finish(easy, code: ccurl_msg_result(msg), endedAt: clock.now)
+            curl_multi_remove_handle(multi, easy)
+            running[easy] = nil
+            curl_easy_reset(easy)
+            idlePool.append(easy)
+            done.append((t, result))
+        }
+        return done
+    }
+
+    private func takeDueTimers() -> [() -> Void] {
+        let now = clock.now
+        var fired: [() -> Void] = []
+        while let first = timers.first, first.at <= now {
+            fired.append(first.action)
+            timers.removeFirst()
+        }
+        return fired
+    }
+
+    /// Sleeps until the next event: a socket (when transfers run), a timer or the pause's end.
+    private func wait(upTo timeout: Double) {
+        let now = clock.now
+        var until = now + max(0, timeout)
+        if let t = timers.first { until = min(until, t.at) }
+        if !waiting.isEmpty { until = min(until, max(pausedUntil, now)) }
+        let delay = max(0, until - now)
+        if running.isEmpty {
+            clock.sleep(delay)
+        } else {
+            curl_multi_poll(multi, nil, 0, Int32(min(delay * 1000, 60_000).rounded(.up)), nil)
+        }
+    }
+}
+
+/// curl_global_init is not thread-safe; a lazily initialised global runs it exactly once.
+private let curlGlobal: Int = Int(curl_global_init(Int(CURL_GLOBAL_DEFAULT)).rawValue)
+
+private func curlGlobalInit() { _ = curlGlobal }

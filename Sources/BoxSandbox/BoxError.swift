@@ -1,0 +1,60 @@
+/// Errors a route raises, rendered in Box's shapes: `ClientError` for the API,
+/// `{"error","error_description"}` for the OAuth endpoints.
+import JSON
+
+/// An API failure: status, Box error code, message and optional `context_info`.
+struct BoxError: Error {
+    var status: Int
+    var code: String
+    var message: String
+    var contextInfo: JSON? = nil
+    var headers: [(String, String)] = []
+
+    static let helpURL = "http://developers.box.com/docs/#errors"
+
+    static func notFound() -> BoxError { BoxError(status: 404, code: "not_found", message: "Not Found") }
+
+    static func forbidden() -> BoxError {
+        BoxError(
+            status: 403, code: "access_denied_insufficient_permissions", message: "Access denied - insufficient permission")
+    }
+
+    static func unauthorized() -> BoxError { BoxError(status: 401, code: "unauthorized", message: "Unauthorized") }
+
+    /// 400 bad_request naming one invalid (or missing) parameter, as Box's validation errors do.
+    static func invalidParameter(_ name: String, _ message: String, reason: String = "invalid_parameter") -> BoxError {
+        let info: JSON = ["errors": [["reason": .string(reason), "name": .string(name), "message": .string(message)]]]
+        return BoxError(status: 400, code: "bad_request", message: "Bad Request", contextInfo: info)
+    }
+
+    static func badRequest(_ message: String) -> BoxError {
+        BoxError(status: 400, code: "bad_request", message: message)
+    }
+
+    func body(requestID: String) -> JSON {
+        var o = JSONObject()
+        o["type"] = "error"
+        o["status"] = .int(Int64(status))
+        o["code"] = .string(code)
+        if let contextInfo { o["context_info"] = contextInfo }
+        o["help_url"] = .string(Self.helpURL)
+        o["message"] = .string(message)
+        o["request_id"] = .string(requestID)
+        return .object(o)
+    }
+}
+
+/// A failure of `/oauth2/token` or `/oauth2/revoke`.
+struct OAuthError: Error {
+    var status = 400
+    var error: String
+    var description: String
+
+    static func invalidGrant(_ d: String) -> OAuthError { OAuthError(error: "invalid_grant", description: d) }
+    static func invalidClient() -> OAuthError {
+        OAuthError(error: "invalid_client", description: "The client credentials are invalid.")
+    }
+    static func invalidRequest(_ d: String) -> OAuthError { OAuthError(error: "invalid_request", description: d) }
+
+    var body: JSON { ["error": .string(error), "error_description": .string(description)] }
+}

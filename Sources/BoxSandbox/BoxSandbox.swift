@@ -1,2 +1,0 @@
-/// BoxSandbox: see Package.swift for what this target holds.
-enum BoxSandboxModule {}

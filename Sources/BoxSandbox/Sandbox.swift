@@ -1,0 +1,173 @@
+/// The Box emulator: an enterprise in memory served over loopback HTTP with Box's routes,
+/// status codes, bodies and errors. Tests and `boxlua sandbox` drive it through this class.
+import Foundation
+import HTTPServer
+import JSON
+import Signing
+
+public struct SandboxCredentials: Sendable {
+    public var baseURL: URL?
+    /// A developer token of the admin.
+    public var accessToken: String
+    public var clientID: String
+    public var clientSecret: String
+    public var enterpriseID: String
+    public var jwtConfigPath: String?
+    public var adminUserID: String
+    public var serviceAccountUserID: String
+}
+
+public struct SandboxRequestRecord: Sendable {
+    public var method: String
+    public var path: String
+    public var query: [String: String]
+    public var status: Int
+    public var asUser: String?
+}
+
+public final class Sandbox: @unchecked Sendable {
+    let lock = NSLock()
+    let state: SandboxState
+    let tokens = TokenStore()
+    private var server: HTTPServer?
+    private var log: [SandboxRequestRecord] = []
+    private var currentFaults: Faults
+    /// The faults for code that already holds the lock.
+    var faultsUnsafe: Faults { currentFaults }
+    private var requestCount = 0
+    private var creds: SandboxCredentials
+    let router = Router.box
+
+    /// - Parameters:
+    ///   - jwtConfigPath: where the console-style JWT config lives; created (with a fresh key pair)
+    ///     when missing, trusted either way. nil: no JWT config (keys can still be trusted with `trustJWTKey`).
+    public init(seed: SandboxSeed, faults: Faults = Faults(), stateDirectory: URL? = nil, jwtConfigPath: String? = nil) throws {
+        state = SandboxState(seed: seed)
+        currentFaults = faults
+        let now = BoxTime.now()
+        let devToken = tokens.issue(userID: seed.adminUserID, clientID: nil, now: now, lifetime: nil, developer: true)
+        let configPath = jwtConfigPath ?? stateDirectory.map { $0.appendingPathComponent("jwt-config.json").path }
+        creds = SandboxCredentials(
+            baseURL: nil, accessToken: devToken, clientID: seed.clientID, clientSecret: seed.clientSecret,
+            enterpriseID: seed.enterpriseID, jwtConfigPath: configPath, adminUserID: seed.adminUserID,
+            serviceAccountUserID: seed.serviceAccountUserID)
+        if let configPath {
+            let config = try JWTConfigFile.loadOrCreate(
+                path: configPath, clientID: seed.clientID, clientSecret: seed.clientSecret, enterpriseID: seed.enterpriseID)
+            state.clients[config.clientID] = config.clientSecret
+            tokens.jwtKeys[config.publicKeyID] = config.publicKey
+        }
+    }
+
+    /// Serves on 127.0.0.1:`port` (0: a free port); returns the base URL.
+    public func start(port: UInt16 = 0) throws -> URL {
+        let server = HTTPServer { [unowned self] request in self.handle(request) }
+        let bound = try server.start(port: port)
+        let url = URL(string: "http://127.0.0.1:\(bound)")!
+        withLock {
+            self.server = server
+            creds.baseURL = url
+        }
+        return url
+    }
+
+    /// Stops serving: closes the listener and every connection.
+    public func stop() {
+        let s = withLock { () -> HTTPServer? in
+            defer { server = nil }
+            return server
+        }
+        s?.stop()
+    }
+
+    public var credentials: SandboxCredentials { withLock { creds } }
+
+    public var requestLog: [SandboxRequestRecord] { withLock { log } }
+
+    public func clearRequestLog() { withLock { log.removeAll() } }
+
+    public var faults: Faults {
+        get { withLock { currentFaults } }
+        set { withLock { currentFaults = newValue } }
+    }
+
+    /// Trusts an RSA public key for JWT assertions whose header names `kid` = `id`.
+    public func trustJWTKey(id: String, publicKeyPEM: String) throws {
+        let key = try RSAPublicKey(pem: publicKeyPEM)
+        withLock { tokens.jwtKeys[id] = key }
+    }
+
+    /// Writes the current state in the seed format.
+    public func save(to url: URL) throws {
+        try withLock { state.seed() }.save(to: url)
+    }
+
+    /// The current state as seed JSON, for assertions.
+    public func stateSnapshot() -> JSON { withLock { state.seed().json() } }
+
+    func withLock<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
+
+    /// Answers one request: faults, routing, auth, the route, then the request log and capture.
+    func handle(_ request: HTTPRequest) -> HTTPResponse {
+        let requestID = SecureRandom.hex(8)
+        let latency = faults.latencyMilliseconds
+        if latency > 0 { usleep(useconds_t(latency * 1000)) }
+        let (response, route) = withLock { () -> (HTTPResponse, String) in
+            let (reply, route, asUser) = dispatch(request, requestID: requestID)
+            let response = reply.response(requestID: requestID, faults: currentFaults)
+            log.append(
+                SandboxRequestRecord(
+                    method: request.method, path: request.path, query: request.query, status: response.status, asUser: asUser))
+            return (response, route)
+        }
+        if CaptureLog.shared.enabled {
+            CaptureLog.shared.append(
+                method: request.method, route: route, query: request.query, status: response.status,
+                contentType: response.headers["Content-Type"] ?? "", body: response.body)
+        }
+        return response
+    }
+
+    /// Finds the route and runs it; returns the reply, the route template and the As-User id.
+    private func dispatch(_ request: HTTPRequest, requestID: String) -> (Reply, String, String?) {
+        let asUser = request.headers["As-User"]
+        switch router.match(method: request.method, path: request.path) {
+        case .notFound:
+            return (.error(BoxError.notFound()), "unmatched", asUser)
+        case .methodNotAllowed(let template):
+            return (.error(BoxError(status: 405, code: "method_not_allowed", message: "Method Not Allowed")), template, asUser)
+        case .found(let route, let params):
+            if route.isAPI { requestCount += 1 }
+            if route.isAPI, let fault = apiFault() { return (.error(fault), route.template, asUser) }
+            var context = RequestContext(request: request, params: params, now: BoxTime.now(), sandbox: self)
+            do {
+                if route.isAPI { try context.authenticate() }
+                return (try route.handler(&context), route.template, asUser)
+            } catch let e as BoxError {
+                return (.error(e), route.template, asUser)
+            } catch let e as OAuthError {
+                return (.oauthError(e), route.template, asUser)
+            } catch {
+                return (.error(BoxError(status: 500, code: "internal_server_error", message: "Internal Server Error")), route.template, asUser)
+            }
+        }
+    }
+
+    /// The injected failure for this API request, if its number comes up.
+    private func apiFault() -> BoxError? {
+        let f = currentFaults
+        if f.rateLimitEvery > 0, requestCount % f.rateLimitEvery == 0 {
+            return BoxError(
+                status: 429, code: "rate_limit_exceeded", message: "Request rate limit exceeded, please try again later",
+                headers: [("Retry-After", String(f.retryAfter))])
+        }
+        if f.serverErrorEvery > 0, requestCount % f.serverErrorEvery == 0 {
+            return BoxError(status: 500, code: "internal_server_error", message: "Internal Server Error")
+        }
+        return nil
+    }
+}

@@ -1,0 +1,94 @@
+/// The enterprise a sandbox starts from, and its JSON form (`--seed`, `--save`; the format
+/// is documented in README.md, "Sandbox seed format").
+import Foundation
+import JSON
+
+public struct SandboxGroup: Sendable, Equatable {
+    public var id: String
+    public var name: String
+    public init(id: String, name: String) {
+        self.id = id
+        self.name = name
+    }
+}
+
+public struct SandboxMembership: Sendable, Equatable {
+    public var id: String
+    public var userID: String
+    public var groupID: String
+    public var role: String
+    public var createdAt: Int64
+}
+
+public struct SandboxEvent: Sendable, Equatable {
+    public var eventID: String
+    public var eventType: String
+    public var createdAt: Int64
+    /// The acting user's mini fields, kept even after the user is deleted.
+    public var userID: String
+    public var userName: String
+    public var userLogin: String
+    public var ipAddress: String
+}
+
+public struct SandboxSeedError: Error, CustomStringConvertible, Sendable {
+    public let message: String
+    public var description: String { message }
+}
+
+public struct SandboxSeed: Sendable {
+    public var enterpriseID: String
+    public var enterpriseName: String
+    public var clientID: String
+    public var clientSecret: String
+    public var adminUserID: String
+    public var serviceAccountUserID: String
+    public var users: [SandboxUser]
+    public var groups: [SandboxGroup] = []
+    public var memberships: [SandboxMembership] = []
+    public var events: [SandboxEvent] = []
+
+    public init(
+        enterpriseID: String, enterpriseName: String, clientID: String, clientSecret: String,
+        adminUserID: String, serviceAccountUserID: String, users: [SandboxUser]
+    ) {
+        self.enterpriseID = enterpriseID
+        self.enterpriseName = enterpriseName
+        self.clientID = clientID
+        self.clientSecret = clientSecret
+        self.adminUserID = adminUserID
+        self.serviceAccountUserID = serviceAccountUserID
+        self.users = users
+    }
+
+    /// Reads a seed file; errors name the file and what is wrong.
+    public static func load(from url: URL) throws -> SandboxSeed {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw SandboxSeedError(message: "\(url.path): cannot read the seed file")
+        }
+        do {
+            return try SeedCoding.decode(JSON.parse(Array(data)))
+        } catch let e as JSONParseError {
+            throw SandboxSeedError(message: "\(url.path): \(e)")
+        } catch let e as SandboxSeedError {
+            throw SandboxSeedError(message: "\(url.path): \(e.message)")
+        }
+    }
+
+    /// The seed as JSON, in the format `load` reads.
+    public func json() -> JSON { SeedCoding.encode(self) }
+
+    /// Writes the seed atomically.
+    public func save(to url: URL) throws {
+        try Data(json().serialized(pretty: true).utf8 + [0x0A]).write(to: url, options: .atomic)
+    }
+}
+
+extension SandboxSeed {
+    /// The demo enterprise (see README, "The sandbox"); `extraUsers` adds that many plain
+    /// managed users, e.g. 100_000 for benchmarks.
+    public static func demo(extraUsers: Int = 0) -> SandboxSeed {
+        DemoEnterprise.seed(extraUsers: extraUsers)
+    }
+}

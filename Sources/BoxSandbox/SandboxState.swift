@@ -1,0 +1,138 @@
+/// The sandbox's mutable enterprise: users in id order with cached JSON, groups, events,
+/// folders. Only touched while `Sandbox` holds its lock.
+import JSON
+
+/// A user and its serialized forms, keyed by the `fields` list ("" = standard).
+final class UserSlot {
+    var user: SandboxUser {
+        didSet { cache.removeAll() }
+    }
+    let number: Int64
+    var cache: [String: [UInt8]] = [:]
+
+    init(_ user: SandboxUser) {
+        self.user = user
+        self.number = Int64(user.id) ?? 0
+    }
+}
+
+final class SandboxState {
+    let enterpriseID: String
+    let enterpriseName: String
+    let adminUserID: String
+    let serviceAccountUserID: String
+    var clients: [String: String]
+    let primaryClientID: String
+
+    private(set) var slots: [String: UserSlot] = [:]
+    /// Every user in ascending numeric id order (the listing order).
+    private(set) var order: [UserSlot] = []
+    private var nextNumber: Int64
+    var groups: [String: SandboxGroup] = [:]
+    var memberships: [SandboxMembership]
+    var events: [SandboxEvent]
+    var nextFolderID: Int64 = 180_000_000_000
+    var nextInviteID: Int64 = 5_500_000
+    var eventCounter: Int64 = 0
+    /// User id -> when a pending content transfer completes (`transfer_pending` fault).
+    var pendingTransfers: [String: (until: Int64, to: String)] = [:]
+
+    init(seed: SandboxSeed) {
+        enterpriseID = seed.enterpriseID
+        enterpriseName = seed.enterpriseName
+        adminUserID = seed.adminUserID
+        serviceAccountUserID = seed.serviceAccountUserID
+        clients = [seed.clientID: seed.clientSecret]
+        primaryClientID = seed.clientID
+        memberships = seed.memberships
+        events = seed.events
+        nextNumber = 0
+        for g in seed.groups { groups[g.id] = g }
+        let sorted = seed.users.map(UserSlot.init).sorted { $0.number < $1.number }
+        order = sorted
+        for s in sorted { slots[s.user.id] = s }
+        nextNumber = (sorted.last?.number ?? 30_000_000_000) + 1
+    }
+
+    func user(_ id: String) -> SandboxUser? { slots[id]?.user }
+
+    func update(_ id: String, _ change: (inout SandboxUser) -> Void) {
+        guard let slot = slots[id] else { return }
+        var u = slot.user
+        change(&u)
+        slot.user = u
+    }
+
+    /// Adds a user with a fresh id; returns it.
+    func insert(_ make: (String) -> SandboxUser) -> SandboxUser {
+        let id = String(nextNumber)
+        nextNumber += 1
+        let slot = UserSlot(make(id))
+        slots[id] = slot
+        order.append(slot)
+        return slot.user
+    }
+
+    func remove(_ id: String) {
+        guard let slot = slots.removeValue(forKey: id) else { return }
+        if let i = index(after: slot.number - 1), order[i] === slot { order.remove(at: i) }
+        memberships.removeAll { $0.userID == id }
+        pendingTransfers[id] = nil
+    }
+
+    /// The first position in `order` whose id number is greater than `number`.
+    func index(after number: Int64) -> Int? {
+        var lo = 0, hi = order.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if order[mid].number <= number { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < order.count ? lo : nil
+    }
+
+    func login(exists login: String) -> Bool {
+        let l = login.lowercased()
+        return order.contains { $0.user.login.lowercased() == l }
+    }
+
+    /// Whether the user's content is still theirs (a pending transfer keeps it until done).
+    func ownsContent(_ id: String, now: Int64) -> Bool {
+        settleTransfers(now: now)
+        return (user(id)?.ownedItems ?? 0) > 0
+    }
+
+    func settleTransfers(now: Int64) {
+        for (id, p) in pendingTransfers where p.until <= now {
+            moveContent(from: id, to: p.to)
+            pendingTransfers[id] = nil
+        }
+    }
+
+    func moveContent(from: String, to: String) {
+        guard let items = user(from)?.ownedItems, let used = user(from)?.spaceUsed else { return }
+        update(to) { $0.ownedItems += items > 0 ? 1 : 0; $0.spaceUsed += used }
+        update(from) { $0.ownedItems = 0; $0.spaceUsed = 0 }
+    }
+
+    /// Records an admin event done by `actor` (so changes show up in admin_logs).
+    func record(_ type: String, actor: SandboxUser, now: Int64) {
+        eventCounter += 1
+        let id = "sandbox" + String(now) + String(eventCounter)
+        events.append(
+            SandboxEvent(
+                eventID: id, eventType: type, createdAt: max(now, events.last?.createdAt ?? now), userID: actor.id,
+                userName: actor.name, userLogin: actor.login, ipAddress: "127.0.0.1"))
+    }
+
+    /// The state as a seed (for `--save` and assertions).
+    func seed() -> SandboxSeed {
+        var s = SandboxSeed(
+            enterpriseID: enterpriseID, enterpriseName: enterpriseName, clientID: primaryClientID,
+            clientSecret: clients[primaryClientID] ?? "", adminUserID: adminUserID,
+            serviceAccountUserID: serviceAccountUserID, users: order.map(\.user))
+        s.groups = groups.values.sorted { $0.id < $1.id }
+        s.memberships = memberships
+        s.events = events
+        return s
+    }
+}

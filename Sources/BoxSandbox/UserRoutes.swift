@@ -1,0 +1,151 @@
+/// Reading users: GET /users (offset and marker paging), /users/me, /users/{id},
+/// /users/{id}/memberships.
+import JSON
+import Signing
+
+enum UserRoutes {
+    static let maxOffset = 10_000
+
+    static func me(_ c: inout RequestContext) throws -> Reply {
+        .rawJSON(200, c.userBytes(c.me.id, fields: c.fields))
+    }
+
+    static func get(_ c: inout RequestContext) throws -> Reply {
+        let id = c.params["user_id"] ?? ""
+        _ = try c.user(id)
+        return .rawJSON(200, c.userBytes(id, fields: c.fields))
+    }
+
+    static func list(_ c: inout RequestContext) throws -> Reply {
+        try c.requireAdmin()
+        let match = try filter(c)
+        let limit = min(max(try c.integer("limit") ?? 100, 1), 1000)
+        if try c.bool("usemarker") == true {
+            return try markerPage(c, match: match, limit: limit)
+        }
+        let offset = try checkedOffset(c)
+        var ids: [String] = []
+        var total = 0
+        for slot in c.state.order where match(slot) {
+            if total >= offset && ids.count < limit { ids.append(slot.user.id) }
+            total += 1
+        }
+        var out = Array("{\"total_count\":\(total),\"entries\":[".utf8)
+        appendUsers(ids, c, &out)
+        out += Array("],\"offset\":\(offset),\"limit\":\(limit)}".utf8)
+        return .rawJSON(200, out)
+    }
+
+    static func checkedOffset(_ c: RequestContext) throws -> Int {
+        let offset = try c.integer("offset") ?? 0
+        guard offset <= maxOffset else {
+            throw BoxError.invalidParameter(
+                "offset", "Invalid value '\(offset)'. The offset must not exceed the maximum offset of \(maxOffset)")
+        }
+        return offset
+    }
+
+    private static func appendUsers(_ ids: [String], _ c: RequestContext, _ out: inout [UInt8]) {
+        let fields = c.fields
+        for (n, id) in ids.enumerated() {
+            if n > 0 { out.append(UInt8(ascii: ",")) }
+            out += c.userBytes(id, fields: fields)
+        }
+    }
+
+    /// Which users a listing shows: enterprise users by name/login prefix, external users only
+    /// on an exact login (and then alone), app users by `external_app_user_id`.
+    private static func filter(_ c: RequestContext) throws -> (UserSlot) -> Bool {
+        let type = c.query("user_type") ?? "all"
+        guard ["all", "managed", "external"].contains(type) else {
+            throw BoxError.invalidParameter("user_type", "Invalid value '\(type)'. Allowed: all, managed, external")
+        }
+        let term = c.query("filter_term")?.lowercased() ?? ""
+        let appID = c.query("external_app_user_id")
+        let service = c.state.serviceAccountUserID
+        let exactExternal = term.isEmpty || type == "managed" ? false
+            : c.state.order.contains { $0.user.isExternal && $0.user.login.lowercased() == term }
+        return { slot in
+            let u = slot.user
+            if let appID, u.externalAppUserID != appID { return false }
+            if u.isExternal { return exactExternal && u.login.lowercased() == term }
+            if exactExternal || type == "external" || u.id == service { return false }
+            return term.isEmpty || u.login.lowercased().hasPrefix(term) || u.name.lowercased().hasPrefix(term)
+        }
+    }
+
+    private static func markerPage(_ c: RequestContext, match: (UserSlot) -> Bool, limit: Int) throws -> Reply {
+        var start = 0
+        if let marker = c.query("marker"), !marker.isEmpty {
+            guard let after = decodeMarker(marker) else {
+                throw BoxError.invalidParameter("marker", "Invalid value '\(marker)'. The marker is not valid")
+            }
+            guard let i = c.state.index(after: after) else { return markerReply([], next: nil, limit: limit, c) }
+            start = i
+        }
+        var ids: [String] = []
+        var more = false
+        let order = c.state.order
+        var i = start
+        while i < order.count {
+            if match(order[i]) {
+                if ids.count == limit { more = true; break }
+                ids.append(order[i].user.id)
+            }
+            i += 1
+        }
+        let next = more ? ids.last.flatMap { c.state.slots[$0]?.number }.map(encodeMarker) : nil
+        return markerReply(ids, next: next, limit: limit, c)
+    }
+
+    private static func markerReply(_ ids: [String], next: String?, limit: Int, _ c: RequestContext) -> Reply {
+        var out = Array("{\"entries\":[".utf8)
+        appendUsers(ids, c, &out)
+        out += Array("],\"limit\":\(limit)".utf8)
+        if let next {
+            out += Array(",\"next_marker\":\"\(next)\"".utf8)
+        } else {
+            switch c.faults.markerEnd {
+            case .omit: break
+            case .null: out += Array(",\"next_marker\":null".utf8)
+            case .empty: out += Array(",\"next_marker\":\"\"".utf8)
+            }
+        }
+        out.append(UInt8(ascii: "}"))
+        return .rawJSON(200, out)
+    }
+
+    /// Markers look like Box's (base64 of a small JSON object) and name the last id returned.
+    static func encodeMarker(_ last: Int64) -> String {
+        Base64URL.encode("{\"type\":\"user\",\"dir\":\"next\",\"tail\":\"\(last)\"}")
+    }
+
+    static func decodeMarker(_ m: String) -> Int64? {
+        guard let bytes = Base64URL.decode(m), let j = try? JSON.parse(bytes), j["type"]?.stringValue == "user",
+            let tail = j["tail"]?.stringValue
+        else { return nil }
+        return Int64(tail)
+    }
+
+    static func memberships(_ c: inout RequestContext) throws -> Reply {
+        let id = c.params["user_id"] ?? ""
+        let user = try c.user(id)
+        guard c.isPrivileged(c.me) || c.me.id == id else { throw BoxError.forbidden() }
+        let limit = min(max(try c.integer("limit") ?? 100, 1), 1000)
+        let offset = try checkedOffset(c)
+        let all = c.state.memberships.filter { $0.userID == id }
+        let page = all.dropFirst(offset).prefix(limit).map { m -> JSON in
+            let g = c.state.groups[m.groupID]
+            return [
+                "type": "group_membership", "id": .string(m.id), "user": user.mini,
+                "group": ["type": "group", "id": .string(m.groupID), "name": .string(g?.name ?? ""), "group_type": "managed_group"],
+                "role": .string(m.role), "created_at": .string(BoxTime.format(m.createdAt)),
+                "modified_at": .string(BoxTime.format(m.createdAt)),
+            ]
+        }
+        return .json(200, [
+            "total_count": .int(Int64(all.count)), "entries": .array(page), "offset": .int(Int64(offset)),
+            "limit": .int(Int64(limit)),
+        ])
+    }
+}
