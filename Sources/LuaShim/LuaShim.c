@@ -29,6 +29,16 @@ void lb_push_swift_function(lua_State *L, lb_swift_fn fn, void *ctx) {
     lua_pushcclosure(L, lb_trampoline, 2);
 }
 
+void lb_push_swift_closure(lua_State *L, lb_swift_fn fn) {
+    lua_pushlightuserdata(L, (void *)(uintptr_t)fn);
+    lua_insert(L, -2);
+    lua_pushcclosure(L, lb_trampoline, 2);
+}
+
+int lb_cf_tostring(lua_State *L) { luaL_tolstring(L, 1, NULL); return 1; }
+int lb_cf_gettable(lua_State *L) { lua_settop(L, 2); lua_gettable(L, 1); return 1; }
+int lb_cf_settable(lua_State *L) { lua_settop(L, 3); lua_settable(L, 1); return 0; }
+
 int lb_pcall(lua_State *L, int nargs, int nresults, int msgh) { return lua_pcall(L, nargs, nresults, msgh); }
 const char *lb_tostring(lua_State *L, int idx) { return lua_tostring(L, idx); }
 void lb_pop(lua_State *L, int n) { lua_pop(L, n); }

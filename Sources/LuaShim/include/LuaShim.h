@@ -16,6 +16,18 @@ typedef int (*lb_swift_fn)(lua_State *L, int stage, void *ctx);
 #define LB_YIELD_BASE (-2)
 
 void lb_push_swift_function(lua_State *L, lb_swift_fn fn, void *ctx);
+/* Same trampoline, but upvalue 2 is the value on top of the stack (popped):
+   a full userdata that owns the Swift context (its __gc releases it). The
+   Swift function then receives lua_touserdata of that userdata as ctx. */
+void lb_push_swift_closure(lua_State *L, lb_swift_fn fn);
+
+/* Plain lua_CFunctions for Swift to run under lb_pcall, so that metamethods
+   (__index, __newindex, __tostring) can raise without a longjmp crossing Swift.
+   lb_cf_tostring(v) -> luaL_tolstring(v); lb_cf_gettable(t, k) -> t[k];
+   lb_cf_settable(t, k, v) -> t[k] = v. */
+int lb_cf_tostring(lua_State *L);
+int lb_cf_gettable(lua_State *L);
+int lb_cf_settable(lua_State *L);
 
 /* Macros. */
 int lb_pcall(lua_State *L, int nargs, int nresults, int msgh);

@@ -1,2 +1,0 @@
-/// LuaHost: see Package.swift for what this target holds.
-enum LuaHostModule {}
