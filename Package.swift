@@ -28,8 +28,6 @@ let package = Package(
         .target(name: "Signing", dependencies: ["CCrypto"]),
         .target(name: "CSV"),
         .target(name: "HTTPServer"),
-        // Plans, journals and the audit log: JSON Lines files. Knows nothing of Lua or HTTP.
-        .target(name: "BoxPlan", dependencies: ["JSON"]),
 
         // The Lua host: state, values, functions, errors. Knows nothing of Box.
         .target(name: "LuaHost", dependencies: ["CLua", "LuaShim", "JSON"]),
@@ -37,14 +35,17 @@ let package = Package(
         .target(name: "Repl", dependencies: ["LuaHost", "LuaShim", "CReadline"]),
         // The Box client: transport, sign-in, retries, paging, errors. Knows nothing of Lua.
         .target(name: "BoxClient", dependencies: ["CCurl", "JSON", "Signing", "HTTPServer"]),
+        // Changes to Box under control: dry runs, plans, apply, journal, audit log, guards.
+        // Knows nothing of Lua.
+        .target(name: "BoxChanges", dependencies: ["BoxClient", "JSON"]),
         // The Box emulator. No Lua, no CLI.
         .target(name: "BoxSandbox", dependencies: ["JSON", "Signing", "HTTPServer"]),
         // The Lua API: box.*, csv, json, log, show, help; dry runs, plans, audit log.
-        .target(name: "BoxLua", dependencies: ["LuaHost", "BoxClient", "BoxPlan", "CSV", "JSON"]),
+        .target(name: "BoxLua", dependencies: ["LuaHost", "BoxClient", "BoxChanges", "CSV", "JSON"]),
 
         .executableTarget(
             name: "boxlua",
-            dependencies: ["LuaHost", "Repl", "BoxLua", "BoxClient", "BoxPlan", "BoxSandbox", "JSON"]),
+            dependencies: ["LuaHost", "Repl", "BoxLua", "BoxClient", "BoxChanges", "BoxSandbox", "JSON"]),
 
         // Shared test helpers: run the built binary, start a sandbox.
         .target(name: "TestSupport", dependencies: ["BoxSandbox", "JSON"], path: "Tests/TestSupport"),
@@ -52,7 +53,7 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "SigningTests", dependencies: ["Signing"]),
         .testTarget(name: "CSVTests", dependencies: ["CSV"], exclude: ["Fixtures"]),
-        .testTarget(name: "BoxPlanTests", dependencies: ["BoxPlan", "JSON"]),
+        .testTarget(name: "BoxChangesTests", dependencies: ["BoxChanges", "BoxClient", "BoxSandbox", "TestSupport", "JSON"]),
         .testTarget(name: "LuaHostTests", dependencies: ["LuaHost", "JSON"]),
         .testTarget(name: "BoxClientTests", dependencies: ["BoxClient", "BoxSandbox", "TestSupport", "JSON", "Signing"]),
         .testTarget(name: "SandboxTests", dependencies: ["BoxSandbox", "TestSupport", "JSON", "Signing", "HTTPServer"]),

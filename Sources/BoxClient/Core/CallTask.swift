@@ -66,7 +66,7 @@ final class CallTask {
         switch kind {
         case .api:
             if let token { headers.append(("Authorization", "Bearer \(token)")) }
-            if let asUser = request.asUser { headers.append(("As-User", asUser)) }
+            if let asUser = request.asUser, !asUser.isEmpty { headers.append(("As-User", asUser)) }
             if let json = request.body {
                 headers.append(("Content-Type", "application/json"))
                 body = json.serializedBytes()

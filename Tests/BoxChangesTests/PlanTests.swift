@@ -1,7 +1,7 @@
 import Testing
 import Foundation
 import JSON
-@testable import BoxPlan
+@testable import BoxChanges
 
 @Suite struct PlanFormat {
     func sample() -> Plan {

@@ -1,0 +1,212 @@
+/// The one place that decides what happens to a change before it reaches Box: in a dry run
+/// it is recorded and answered, in a live run it passes the guards and is audited.
+///
+/// It plugs into the client's mutation hook and sent observer, so every change is covered,
+/// whichever Lua function (or `box.request`) asked for it, sequential or parallel.
+import BoxClient
+import JSON
+
+public final class ChangeControl {
+    public enum Mode: Sendable { case live, dryRun }
+
+    public let mode: Mode
+    public let client: BoxClient
+    /// `--max-deletes`: a live run refuses the deletion that would pass it; nil = no limit.
+    public let maxDeletes: Int?
+    private let audit: AuditLog?
+    private let source: String
+    private let say: (String) -> Void
+
+    /// Changes recorded by a dry run, in order.
+    public private(set) var recorded: [PlannedChange] = []
+    /// Live changes sent, by op, with how many failed.
+    public private(set) var sent: [String: (ok: Int, failed: Int)] = [:]
+    public private(set) var deletesAllowed = 0
+    /// Set once the delete guard stopped a change; later deletes are refused too.
+    public private(set) var guardTripped = false
+    /// Logins of users seen in responses or named by the script, for readable lines.
+    private var logins: [String: String] = [:]
+    /// Users the run must not delete: the signed-in user and every transfer destination.
+    private var protected: [String: String] = [:]
+    private var signedInUserID: String?
+    private var auditFailure: String?
+
+    public init(
+        client: BoxClient, mode: Mode, maxDeletes: Int?, audit: AuditLog?, source: String,
+        say: @escaping (String) -> Void
+    ) {
+        self.client = client
+        self.mode = mode
+        self.maxDeletes = maxDeletes
+        self.audit = audit
+        self.source = source
+        self.say = say
+        client.mutationHook = { [unowned self] request, decide in self.decide(request, decide) }
+        if mode == .live {
+            client.sentObserver = { [unowned self] request, result, _ in self.observe(request, result) }
+        }
+    }
+
+    /// Remembers a user's login (from a listing, a get, or a table the script passed).
+    public func note(userID: String, login: String?) {
+        guard let login, !login.isEmpty else { return }
+        logins[userID] = login
+    }
+
+    // MARK: deciding
+
+    private func decide(_ request: BoxRequest, _ decide: @escaping (MutationDecision) -> Void) {
+        withSignedInUser {
+            if let refusal = self.guardRefusal(request) { return decide(.refuse(refusal)) }
+            if case .dryRun = self.mode {
+                self.answerDryRun(request, decide)
+            } else {
+                if request.op == "users.delete" { self.deletesAllowed += 1 }
+                self.protectTransferDestination(request)
+                decide(.send)
+            }
+        }
+    }
+
+    /// Learns the signed-in user's id once (a real read) before the first change.
+    private func withSignedInUser(_ then: @escaping () -> Void) {
+        if signedInUserID != nil { return then() }
+        // Without As-User: the account the token belongs to, whatever --as-user says.
+        var me = BoxRequest("GET", "/2.0/users/me", query: [("fields", "id,login")])
+        me.asUser = ""
+        client.start(me) { result in
+            if case .success(let r) = result, let json = try? r.json(), let id = json["id"]?.stringValue {
+                self.signedInUserID = id
+                self.protected[id] = "the signed-in user"
+                self.note(userID: id, login: json["login"]?.stringValue)
+            } else {
+                self.signedInUserID = ""
+            }
+            then()
+        }
+    }
+
+    private func guardRefusal(_ request: BoxRequest) -> BoxError? {
+        guard request.op == "users.delete", let id = request.subjectID else { return nil }
+        let url = client.settings.baseURL + request.pathAndQuery
+        if let why = protected[id] {
+            return BoxError(status: 0, code: "refused", message: "refusing to delete \(label(id)): it is \(why)",
+                            method: request.method, url: url)
+        }
+        guard mode == .live, let limit = maxDeletes else { return nil }
+        if guardTripped || deletesAllowed >= limit {
+            guardTripped = true
+            return BoxError(
+                status: 0, code: "max_deletes",
+                message: "stopped before deleting \(label(id)): --max-deletes \(limit) reached (\(deletesAllowed) deleted);"
+                    + " review with --dry-run or --plan, then raise --max-deletes or use boxlua apply",
+                method: request.method, url: url)
+        }
+        return nil
+    }
+
+    private func protectTransferDestination(_ request: BoxRequest) {
+        if request.op == "users.transfer_content", let to = request.body?["owned_by"]?["id"]?.stringValue {
+            protected[to] = "the destination of a content transfer in this run"
+        }
+    }
+
+    // MARK: dry run
+
+    private func answerDryRun(_ request: BoxRequest, _ decide: @escaping (MutationDecision) -> Void) {
+        let id = request.subjectID
+        let needsUser = id != nil && (DryRunResults.needsCurrentSubject(op: request.op) || logins[id!] == nil)
+        guard needsUser, let id else { return record(request, current: nil, decide) }
+        // Reads run for real: the user as Box has it now, for the merged result and the login.
+        let get = BoxRequest("GET", "/2.0/users/\(id)", asUser: request.asUser)
+        client.start(get) { result in
+            switch result {
+            case .success(let r):
+                let json = try? r.json()
+                self.note(userID: id, login: json?["login"]?.stringValue)
+                self.record(request, current: json, decide)
+            case .failure(let e):
+                // Live, the change would fail the same way: say so now.
+                decide(.refuse(e))
+            }
+        }
+    }
+
+    private func record(_ request: BoxRequest, current: JSON?, _ decide: (MutationDecision) -> Void) {
+        protectTransferDestination(request)
+        let seq = recorded.count + 1
+        let subject = subject(of: request)
+        let change = PlannedChange(
+            seq: seq, op: request.op, method: request.method, path: request.path, query: request.query,
+            body: request.body, asUser: request.asUser.flatMap { $0.isEmpty ? nil : $0 }, subject: subject)
+        recorded.append(change)
+        say("[dry-run] \(request.op) \(subject.label)")
+        let answer = DryRunResults.response(
+            op: request.op, method: request.method, path: request.path, body: request.body, current: current,
+            seq: seq, now: UTCTime.now())
+        var response = BoxResponse(status: answer.status, headers: [("box-request-id", "dry-run-\(seq)")])
+        if let body = answer.body { response = BoxResponse(status: answer.status, json: body) }
+        decide(.respond(response))
+    }
+
+    private func subject(of request: BoxRequest) -> ChangeSubject {
+        if let id = request.subjectID { return ChangeSubject(id: id, login: logins[id]) }
+        let login = request.body?["login"]?.stringValue ?? request.body?["actionable_by"]?["login"]?.stringValue
+            ?? request.body?["user_logins"]?.arrayValue?.first?.stringValue
+        let id = request.body?["user_ids"]?.arrayValue?.first?.stringValue
+        return ChangeSubject(id: id, login: login)
+    }
+
+    private func label(_ id: String) -> String { ChangeSubject(id: id, login: logins[id]).label }
+
+    // MARK: live
+
+    private func observe(_ request: BoxRequest, _ result: Result<BoxResponse, BoxError>) {
+        let outcome: ChangeOutcome
+        switch result {
+        case .success(let r): outcome = ChangeOutcome(status: r.status, requestID: r.requestID, error: nil)
+        case .failure(let e): outcome = ChangeOutcome(status: e.status, requestID: e.requestID, error: e.description)
+        }
+        var tally = sent[request.op] ?? (0, 0)
+        if outcome.succeeded { tally.ok += 1 } else { tally.failed += 1 }
+        sent[request.op] = tally
+        do {
+            try audit?.record(
+                time: UTCTime.now(), op: request.op, method: request.method, path: request.path,
+                subject: subject(of: request), outcome: outcome, source: source)
+        } catch {
+            if auditFailure == nil {
+                auditFailure = "\(error)"
+                say("boxlua: the audit log could not be written: \(error)")
+            }
+        }
+    }
+
+    // MARK: summaries
+
+    /// The lines printed when the run ends.
+    public func summary() -> [String] {
+        switch mode {
+        case .dryRun:
+            var counts: [String: Int] = [:]
+            for c in recorded { counts[c.op, default: 0] += 1 }
+            let parts = counts.keys.sorted().map { "\(counts[$0]!) \($0)" }
+            return ["[dry-run] \(recorded.count) change\(recorded.count == 1 ? "" : "s")"
+                + (parts.isEmpty ? "" : ": " + parts.joined(separator: ", ")), "[dry-run] nothing was sent"]
+        case .live:
+            guard !sent.isEmpty else { return [] }
+            let parts = sent.keys.sorted().map { op -> String in
+                let t = sent[op]!
+                return "\(t.ok + t.failed) \(op)" + (t.failed > 0 ? " (\(t.failed) failed)" : "")
+            }
+            var lines = ["changes sent: " + parts.joined(separator: ", ")]
+            if let audit { lines.append("audit log: \(audit.path)") }
+            return lines
+        }
+    }
+
+    /// The plan of a dry run, for `--plan FILE`.
+    public func plan(baseURL: String, asUser: String?) -> Plan {
+        Plan(header: PlanHeader(createdAt: UTCTime.now(), baseURL: baseURL, asUser: asUser), changes: recorded)
+    }
+}
