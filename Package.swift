@@ -41,7 +41,7 @@ let package = Package(
         // The Box emulator. No Lua, no CLI.
         .target(name: "BoxSandbox", dependencies: ["JSON", "Signing", "HTTPServer"]),
         // The Lua API: box.*, csv, json, log, show, help; dry runs, plans, audit log.
-        .target(name: "BoxLua", dependencies: ["LuaHost", "BoxClient", "BoxChanges", "CSV", "JSON"]),
+        .target(name: "BoxLua", dependencies: ["LuaHost", "CLua", "LuaShim", "BoxClient", "BoxChanges", "CSV", "JSON"]),
 
         .executableTarget(
             name: "boxlua",

@@ -401,8 +401,9 @@ local function index_names(prefix, t)
 end
 index_names("box.", box)
 for _, lib in ipairs({"csv", "json", "log"}) do index_names(lib .. ".", _G[lib]) end
-names[show], names[help] = "show", help and "help"
-local _help = help
+names[show] = "show"
+local _help = _help
+_help = nil
 function help(fn)
   if fn == nil then return _help() end
   local name = type(fn) == "string" and fn or names[fn]
@@ -413,5 +414,22 @@ function help(fn)
   return _help(name)
 end
 names[help] = "help"
+"""#
+}
+
+extension Prelude {
+    /// log.info / log.warn / log.error: timestamped lines on stderr (--quiet keeps errors).
+    static let helpersSource = #"""
+local log = log
+local quiet = log._quiet
+log._quiet = nil
+local function emitter(level)
+  return function(fmt, ...)
+    if quiet and level ~= "ERROR" then return end
+    local text = select("#", ...) > 0 and string.format(fmt, ...) or tostring(fmt)
+    io.stderr:write(os.date("!%Y-%m-%dT%H:%M:%SZ"), " ", level, " ", text, "\n")
+  end
+end
+log.info, log.warn, log.error = emitter("INFO"), emitter("WARN"), emitter("ERROR")
 """#
 }

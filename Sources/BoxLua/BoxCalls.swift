@@ -1,0 +1,219 @@
+/// The Swift primitives under the Lua API: `box._call`, `box._pages`, `box._request`.
+///
+/// Each starts its request through the client; inside a `box.parallel` worker the calling
+/// coroutine yields until the reply is in, elsewhere the engine runs until it is.
+import BoxClient
+import CLua
+import JSON
+import LuaHost
+
+/// What a yielded call waits for.
+enum CallOutcome {
+    case response(BoxResponse)
+    case page(BoxPage?)
+}
+
+extension BoxRuntime {
+    func installBoxPrimitives(into state: LuaState) throws {
+        try state.register("_call", in: "box") { [unowned self] call in try self.boxCall(call) }
+        try state.register("_request", in: "box") { [unowned self] call in try self.rawRequest(call) }
+        try state.register("_pages", in: "box") { [unowned self] call in try self.pages(call) }
+        try state.register("parallel", in: "box") { [unowned self] call in try self.parallel(call) }
+        try state.pushTable(path: "box")
+        state.stack.pushBoolean(options.isDryRun)
+        state.stack.rawSet(at: -2, key: "dry_run")
+        state.stack.pop()
+        installErrorMetatable(state.stack)
+    }
+
+    /// `_call(op, method, path, query, body, as_user, subject)`: the decoded reply.
+    func boxCall(_ call: LuaCall) throws -> LuaResult {
+        if call.stage > 0 { return try resumeCall(call) }
+        let method = try call.string(2), path = try call.string(3)
+        var request = BoxRequest(method, path, query: try queryPairs(call, 4), body: try body(call, 5))
+        request.asUser = try call.optionalString(6)
+        let (client, control) = try client()
+        if let subject = try call.optionalTable(7) {
+            let id = stringField(call.stack, subject, "id"), login = stringField(call.stack, subject, "login")
+            if let id { control.note(userID: id, login: login) }
+        }
+        return try perform(call) { done in client.start(request) { done($0.map(CallOutcome.response)) } }
+    }
+
+    /// `_request(method, path, query, body, headers, as_user)` for `box.request`.
+    func rawRequest(_ call: LuaCall) throws -> LuaResult {
+        if call.stage > 0 { return try resumeCall(call) }
+        let method = try call.string(1), path = try call.string(2)
+        var request = BoxRequest(method, path, query: try queryPairs(call, 3))
+        if !call.isNone(4) {
+            request.body = try call.json(4)
+            if request.body == .array([]) { request.body = .object(JSONObject()) }
+        }
+        if let headers = try call.optionalTable(5) {
+            guard case .object(let fields) = try call.json(headers) else {
+                throw call.argumentError(3, "'headers' must map names to strings")
+            }
+            for (k, v) in fields {
+                guard let text = v.stringValue else { throw call.argumentError(3, "header '\(k)' must be a string") }
+                if ["authorization", "as-user"].contains(k.lowercased()) {
+                    throw call.argumentError(3, "header '\(k)' is set by boxlua (use box.as_user for As-User)")
+                }
+                request.headers.append((k, text))
+            }
+        }
+        request.asUser = try call.optionalString(6)
+        let (client, _) = try client()
+        return try perform(call) { done in client.start(request) { done($0.map(CallOutcome.response)) } }
+    }
+
+    /// `_pages(kind, query, as_user)`: a function returning the next page's entries, or nil.
+    func pages(_ call: LuaCall) throws -> LuaResult {
+        let kind = try call.string(1)
+        var query = try queryPairs(call, 2)
+        let asUser = try call.optionalString(3)
+        let (client, _) = try client()
+        let request: BoxRequest, mode: BoxPager.Mode
+        switch kind {
+        case "users":
+            let limit = query.first { $0.0 == "limit" }.flatMap { Int($0.1) } ?? 1000
+            query.removeAll { $0.0 == "limit" }
+            request = BoxRequest("GET", "/2.0/users", query: query, asUser: asUser)
+            mode = .marker(limit: limit)
+        case "memberships":
+            let id = query.first { $0.0 == "user_id" }?.1 ?? ""
+            request = BoxRequest("GET", "/2.0/users/\(id)/memberships", asUser: asUser)
+            mode = .offset(limit: 1000)
+        case "admin_logs":
+            request = BoxRequest("GET", "/2.0/events", query: [("stream_type", "admin_logs")] + query, asUser: asUser)
+            mode = .stream(position: "0", limit: 500)
+        default:
+            throw call.argumentError(1, "unknown listing '\(kind)'")
+        }
+        let pager = BoxPager(client: client, request: request, mode: mode)
+        call.stack.pushFunction(named: "next_page") { [unowned self] next in
+            if next.stage > 0 { return try self.resumeCall(next) }
+            return try self.perform(next) { done in pager.next { done($0.map(CallOutcome.page)) } }
+        }
+        return .results(1)
+    }
+
+    // MARK: waiting
+
+    /// Starts an operation and returns its result: by yielding when the caller is a
+    /// `box.parallel` worker, else by driving the engine until it completes.
+    func perform(_ call: LuaCall, _ start: (@escaping (Result<CallOutcome, BoxError>) -> Void) -> Void) throws -> LuaResult {
+        if call.isYieldable, let worker = scheduler.worker(for: call.stack.L) {
+            worker.waiting = true
+            start { result in worker.deliver(result) }
+            if worker.outcome == nil {
+                call.stack.top = 0
+                return .yield(0)
+            }
+            worker.waiting = false
+            return try push(call, worker.take())
+        }
+        var result: Result<CallOutcome, BoxError>?
+        start { result = $0 }
+        let (client, _) = try client()
+        let state = call.state
+        client.engine.run {
+            result != nil || (state?.interruptRequested == true && client.engine.inFlight == 0)
+        }
+        guard let result else { throw LuaMessage("interrupted!") }
+        return try push(call, result)
+    }
+
+    func resumeCall(_ call: LuaCall) throws -> LuaResult {
+        guard let worker = scheduler.worker(for: call.stack.L), worker.outcome != nil else {
+            throw LuaMessage("box call resumed without a reply (was coroutine.resume used on a box.parallel worker?)")
+        }
+        worker.waiting = false
+        return try push(call, worker.take())
+    }
+
+    private func push(_ call: LuaCall, _ result: Result<CallOutcome, BoxError>) throws -> LuaResult {
+        switch result {
+        case .failure(let error):
+            throw BoxErrorValue(error: error, position: scriptPosition(call.stack.L))
+        case .success(.response(let response)):
+            guard !response.body.isEmpty else {
+                call.stack.pushBoolean(true)
+                return .results(1)
+            }
+            let json: JSON
+            do { json = try response.json() } catch {
+                throw BoxErrorValue(error: error, position: scriptPosition(call.stack.L))
+            }
+            noteUsers(in: json)
+            try call.stack.pushJSON(json)
+            return .results(1)
+        case .success(.page(nil)):
+            call.stack.pushNil()
+            return .results(1)
+        case .success(.page(let page?)):
+            let entries = page.entries
+            for e in entries { noteUser(e) }
+            try call.stack.pushJSON(.array(entries))
+            return .results(1)
+        }
+    }
+
+    private func noteUsers(in json: JSON) {
+        noteUser(json)
+        if let entries = json["entries"]?.arrayValue { entries.forEach(noteUser) }
+    }
+
+    private func noteUser(_ json: JSON) {
+        guard json["type"]?.stringValue == "user", let id = json["id"]?.stringValue else { return }
+        session?.control.note(userID: id, login: json["login"]?.stringValue)
+    }
+
+    // MARK: arguments
+
+    /// A query table as sorted pairs; booleans become true/false, numbers their text.
+    private func queryPairs(_ call: LuaCall, _ n: Int32) throws -> [(String, String)] {
+        guard !call.isNone(n) else { return [] }
+        guard case .object(let fields) = try call.json(n) else {
+            if try call.json(n) == .array([]) { return [] }
+            throw call.argumentError(n, "query must map names to values")
+        }
+        return fields.keys.sorted().compactMap { k -> (String, String)? in
+            switch fields[k]! {
+            case .string(let s): return (k, s)
+            case .int(let i): return (k, String(i))
+            case .double(let d): return (k, String(d))
+            case .bool(let b): return (k, b ? "true" : "false")
+            default: return nil
+            }
+        }
+    }
+
+    private func body(_ call: LuaCall, _ n: Int32) throws -> JSON? {
+        guard !call.isNone(n) else { return nil }
+        let json = try call.json(n)
+        return json == .array([]) ? .object(JSONObject()) : json
+    }
+
+    private func stringField(_ stack: LuaStack, _ table: Int32, _ key: String) -> String? {
+        defer { stack.pop() }
+        return stack.rawGet(at: table, key: key) == .string ? stack.pullString(at: -1) : nil
+    }
+}
+
+/// The script line that made the call: the first frame outside the prelude.
+func scriptPosition(_ L: OpaquePointer) -> String? {
+    var ar = lua_Debug()
+    var level: Int32 = 1
+    while lua_getstack(L, level, &ar) != 0 {
+        lua_getinfo(L, "Sl", &ar)
+        let source = ar.source.map { String(cString: $0) } ?? ""
+        if ar.currentline > 0 && source != Prelude.chunkName {
+            let short = withUnsafePointer(to: &ar.short_src) {
+                String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))
+            }
+            return "\(short):\(ar.currentline)"
+        }
+        level += 1
+    }
+    return nil
+}

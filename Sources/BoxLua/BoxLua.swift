@@ -1,2 +1,0 @@
-/// BoxLua: see Package.swift for what this target holds.
-enum BoxLuaModule {}

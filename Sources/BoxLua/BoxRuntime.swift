@@ -1,0 +1,118 @@
+/// One run's Box session inside a Lua state: the client (made on first use), change
+/// control (dry run or live), the parallel scheduler, and the Lua API installed over them.
+import BoxChanges
+import BoxClient
+import JSON
+import LuaHost
+
+public struct BoxRunOptions: Sendable {
+    public var dryRun = false
+    /// `--plan FILE` (implies a dry run).
+    public var planPath: String?
+    public var maxDeletes: Int? = 100
+    /// Where live changes are logged; nil for the default under `$XDG_STATE_HOME`.
+    public var auditLogPath: String?
+    public var asUser: String?
+    public var profile: String?
+    public var verbose = false
+    public var quiet = false
+    /// The environment to read credentials from (the process's, plus --sandbox's).
+    public var environment: [String: String] = [:]
+
+    public init() {}
+
+    public var isDryRun: Bool { dryRun || planPath != nil }
+}
+
+public final class BoxRuntime {
+    public let options: BoxRunOptions
+    /// Where stderr lines go (dry-run lines, logs, summaries).
+    let say: (String) -> Void
+    var session: (client: BoxClient, control: ChangeControl)?
+    private var audit: AuditLog?
+    /// Set when the client could not be made (missing credentials, bad config): the CLI
+    /// exits 2 for those, not 1.
+    public private(set) var configurationError: String?
+    let scheduler = ParallelScheduler()
+
+    public init(options: BoxRunOptions, say: @escaping (String) -> Void) {
+        self.options = options
+        self.say = say
+    }
+
+    /// The signed-in client, made on first use so that scripts that never touch Box need
+    /// no credentials.
+    func client() throws -> (client: BoxClient, control: ChangeControl) {
+        if let session { return session }
+        let client: BoxClient
+        do {
+            let configuration = try Configuration.load(environment: options.environment, profile: options.profile)
+            var settings = try configuration.clientSettings()
+            if let asUser = options.asUser { settings.asUser = asUser }
+            client = BoxClient(settings: settings, signIn: try configuration.signIn())
+        } catch {
+            configurationError = "\(error)"
+            throw LuaMessage("\(error)")
+        }
+        if options.verbose { client.trace = stderrTraceSink() }
+        let mode: ChangeControl.Mode = options.isDryRun ? .dryRun : .live
+        if mode == .live {
+            let path = options.auditLogPath ?? defaultAuditLogPath(options.environment)
+            do { audit = try AuditLog(path: path) } catch {
+                configurationError = "\(error)"
+                throw LuaMessage("cannot open the audit log: \(error)")
+            }
+        }
+        let control = ChangeControl(
+            client: client, mode: mode, maxDeletes: options.maxDeletes, audit: audit, source: "run", say: say)
+        session = (client, control)
+        return (client, control)
+    }
+
+    /// Installs `box`, `csv`, `json`, `log`, `show` and `help` into `state`.
+    public func install(into state: LuaState) throws {
+        try installHelpers(into: state)
+        try installBoxPrimitives(into: state)
+        try state.run(Prelude.source, chunkName: Prelude.chunkName)
+    }
+
+    /// Ends the run: the dry-run summary and plan, or the summary of changes sent. Returns
+    /// an error message when the plan could not be written.
+    public func finish(scriptSucceeded: Bool) -> String? {
+        var failure: String?
+        if let (client, control) = session {
+            if options.isDryRun, let path = options.planPath {
+                if scriptSucceeded {
+                    let plan = control.plan(baseURL: client.settings.baseURL, asUser: client.settings.asUser)
+                    do {
+                        try writeFileAtomically(plan.jsonLines(), to: path, mode: 0o600)
+                        say("[dry-run] plan written to \(path) (\(plan.changes.count) changes); boxlua apply \(path) makes them")
+                    } catch {
+                        failure = "cannot write the plan: \(error)"
+                    }
+                } else {
+                    say("[dry-run] plan not written: the script failed")
+                }
+            }
+            if !options.quiet || options.isDryRun { control.summary().forEach(say) }
+        } else if options.isDryRun {
+            if let path = options.planPath {
+                say("[dry-run] the script made no Box call: no plan written to \(path)")
+            }
+            say("[dry-run] 0 changes")
+            say("[dry-run] nothing was sent")
+        }
+        audit?.close()
+        return failure
+    }
+}
+
+func defaultAuditLogPath(_ env: [String: String]) -> String {
+    stateDirectory(env) + "/audit.jsonl"
+}
+
+/// `$XDG_STATE_HOME/boxlua`, else `~/.local/state/boxlua`.
+func stateDirectory(_ env: [String: String]) -> String {
+    if let x = env["XDG_STATE_HOME"], !x.isEmpty { return x + "/boxlua" }
+    return (env["HOME"] ?? ".") + "/.local/state/boxlua"
+}
