@@ -59,11 +59,20 @@ public final class Sandbox: @unchecked Sendable {
         }
     }
 
+    deinit { stop() }
+
     /// Serves on 127.0.0.1:`port` (0: a free port); returns the base URL.
     public func start(port: UInt16 = 0) throws -> URL {
         let server = HTTPServer { [unowned self] request in self.handle(request) }
         let bound = try server.start(port: port)
-        let url = URL(string: "http://127.0.0.1:\(bound)")!
+        var parts = URLComponents()
+        parts.scheme = "http"
+        parts.host = "127.0.0.1"
+        parts.port = Int(bound)
+        guard let url = parts.url else {
+            server.stop()
+            throw SandboxSeedError(message: "cannot form the sandbox's base URL for port \(bound)")
+        }
         withLock {
             self.server = server
             creds.baseURL = url

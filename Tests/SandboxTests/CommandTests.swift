@@ -32,9 +32,9 @@ private final class RunningSandbox {
         lines = text.components(separatedBy: "\n").filter { !$0.isEmpty }
     }
 
-    /// SIGTERM, then the exit status and anything printed after the four lines.
-    func stop() -> (Int32, String) {
-        process.terminate()
+    /// SIGTERM (or `signal`), then the exit status and anything printed after the four lines.
+    func stop(signal: Int32 = SIGTERM) -> (Int32, String) {
+        kill(process.processIdentifier, signal)
         process.waitUntilExit()
         let rest = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         return (process.terminationStatus, rest)
@@ -63,12 +63,22 @@ private final class RunningSandbox {
         let saved = try SandboxSeed.load(from: save)
         #expect(saved.users.contains { $0.login == "kept@northwind.example" })
 
-        // A second start reuses the JWT config and loads the saved state.
+        // A second start reuses the JWT config and loads the saved state; Ctrl-C stops it with 0.
         let before = try String(contentsOfFile: jwtPath, encoding: .utf8)
         let again = try RunningSandbox(["--seed", save.path], state: dir)
         #expect(again.lines.count == 4)
-        _ = again.stop()
+        #expect(again.stop(signal: SIGINT).0 == 0)
         #expect(try String(contentsOfFile: jwtPath, encoding: .utf8) == before)
+    }
+
+    @Test func jwtConfigOptionPicksTheFile() throws {
+        let dir = temporaryDirectoryURL()
+        let path = dir.appendingPathComponent("keys/app-config.json").path
+        let s = try RunningSandbox(["--jwt-config", path], state: dir)
+        #expect(s.lines.last == "BOX_JWT_CONFIG=\(path)")
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        #expect(s.stop().0 == 0)
     }
 
     @Test(arguments: [
