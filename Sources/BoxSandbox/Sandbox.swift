@@ -63,7 +63,9 @@ public final class Sandbox: @unchecked Sendable {
 
     /// Serves on 127.0.0.1:`port` (0: a free port); returns the base URL.
     public func start(port: UInt16 = 0) throws -> URL {
-        let server = HTTPServer { [unowned self] request in self.handle(request) }
+        let server = HTTPServer { [weak self] request in
+            self?.handle(request) ?? HTTPResponse(status: 503, text: "the sandbox is stopping\n")
+        }
         let bound = try server.start(port: port)
         var parts = URLComponents()
         parts.scheme = "http"

@@ -10,11 +10,13 @@ import json
 import sys
 import time
 import traceback
+import urllib.parse
 import uuid
 
 import requests
-from box_sdk_gen import (BoxCCGAuth, BoxClient, BoxDeveloperTokenAuth, BoxJWTAuth, CCGConfig,
-                         JWTConfig)
+from box_sdk_gen import (BoxCCGAuth, BoxClient, BoxDeveloperTokenAuth, BoxJWTAuth, BoxOAuth, CCGConfig,
+                         JWTConfig, OAuthConfig)
+from box_sdk_gen.box.oauth import GetAuthorizeUrlOptions
 from box_sdk_gen.box.errors import BoxAPIError
 from box_sdk_gen.managers.events import GetEventsEventType, GetEventsStreamType
 from box_sdk_gen.managers.invites import CreateInviteActionableBy, CreateInviteEnterprise
@@ -185,6 +187,34 @@ def jwt_from_the_printed_config_file():
     admin_id = admin().users.get_user_me().id
     user_client = BoxClient(auth=auth.with_user_subject(admin_id), network_session=SESSION)
     assert user_client.users.get_user_me().id == admin_id
+
+
+@check
+def oauth_consent_code_refresh_and_revoke():
+    auth = BoxOAuth(OAuthConfig(ENV["BOX_CLIENT_ID"], ENV["BOX_CLIENT_SECRET"]))
+    url = auth.get_authorize_url(options=GetAuthorizeUrlOptions(
+        redirect_uri="http://localhost:3000/callback", state="st-42"))
+    # The SDK writes Box's account host; the sandbox serves the same path on its own host.
+    local = url.replace("https://account.box.com", BASE)
+    page = requests.get(local)
+    assert page.status_code == 200 and "Grant access to Box" in page.text
+    redirect = requests.get(local + "&approve=1", allow_redirects=False)
+    assert redirect.status_code == 302
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlparse(redirect.headers["Location"]).query))
+    assert query["state"] == "st-42"
+    token = auth.get_tokens_authorization_code_grant(query["code"], network_session=SESSION)
+    assert token.refresh_token
+    client = BoxClient(auth=auth, network_session=SESSION)
+    assert client.users.get_user_me().id == admin().users.get_user_me().id
+    rotated = auth.refresh_token(network_session=SESSION)
+    assert rotated.refresh_token and rotated.refresh_token != token.refresh_token
+    stale = requests.post(BASE + "/oauth2/token", data={
+        "grant_type": "refresh_token", "refresh_token": token.refresh_token,
+        "client_id": ENV["BOX_CLIENT_ID"], "client_secret": ENV["BOX_CLIENT_SECRET"]})
+    assert stale.status_code == 400 and stale.json()["error"] == "invalid_grant"
+    auth.revoke_token(network_session=SESSION)
+    gone = requests.get(BASE + "/2.0/users/me", headers={"Authorization": "Bearer " + rotated.access_token})
+    assert gone.status_code == 401
 
 
 @check

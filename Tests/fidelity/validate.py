@@ -204,6 +204,15 @@ def judge(spec, patched, rec):
     return "failed", "; ".join(errors)
 
 
+# Every route of issue 9 must have been seen at least once.
+REQUIRED = [
+    "GET /2.0/users", "POST /2.0/users", "GET /2.0/users/me", "GET /2.0/users/{user_id}",
+    "PUT /2.0/users/{user_id}", "DELETE /2.0/users/{user_id}", "PUT /2.0/users/{user_id}/folders/0",
+    "POST /2.0/users/terminate_sessions", "POST /2.0/invites", "GET /2.0/users/{user_id}/memberships",
+    "GET /2.0/events", "POST /oauth2/token", "POST /oauth2/revoke",
+]
+
+
 def report(stats, problems):
     total = failed = 0
     print(f"{'route':48} {'captured':>8} {'unique':>6} {'strict':>6} {'deviation':>9} {'failed':>6}")
@@ -215,8 +224,14 @@ def report(stats, problems):
         print(f"{key:48} {s['captured']:8} {unique:6} {s['strict']:6} {s['deviation']:9} {s['failed']:6}")
         for p in problems.get(key, []):
             print(f"    mismatch {p}")
-    print(f"openapi: {total} unique bodies validated, {total - failed} passed, {failed} failed")
-    return 1 if failed else 0
+    missing = [r for r in REQUIRED if r not in stats]
+    if not any(k.endswith("/oauth2/authorize") for k in stats):
+        missing.append("GET /oauth2/authorize")
+    for r in missing:
+        print(f"    not covered: {r}")
+    print(f"openapi: {total} unique bodies validated, {total - failed} passed, {failed} failed"
+          + (f", {len(missing)} routes not covered" if missing else ", every route covered"))
+    return 1 if failed or missing else 0
 
 
 if __name__ == "__main__":
