@@ -119,3 +119,37 @@ import Testing
         #expect(f.sandbox.requestLog.isEmpty)
     }
 }
+
+@Suite struct ConcurrencyTests {
+    /// Many clients on their own keep-alive connections, reading and writing at once.
+    @Test func parallelClientsAllGetAnswers() throws {
+        let f = try SandboxFixture(faults: try Faults(spec: "latency_ms=1"))
+        let port = f.port, token = f.token
+        let lock = NSLock()
+        nonisolated(unsafe) var statuses: [Int] = []
+        let done = DispatchGroup()
+        for worker in 0..<12 {
+            done.enter()
+            Thread {
+                defer { done.leave() }
+                guard let c = try? TestConnection(port: port) else { return }
+                let auth = [("Authorization", "Bearer \(token)"), ("Content-Type", "application/json")]
+                for i in 0..<25 {
+                    let r = i % 5 == 0
+                        ? try? c.request("POST", "/2.0/users", headers: auth, body: Array(#"{"name":"P","login":"p\#(worker)-\#(i)@northwind.example"}"#.utf8))
+                        : try? c.request("GET", "/2.0/users?limit=50&offset=\(i * 10)", headers: auth)
+                    lock.lock()
+                    statuses.append(r?.status ?? -1)
+                    lock.unlock()
+                }
+            }.start()
+        }
+        done.wait()
+        #expect(statuses.count == 300)
+        #expect(statuses.filter { $0 == 201 }.count == 60)
+        #expect(statuses.filter { $0 == 200 }.count == 240)
+        #expect(f.sandbox.requestLog.count == 300)
+        let logins = f.sandbox.stateSnapshot()["users"]?.arrayValue?.compactMap { $0["login"]?.stringValue } ?? []
+        #expect(logins.filter { $0.hasPrefix("p") && $0.contains("-") && $0.hasSuffix("@northwind.example") }.count == 60)
+    }
+}
