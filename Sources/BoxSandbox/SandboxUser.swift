@@ -164,12 +164,6 @@ public struct SandboxUser: Sendable, Equatable {
         out.append(0x7D)
     }
 
-    func json(fields: [String]?, enterpriseName: String) -> JSON {
-        var out: [UInt8] = []
-        write(fields: fields, enterpriseName: enterpriseName, to: &out)
-        return (try? JSON.parse(out)) ?? .null
-    }
-
     /// Every field Box has for a user (the seed format).
     func fullJSON(enterpriseName: String) -> JSONObject {
         var o = JSONObject()
