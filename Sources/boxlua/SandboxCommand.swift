@@ -122,6 +122,9 @@ func sandboxCommand(_ arguments: [String]) -> Int32 {
 }
 
 private func blockStopSignals() -> sigset_t {
+    // A shell starts background jobs with SIGINT ignored; an ignored signal never reaches sigwait.
+    signal(SIGINT, SIG_DFL)
+    signal(SIGTERM, SIG_DFL)
     var set = sigset_t()
     sigemptyset(&set)
     sigaddset(&set, SIGINT)
