@@ -39,6 +39,9 @@ public final class Sandbox: @unchecked Sendable {
     let router = Router.box
 
     /// - Parameters:
+    ///   - seed: the enterprise to serve (`SandboxSeed.demo()`, `SandboxSeed.load(from:)`).
+    ///   - faults: injected failures; can be changed while running through `faults`.
+    ///   - stateDirectory: where `jwt-config.json` lives when `jwtConfigPath` is nil.
     ///   - jwtConfigPath: where the console-style JWT config lives; created (with a fresh key pair)
     ///     when missing, trusted either way. nil: no JWT config (keys can still be trusted with `trustJWTKey`).
     public init(seed: SandboxSeed, faults: Faults = Faults(), stateDirectory: URL? = nil, jwtConfigPath: String? = nil) throws {

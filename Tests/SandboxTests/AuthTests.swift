@@ -195,6 +195,13 @@ struct Assertion {
         #expect(try jwt(f, a).status == 200)
         _ = try Sandbox(seed: .demo(), jwtConfigPath: path)
         #expect(try String(contentsOfFile: path, encoding: .utf8) == text)  // reused, not regenerated
+
+        // Another enterprise reuses the key but gets its own enterpriseID.
+        var other = SandboxSeed.demo()
+        other.enterpriseID = "777"
+        _ = try Sandbox(seed: other, jwtConfigPath: path)
+        let moved = try JSON.parse(try String(contentsOfFile: path, encoding: .utf8))
+        #expect(moved["enterpriseID"] == "777" && moved["boxAppSettings"]?["appAuth"]?["publicKeyID"] == auth["publicKeyID"])
     }
 }
 
