@@ -1,5 +1,6 @@
 /// The Active Directory export of the demo enterprise (scripts/examples/ad-export.csv), as
 /// PowerShell's `Export-Csv` writes it: a `#TYPE` line, every field quoted, CRLF.
+import Foundation
 import JSON
 
 extension DemoEnterprise {
@@ -34,7 +35,7 @@ extension DemoEnterprise {
     }
 
     private static func row(_ fields: [String]) -> String {
-        fields.map { "\"" + $0.replacingOccurrences("\"", "\"\"") + "\"" }.joined(separator: ",")
+        fields.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: ",")
     }
 
     /// PowerShell's US date style, e.g. `3/14/2025 10:22:31 AM`, fixed dates (not relative to today).
@@ -52,11 +53,5 @@ extension DemoEnterprise {
         let parts = login.split(separator: "@")
         let local = parts[0].split(separator: ".").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: ".")
         return local + "@" + parts[1].prefix(1).uppercased() + parts[1].dropFirst()
-    }
-}
-
-extension String {
-    func replacingOccurrences(_ a: String, _ b: String) -> String {
-        split(separator: Character(a), omittingEmptySubsequences: false).joined(separator: b)
     }
 }

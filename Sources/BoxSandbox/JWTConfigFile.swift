@@ -11,7 +11,10 @@ struct JWTConfigFile {
     var publicKey: RSAPublicKey
 
     static func loadOrCreate(path: String, clientID: String, clientSecret: String, enterpriseID: String) throws -> JWTConfigFile {
-        if FileManager.default.fileExists(atPath: path) { return try load(path) }
+        if FileManager.default.fileExists(atPath: path) {
+            try retarget(path, enterpriseID: enterpriseID)
+            return try load(path)
+        }
         let key = try RSAPrivateKey.generate(bits: 2048)
         let passphrase = SecureRandom.token(32)
         let keyID = SecureRandom.token(8).lowercased()
@@ -41,6 +44,16 @@ struct JWTConfigFile {
         } catch {
             throw SandboxSeedError(message: "\(path): cannot read its private key: \(error)")
         }
+    }
+
+    /// A config made for another seed names another enterprise: point it at this one, keeping
+    /// its key, so the SDKs' enterprise sign-in keeps working.
+    static func retarget(_ path: String, enterpriseID: String) throws {
+        guard let data = FileManager.default.contents(atPath: path), case .object(var o)? = try? JSON.parse(Array(data)),
+            o["enterpriseID"]?.stringValue != enterpriseID
+        else { return }
+        o["enterpriseID"] = .string(enterpriseID)
+        try writePrivately(JSON.object(o).serialized(pretty: true) + "\n", to: path)
     }
 
     /// Writes `text` to a temporary file (mode 0600) beside `path`, then renames it into place.

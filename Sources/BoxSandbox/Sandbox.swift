@@ -39,6 +39,9 @@ public final class Sandbox: @unchecked Sendable {
     let router = Router.box
 
     /// - Parameters:
+    ///   - seed: the enterprise to serve (`SandboxSeed.demo()`, `SandboxSeed.load(from:)`).
+    ///   - faults: injected failures; can be changed while running through `faults`.
+    ///   - stateDirectory: where `jwt-config.json` lives when `jwtConfigPath` is nil.
     ///   - jwtConfigPath: where the console-style JWT config lives; created (with a fresh key pair)
     ///     when missing, trusted either way. nil: no JWT config (keys can still be trusted with `trustJWTKey`).
     public init(seed: SandboxSeed, faults: Faults = Faults(), stateDirectory: URL? = nil, jwtConfigPath: String? = nil) throws {
@@ -59,11 +62,22 @@ public final class Sandbox: @unchecked Sendable {
         }
     }
 
+    deinit { stop() }
+
     /// Serves on 127.0.0.1:`port` (0: a free port); returns the base URL.
     public func start(port: UInt16 = 0) throws -> URL {
-        let server = HTTPServer { [unowned self] request in self.handle(request) }
+        let server = HTTPServer { [weak self] request in
+            self?.handle(request) ?? HTTPResponse(status: 503, text: "the sandbox is stopping\n")
+        }
         let bound = try server.start(port: port)
-        let url = URL(string: "http://127.0.0.1:\(bound)")!
+        var parts = URLComponents()
+        parts.scheme = "http"
+        parts.host = "127.0.0.1"
+        parts.port = Int(bound)
+        guard let url = parts.url else {
+            server.stop()
+            throw SandboxSeedError(message: "cannot form the sandbox's base URL for port \(bound)")
+        }
         withLock {
             self.server = server
             creds.baseURL = url
@@ -82,7 +96,10 @@ public final class Sandbox: @unchecked Sendable {
 
     public var credentials: SandboxCredentials { withLock { creds } }
 
+    /// The requests served so far, oldest first (at most the last 200,000).
     public var requestLog: [SandboxRequestRecord] { withLock { log } }
+
+    static let maxLogRecords = 200_000
 
     public func clearRequestLog() { withLock { log.removeAll() } }
 
@@ -119,6 +136,8 @@ public final class Sandbox: @unchecked Sendable {
         let (response, route) = withLock { () -> (HTTPResponse, String) in
             let (reply, route, asUser) = dispatch(request, requestID: requestID)
             let response = reply.response(requestID: requestID, faults: currentFaults)
+            // Bounded, so a sandbox left running for days does not grow without end.
+            if log.count >= Self.maxLogRecords { log.removeFirst(Self.maxLogRecords / 2) }
             log.append(
                 SandboxRequestRecord(
                     method: request.method, path: request.path, query: request.query, status: response.status, asUser: asUser))

@@ -35,6 +35,7 @@ final class TokenStore {
     static let refreshLifetime: Int64 = 60 * 86400
 
     func issue(userID: String, clientID: String?, now: Int64, lifetime: Int64? = accessLifetime, developer: Bool = false) -> String {
+        if access.count > 50_000 { access = access.filter { !$0.value.expired(now: now, faults: Faults()) } }
         let token = SecureRandom.token(32)
         access[token] = TokenGrant(userID: userID, clientID: clientID, issuedAt: now, lifetime: lifetime, isDeveloperToken: developer)
         return token

@@ -21,6 +21,8 @@ public final class HTTPServer: @unchecked Sendable {
     private var connections: Set<Int32> = []
     private var running = false
     private var threadsAlive = 0
+    static let idleTimeoutSeconds = 300
+
     /// The port bound by `start`, 0 before.
     public private(set) var port: UInt16 = 0
 
@@ -110,6 +112,9 @@ public final class HTTPServer: @unchecked Sendable {
             }
             var one: Int32 = 1
             setsockopt(c, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+            // A keep-alive connection idle this long is closed, so forgotten clients do not pin threads.
+            var idle = timeval(tv_sec: Self.idleTimeoutSeconds, tv_usec: 0)
+            setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &idle, socklen_t(MemoryLayout<timeval>.size))
             lock.lock()
             guard running else { lock.unlock(); close(c); return }
             connections.insert(c)
