@@ -1,0 +1,247 @@
+"""Box's official Python SDK (boxsdk 10.x, box_sdk_gen) against `boxlua sandbox`.
+
+Usage: sdk_run.py SANDBOX_STDOUT_FILE
+Reads the four lines the sandbox printed, runs each check, prints one line per check and a
+closing `fidelity: N passed, M failed`. Exit status 1 when any check failed.
+"""
+import json
+import sys
+import traceback
+import uuid
+
+import requests
+from box_sdk_gen import (BoxCCGAuth, BoxClient, BoxDeveloperTokenAuth, BoxJWTAuth, CCGConfig,
+                         JWTConfig)
+from box_sdk_gen.box.errors import BoxAPIError
+from box_sdk_gen.managers.events import GetEventsEventType, GetEventsStreamType
+from box_sdk_gen.managers.invites import CreateInviteActionableBy, CreateInviteEnterprise
+from box_sdk_gen.managers.transfer import TransferOwnedFolderOwnedBy
+from box_sdk_gen.managers.users import UpdateUserByIdStatus
+from box_sdk_gen.networking.base_urls import BaseUrls
+from box_sdk_gen.networking.network import NetworkSession
+
+
+def read_sandbox(path):
+    env = {}
+    with open(path) as f:
+        for line in f:
+            for word in line.split():
+                if "=" in word:
+                    k, v = word.split("=", 1)
+                    env[k] = v
+    return env
+
+
+ENV = read_sandbox(sys.argv[1])
+BASE = ENV["BOX_BASE_URL"]
+SESSION = NetworkSession(base_urls=BaseUrls(base_url=BASE, oauth_2_url=BASE + "/oauth2"))
+CHECKS = []
+
+
+def check(fn):
+    CHECKS.append(fn)
+    return fn
+
+
+def admin():
+    return BoxClient(auth=BoxDeveloperTokenAuth(token=ENV["BOX_ACCESS_TOKEN"]), network_session=SESSION)
+
+
+def api_error(fn):
+    try:
+        fn()
+    except BoxAPIError as e:
+        return e.response_info
+    raise AssertionError("expected a BoxAPIError")
+
+
+def all_users_by_marker(client, limit):
+    seen, marker, pages = [], None, 0
+    while True:
+        page = client.users.get_users(usemarker=True, marker=marker, limit=limit)
+        pages += 1
+        seen += [u.id for u in page.entries]
+        marker = page.next_marker
+        if not marker:
+            return seen, pages
+
+
+@check
+def marker_paging_reaches_the_end_once_each():
+    client = admin()
+    total = client.users.get_users(limit=1).total_count
+    ids, pages = all_users_by_marker(client, 37)
+    assert len(ids) == total == len(set(ids)), (len(ids), total)
+    assert pages == -(-total // 37), pages
+
+
+@check
+def offset_paging_matches_marker_paging():
+    client = admin()
+    ids, offset = [], 0
+    while True:
+        page = client.users.get_users(offset=offset, limit=1000)
+        ids += [u.id for u in page.entries]
+        offset += page.limit
+        if offset >= page.total_count:
+            break
+    assert ids == all_users_by_marker(client, 1000)[0]
+
+
+@check
+def get_me_and_get_by_id():
+    client = admin()
+    me = client.users.get_user_me()
+    assert me.login.startswith("alex.morgan@"), me.login
+    same = client.users.get_user_by_id(me.id, fields=["role", "enterprise", "login"])
+    assert same.role.value == "admin" and same.enterprise.id == ENV["BOX_ENTERPRISE_ID"]
+    assert getattr(same, "status", None) is None  # fields= returns only what was asked
+
+
+@check
+def external_users_only_by_exact_login():
+    client = admin()
+    assert client.users.get_users(filter_term="jordan.rivera@contoso").total_count == 0
+    found = client.users.get_users(filter_term="jordan.rivera@contoso-partners.example")
+    assert [u.login for u in found.entries] == ["jordan.rivera@contoso-partners.example"]
+
+
+@check
+def create_update_status_and_delete():
+    client = admin()
+    login = f"sdk-{uuid.uuid4().hex[:8]}@northwind.example"
+    user = client.users.create_user("SDK Created", login=login)
+    assert user.login == login and user.status.value == "active"
+    dup = api_error(lambda: client.users.create_user("Again", login=login))
+    assert dup.status_code == 409 and dup.code == "user_login_already_used"
+    updated = client.users.update_user_by_id(user.id, status=UpdateUserByIdStatus.INACTIVE)
+    assert updated.status.value == "inactive"
+    client.users.delete_user_by_id(user.id)
+    assert api_error(lambda: client.users.get_user_by_id(user.id)).status_code == 404
+
+
+@check
+def delete_refuses_content_owner_without_force():
+    client = admin()
+    owner = client.users.create_user("SDK Owner", login=f"own-{uuid.uuid4().hex[:8]}@northwind.example")
+    dest = client.users.get_user_me()
+    # Give the new user content by transferring an existing owner's content to them.
+    donor = next(u for u in client.users.get_users(limit=1000).entries
+                 if u.space_used and u.space_used > 0 and u.id != dest.id)
+    client.transfer.transfer_owned_folder(donor.id, TransferOwnedFolderOwnedBy(id=owner.id))
+    err = api_error(lambda: client.users.delete_user_by_id(owner.id))
+    assert (err.status_code, err.code, err.body.get("message")) == (400, "bad_request", "User has managed content"), err.body
+    assert err.request_id
+    client.users.delete_user_by_id(owner.id, force=True)
+    assert api_error(lambda: client.users.get_user_by_id(owner.id)).status_code == 404
+
+
+@check
+def transfer_content_then_delete_without_force():
+    client = admin()
+    me = client.users.get_user_me()
+    leaver = next(u for u in client.users.get_users(limit=1000).entries
+                  if u.space_used and u.space_used > 0 and u.id != me.id)
+    folder = client.transfer.transfer_owned_folder(leaver.id, TransferOwnedFolderOwnedBy(id=me.id), notify=False)
+    assert folder.owned_by.id == me.id
+    assert folder.name == f"{leaver.name}'s Files and Folders", folder.name
+    client.users.delete_user_by_id(leaver.id, notify=False, force=False)
+
+
+@check
+def client_credentials_enterprise_and_user():
+    auth = BoxCCGAuth(config=CCGConfig(ENV["BOX_CLIENT_ID"], ENV["BOX_CLIENT_SECRET"],
+                                       enterprise_id=ENV["BOX_ENTERPRISE_ID"]))
+    service = BoxClient(auth=auth, network_session=SESSION).users.get_user_me()
+    assert service.login.startswith("AutomationUser_") and service.login.endswith("@boxdevedition.com")
+    admin_id = admin().users.get_user_me().id
+    as_user = BoxCCGAuth(config=CCGConfig(ENV["BOX_CLIENT_ID"], ENV["BOX_CLIENT_SECRET"], user_id=admin_id))
+    assert BoxClient(auth=as_user, network_session=SESSION).users.get_user_me().id == admin_id
+    bad = BoxCCGAuth(config=CCGConfig(ENV["BOX_CLIENT_ID"], "wrong", enterprise_id=ENV["BOX_ENTERPRISE_ID"]))
+    try:
+        BoxClient(auth=bad, network_session=SESSION).users.get_user_me()
+        raise AssertionError("a wrong secret signed in")
+    except BoxAPIError as e:
+        assert e.response_info.status_code == 400 and e.response_info.body.get("error") == "invalid_grant"
+
+
+@check
+def jwt_from_the_printed_config_file():
+    config = JWTConfig.from_config_file(ENV["BOX_JWT_CONFIG"])
+    auth = BoxJWTAuth(config=config)
+    client = BoxClient(auth=auth, network_session=SESSION)
+    service = client.users.get_user_me()
+    assert service.login.startswith("AutomationUser_")
+    assert client.users.get_users(limit=5).total_count > 300
+    admin_id = admin().users.get_user_me().id
+    user_client = BoxClient(auth=auth.with_user_subject(admin_id), network_session=SESSION)
+    assert user_client.users.get_user_me().id == admin_id
+
+
+@check
+def as_user_header():
+    client = admin()
+    target = client.users.get_users(filter_term="maria", limit=1).entries[0]
+    assert client.with_as_user_header(target.id).users.get_user_me().id == target.id
+
+
+@check
+def admin_logs_to_the_end():
+    client = admin()
+    position, count = "0", 0
+    while True:
+        page = client.events.get_events(stream_type=GetEventsStreamType.ADMIN_LOGS, stream_position=position,
+                                        event_type=[GetEventsEventType.LOGIN], limit=500)
+        if not page.entries:
+            break
+        count += len(page.entries)
+        assert all(e.event_type.value == "LOGIN" for e in page.entries)
+        position = str(page.next_stream_position)
+        assert len(position) == 19, position
+    assert count > 1000, count
+
+
+@check
+def memberships_terminate_sessions_invite():
+    client = admin()
+    user = client.users.get_users(filter_term="maria", limit=1).entries[0]
+    groups = client.memberships.get_user_memberships(user.id)
+    assert groups.total_count == len(groups.entries)
+    msg = client.session_termination.terminate_users_sessions([user.id], [])
+    assert "successful" in msg.message
+    invite = client.invites.create_invite(CreateInviteEnterprise(id=ENV["BOX_ENTERPRISE_ID"]),
+                                          CreateInviteActionableBy(login="sam.okoro@fabrikam.example"))
+    assert invite.status == "pending" and invite.actionable_by.login == "sam.okoro@fabrikam.example"
+
+
+@check
+def unservable_requests_get_box_errors():
+    headers = {"Authorization": "Bearer " + ENV["BOX_ACCESS_TOKEN"]}
+    r = requests.get(BASE + "/2.0/files/123", headers=headers)
+    assert r.status_code == 404 and r.json()["type"] == "error" and r.json()["request_id"]
+    r = requests.patch(BASE + "/2.0/users", headers=headers)
+    assert r.status_code == 405 and r.json()["code"] == "method_not_allowed"
+    r = requests.post(BASE + "/2.0/users", headers={**headers, "Content-Type": "application/json"}, data="{nope")
+    assert r.status_code == 400 and r.json()["code"] == "bad_request"
+    r = requests.get(BASE + "/2.0/users/me")
+    assert r.status_code == 401
+    assert r.headers["box-request-id"]
+
+
+def main():
+    passed = failed = 0
+    for fn in CHECKS:
+        try:
+            fn()
+            passed += 1
+            print(f"ok   {fn.__name__}")
+        except Exception:
+            failed += 1
+            print(f"FAIL {fn.__name__}")
+            traceback.print_exc()
+    print(f"fidelity: {passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
