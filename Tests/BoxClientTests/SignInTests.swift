@@ -109,6 +109,34 @@ struct SignInTests {
         #expect(f.log(path: "/oauth2/token").count == 1)
     }
 
+    @Test func tokensAreReusedUntilTheyAreAboutToExpire() throws {
+        var faults = Faults()
+        faults.expireTokensAfter = 100
+        let f = try SandboxFixture(faults: faults, jwt: false)
+        let c = f.ccg
+        var offset = 0.0
+        c.wallClock = { wallClockNow() + offset }
+        _ = try c.me()
+        offset = 50
+        _ = try c.me()
+        #expect(f.log(path: "/oauth2/token").count == 1)
+        // Past 90% of its 100 s lifetime the token is renewed before use: no 401 needed.
+        offset = 95
+        _ = try c.me()
+        #expect(f.log(path: "/oauth2/token").count == 2)
+        #expect(f.statuses("/2.0/users/me") == [200, 200, 200])
+    }
+
+    @Test func manyFirstCallsShareOneTokenCall() throws {
+        let f = try SandboxFixture(jwt: false)
+        let c = f.ccg
+        var done = 0
+        for _ in 0..<6 { c.start(UsersAPI.me()) { if case .success = $0 { done += 1 } } }
+        c.engine.run { done == 6 }
+        #expect(done == 6)
+        #expect(f.log(path: "/oauth2/token").count == 1)
+    }
+
     @Test func oauthLoginStoresTokensPrivately() throws {
         let f = try SandboxFixture(jwt: false)
         let (c, store) = try f.oauthLogin()
