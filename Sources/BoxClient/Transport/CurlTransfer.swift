@@ -20,7 +20,12 @@ final class Transfer {
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
     }
 
-    deinit { release() }
+    deinit {
+        release()
+        // The easy handle was reset (or cleaned up) before this transfer went away,
+        // so curl no longer points into the buffer.
+        errorBuffer.deallocate()
+    }
 
     /// Frees what curl may still point to; safe to call twice.
     func release() {
