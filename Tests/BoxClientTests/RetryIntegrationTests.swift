@@ -90,6 +90,42 @@ struct RetryIntegrationTests {
         #expect(clock.sleeps.reduce(0, +) >= 1.5 && clock.sleeps.reduce(0, +) <= 4.5)
     }
 
+    @Test func timeoutsAreRetriedOnTheNetworkBudget() throws {
+        var faults = Faults()
+        faults.latencyMilliseconds = 1500
+        let f = try SandboxFixture(faults: faults, jwt: false)
+        let clock = VirtualClock()
+        let c = f.client(.accessToken(f.credentials.accessToken), engine: HTTPEngine(settings: EngineSettings(timeout: 0.3), clock: clock))
+        do {
+            _ = try c.me()
+            Issue.record("a slow server answered within the timeout")
+        } catch {
+            #expect(error.status == 0)
+            #expect(error.code == "network_error")
+            #expect(error.message.hasPrefix("timed out talking to 127.0.0.1:"))
+            #expect(error.message.hasSuffix("(gave up after 3 network failures)"))
+        }
+        #expect(clock.sleeps.count == 2)
+    }
+
+    @Test func emptyUnauthorizedBodyStillRefreshes() throws {
+        var faults = Faults()
+        faults.emptyUnauthorizedBody = true
+        let f = try SandboxFixture(faults: faults, jwt: false)
+        let c = f.ccg
+        _ = try c.me()
+        f.revoke(try c.accessToken())
+        #expect(try c.me(fields: "id")["id"]?.stringValue == f.credentials.serviceAccountUserID)
+        #expect(f.statuses("/2.0/users/me") == [200, 401, 200])
+        do {
+            _ = try f.client(.accessToken("nope")).me()
+        } catch {
+            #expect(error.status == 401)
+            #expect(error.code == "unauthorized")
+            #expect(error.requestID != nil)
+        }
+    }
+
     @Test func retryAfterBeyondTheWaitLimitFailsAtOnce() throws {
         var faults = Faults()
         faults.rateLimitEvery = 1
