@@ -51,6 +51,30 @@ struct ConcurrencyTests {
         for name in ["a", "b", "c", "d"] { #expect((finishedAt[name] ?? -1) >= pauseEnd) }
     }
 
+    @Test func interruptStopsEveryCallWithoutWaitingOutRetryAfter() throws {
+        var faults = Faults()
+        faults.rateLimitEvery = 1
+        faults.retryAfter = 30
+        let f = try SandboxFixture(faults: faults, jwt: false)
+        let c = f.client(.accessToken(f.credentials.accessToken)) { $0.retry.maxWait = 40 }
+        var observed: [String] = []
+        c.sentObserver = { r, result, _ in observed.append("\(r.op) \((try? result.get()).map { _ in "ok" } ?? result.failureCode)") }
+        var other: Result<BoxResponse, BoxError>?
+        c.start(UsersAPI.update(f.credentials.adminUserID, ["job_title": "x"])) { other = $0 }
+        c.engine.shouldInterrupt = { c.engine.pausedUntil > 0 }
+        do {
+            _ = try c.me()
+            Issue.record("the call was not interrupted")
+        } catch {
+            #expect(error.code == "interrupted")
+            #expect(error.status == 0)
+        }
+        #expect(other?.failureCode == "interrupted")
+        #expect(observed == ["users.update interrupted"])
+        #expect(c.engine.isIdle)
+        #expect(f.log().allSatisfy { $0.status == 429 })
+    }
+
     @Test func virtualClockCompressesRetryAfter() throws {
         var faults = Faults()
         faults.rateLimitEvery = 2

@@ -117,6 +117,11 @@ struct MutationHookTests {
 }
 
 extension Result where Failure == BoxError {
+    var failureCode: String {
+        if case .failure(let e) = self { return e.code }
+        return "ok"
+    }
+
     var failureStatus: Int {
         if case .failure(let e) = self { return e.status }
         return -1

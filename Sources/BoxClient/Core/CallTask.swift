@@ -124,6 +124,10 @@ final class CallTask {
     /// The response as the caller sees it: a success, or a BoxError for anything else.
     private func deliverable(_ result: Result<HTTPResponse, TransportError>, note: String?) -> Result<BoxResponse, BoxError> {
         switch result {
+        case .failure(let e) where e.curlCode == HTTPEngine.interruptedCode:
+            let unknown = sent && request.isMutation ? "; it may or may not have reached Box" : ""
+            return .failure(BoxError(status: 0, code: "interrupted", message: "interrupted\(unknown)",
+                                     method: request.method, url: url))
         case .failure(let e):
             var err = BoxError.network(e, method: request.method, url: url)
             if let note, e.retriable { err.message += " (\(note))" }
