@@ -17,6 +17,39 @@ public enum BoxTime {
         return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(secs / 3600, 2)):\(pad(secs / 60 % 60, 2)):\(pad(secs % 60, 2))-08:00"
     }
 
+    /// Appends `"` + `format(seconds)` + `"` to `out` without building a String (user pages).
+    static func appendQuoted(_ seconds: Int64, to out: inout [UInt8]) {
+        let local = seconds + offset
+        let days = floorDiv(local, 86400)
+        let secs = local - days * 86400
+        let (y, m, d) = civil(days)
+        out.append(0x22)
+        digits(y, 4, &out)
+        out.append(0x2D)
+        digits(m, 2, &out)
+        out.append(0x2D)
+        digits(d, 2, &out)
+        out.append(0x54)
+        digits(secs / 3600, 2, &out)
+        out.append(0x3A)
+        digits(secs / 60 % 60, 2, &out)
+        out.append(0x3A)
+        digits(secs % 60, 2, &out)
+        out.append(contentsOf: [0x2D, 0x30, 0x38, 0x3A, 0x30, 0x30, 0x22])  // -08:00"
+    }
+
+    /// Appends `v` as exactly `n` decimal digits (zero-padded).
+    static func digits(_ v: Int64, _ n: Int, _ out: inout [UInt8]) {
+        var divisor: Int64 = 1
+        for _ in 1..<n { divisor *= 10 }
+        var x = v
+        while divisor > 0 {
+            out.append(0x30 + UInt8(truncatingIfNeeded: (x / divisor) % 10))
+            x %= divisor
+            divisor /= 10
+        }
+    }
+
     /// Seconds since the epoch for an RFC 3339 date-time or a `YYYY-MM-DD` date (midnight UTC).
     public static func parse(_ text: String) -> Int64? {
         let b = Array(text.utf8)

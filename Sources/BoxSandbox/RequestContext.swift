@@ -113,6 +113,7 @@ struct RequestContext {
         let key = fields?.joined(separator: ",") ?? ""
         if let cached = slot.cache[key] { return cached }
         var out: [UInt8] = []
+        out.reserveCapacity(640)
         slot.user.write(fields: fields, enterpriseName: state.enterpriseName, to: &out)
         slot.cache[key] = out
         return out

@@ -5,14 +5,20 @@ import JSON
 /// A user and its serialized forms, keyed by the `fields` list ("" = standard).
 final class UserSlot {
     var user: SandboxUser {
-        didSet { cache.removeAll() }
+        didSet {
+            cache.removeAll()
+            isExternal = user.isExternal
+        }
     }
     let number: Int64
+    /// Kept beside the user so that scanning 100,000 slots never copies a user.
+    private(set) var isExternal: Bool
     var cache: [String: [UInt8]] = [:]
 
     init(_ user: SandboxUser) {
         self.user = user
         self.number = Int64(user.id) ?? 0
+        self.isExternal = user.isExternal
     }
 }
 
@@ -27,6 +33,9 @@ final class SandboxState {
     private(set) var slots: [String: UserSlot] = [:]
     /// Every user in ascending numeric id order (the listing order).
     private(set) var order: [UserSlot] = []
+    /// Bumped on every change to who exists or is external, so listings can cache counts.
+    private(set) var version = 0
+    var countCache: (version: Int, key: String, count: Int)? = nil
     private var nextNumber: Int64
     var groups: [String: SandboxGroup] = [:]
     var memberships: [SandboxMembership]
@@ -61,6 +70,7 @@ final class SandboxState {
         var u = slot.user
         change(&u)
         slot.user = u
+        version += 1
     }
 
     /// Adds a user with a fresh id; returns it.
@@ -70,11 +80,13 @@ final class SandboxState {
         let slot = UserSlot(make(id))
         slots[id] = slot
         order.append(slot)
+        version += 1
         return slot.user
     }
 
     func remove(_ id: String) {
         guard let slot = slots.removeValue(forKey: id) else { return }
+        version += 1
         if let i = index(after: slot.number - 1), order[i] === slot { order.remove(at: i) }
         memberships.removeAll { $0.userID == id }
         pendingTransfers[id] = nil

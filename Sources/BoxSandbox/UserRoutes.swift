@@ -24,16 +24,40 @@ enum UserRoutes {
             return try markerPage(c, match: match, limit: limit)
         }
         let offset = try checkedOffset(c)
-        var ids: [String] = []
-        var total = 0
-        for slot in c.state.order where match(slot) {
-            if total >= offset && ids.count < limit { ids.append(slot.user.id) }
-            total += 1
-        }
+        let (ids, total) = offsetPage(c, match: match, offset: offset, limit: limit)
         var out = Array("{\"total_count\":\(total),\"entries\":[".utf8)
         appendUsers(ids, c, &out)
         out += Array("],\"offset\":\(offset),\"limit\":\(limit)}".utf8)
         return .rawJSON(200, out)
+    }
+
+    /// The page's ids and the total; the total of an unchanged listing is remembered, so a
+    /// 100,000-user enterprise is scanned once per change, not once per page.
+    private static func offsetPage(
+        _ c: RequestContext, match: (UserSlot) -> Bool, offset: Int, limit: Int
+    ) -> ([String], Int) {
+        let key = ["user_type", "filter_term", "external_app_user_id"].map { c.query($0) ?? "\u{0}" }.joined(separator: "\u{1}")
+        let state = c.state
+        var ids: [String] = []
+        var seen = 0
+        var i = 0
+        let order = state.order
+        while i < order.count && ids.count < limit {
+            if match(order[i]) {
+                if seen >= offset { ids.append(order[i].user.id) }
+                seen += 1
+            }
+            i += 1
+        }
+        if let cached = state.countCache, cached.version == state.version, cached.key == key {
+            return (ids, cached.count)
+        }
+        while i < order.count {
+            if match(order[i]) { seen += 1 }
+            i += 1
+        }
+        state.countCache = (state.version, key, seen)
+        return (ids, seen)
     }
 
     static func checkedOffset(_ c: RequestContext) throws -> Int {
@@ -47,6 +71,7 @@ enum UserRoutes {
 
     private static func appendUsers(_ ids: [String], _ c: RequestContext, _ out: inout [UInt8]) {
         let fields = c.fields
+        out.reserveCapacity(out.count + ids.count * 480)
         for (n, id) in ids.enumerated() {
             if n > 0 { out.append(UInt8(ascii: ",")) }
             out += c.userBytes(id, fields: fields)
@@ -65,6 +90,12 @@ enum UserRoutes {
         let service = c.state.serviceAccountUserID
         let exactExternal = term.isEmpty || type == "managed" ? false
             : c.state.order.contains { $0.user.isExternal && $0.user.login.lowercased() == term }
+        if term.isEmpty && appID == nil {
+            // The common case, kept cheap for 100,000-user listings: no copies of the user.
+            let serviceNumber = Int64(service) ?? -1
+            let wanted = type != "external"
+            return { slot in wanted && !slot.isExternal && slot.number != serviceNumber }
+        }
         return { slot in
             let u = slot.user
             if let appID, u.externalAppUserID != appID { return false }

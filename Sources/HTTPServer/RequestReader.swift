@@ -42,10 +42,11 @@ final class RequestReader {
 
     /// Reads until a blank line; returns the index just past it.
     private func readHead() throws -> Int? {
-        var scanFrom = start
+        // Scan progress is kept relative to `start`: `fill` may compact the buffer.
+        var scanned = 0
         while true {
-            if let end = findHeadEnd(from: scanFrom) { return end }
-            scanFrom = max(start, buffer.count - 3)
+            if let end = findHeadEnd(from: start + scanned) { return end }
+            scanned = max(0, buffer.count - start - 3)
             if buffer.count - start > Self.maxHeadBytes {
                 throw RequestError(status: 431, message: "request head too large")
             }

@@ -1,5 +1,5 @@
 /// The demo enterprise, the JSON seed format, and the Active Directory export beside it.
-import BoxSandbox
+@testable import BoxSandbox
 import Foundation
 import JSON
 import TestSupport
@@ -122,5 +122,35 @@ import Testing
         #expect(owners.count >= 5 && owners.count < leavers.count)
         let directoryOnly = rows.compactMap { $0.components(separatedBy: "\",\"").dropFirst(2).first?.lowercased() }.filter { !logins.contains($0) }
         #expect(directoryOnly.count >= 3)
+    }
+}
+
+@Suite struct UserJSONTests {
+    /// The hand-written standard writer and the generic field writer must agree exactly.
+    @Test func standardWriterMatchesTheFieldByFieldWriter() throws {
+        var seed = SandboxSeed.demo()
+        seed.users[5].notificationEmail = "n@x.example"
+        seed.users[6].name = "Quote \" and \\ and é"
+        for u in seed.users {
+            var fast: [UInt8] = [], generic: [UInt8] = []
+            u.write(fields: nil, enterpriseName: seed.enterpriseName, to: &fast)
+            u.write(fields: Array(SandboxUser.standardFields.dropFirst(2)), enterpriseName: seed.enterpriseName, to: &generic)
+            #expect(fast == generic, "\(u.id)")
+            #expect(try JSON.parse(fast)["created_at"]?.stringValue == BoxTime.format(u.createdAt))
+        }
+    }
+
+    @Test func boxTimeFormatsAndParses() {
+        #expect(BoxTime.format(0) == "1969-12-31T16:00:00-08:00")
+        #expect(BoxTime.format(1_700_000_000) == "2023-11-14T14:13:20-08:00")
+        #expect(BoxTime.parse("2023-11-14T14:13:20-08:00") == 1_700_000_000)
+        #expect(BoxTime.parse("2023-11-14T22:13:20Z") == 1_700_000_000)
+        #expect(BoxTime.parse("2023-11-14T22:13:20.123456Z") == 1_700_000_000)
+        #expect(BoxTime.parse("2023-11-15T03:43:20+0530") == 1_700_000_000)
+        #expect(BoxTime.parse("2023-11-14") == 1_699_920_000)
+        #expect(BoxTime.parse("2024-02-29T00:00:00Z").map(BoxTime.format) == "2024-02-28T16:00:00-08:00")
+        for bad in ["", "yesterday", "2023-13-01", "2023-11-14T25:00:00Z", "2023-11-14T10:00:00+5", "2023-11-14T10:00:00Zjunk"] {
+            #expect(BoxTime.parse(bad) == nil, "\(bad)")
+        }
     }
 }
