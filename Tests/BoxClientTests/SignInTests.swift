@@ -149,6 +149,37 @@ struct SignInTests {
         #expect(f.log(path: "/oauth2/token").count == 1)
     }
 
+    @Test func loginEndToEndThroughTheLoopbackListener() throws {
+        let f = try SandboxFixture(jwt: false)
+        let redirect = "http://localhost:\(freePort())/callback"
+        let box = ListenerBox(try LoopbackListener(redirectURI: redirect))
+        let done = DispatchSemaphore(value: 0)
+        Thread { box.arrival = box.listener.wait(input: nil, timeout: 30); done.signal() }.start()
+        let config = Configuration(profile: "e2e", environment: ["BOX_BASE_URL": f.baseURL, "BOX_REDIRECT_URI": redirect,
+                                                                  "XDG_STATE_HOME": f.root.path + "/state"],
+                                   profileValues: [:], profileSource: nil)
+        let state = OAuthLogin.newState()
+        // The browser: the consent page's approval redirects to the listener.
+        let browser = HTTPEngine()
+        var location: String?
+        browser.submit(HTTPRequest(method: "GET", url: OAuthLogin.authorizeURL(configuration: config, clientID: f.credentials.clientID, state: state) + "&approve=1")) {
+            location = (try? $0.get())?.header("location") ?? ""
+        }
+        browser.run { location != nil }
+        var landed = 0
+        browser.submit(HTTPRequest(method: "GET", url: location ?? "")) { landed = (try? $0.get().status) ?? -1 }
+        browser.run { landed != 0 }
+        done.wait()
+        #expect(landed == 200)
+        guard case .redirect(let target)? = box.arrival else { Issue.record("no redirect arrived"); return }
+        let code = try OAuthLogin.code(from: target, expectedState: state)
+        let c = f.client(.oauth(clientID: f.credentials.clientID, clientSecret: f.credentials.clientSecret, refreshToken: nil, store: config.tokenStore))
+        try c.exchangeAuthorizationCode(code, redirectURI: redirect)
+        #expect(fileMode(config.tokenStore.path) == 0o600)
+        #expect(try c.me(fields: "id")["id"]?.stringValue == f.credentials.adminUserID)
+        #expect(throws: ConfigError.self) { try OAuthLogin.code(from: target, expectedState: OAuthLogin.newState()) }
+    }
+
     @Test func refreshTokenRotationIsPersistedAndTheOldOneIsDead() throws {
         let f = try SandboxFixture(jwt: false)
         let (_, store) = try f.oauthLogin()
