@@ -108,6 +108,28 @@ struct RetryIntegrationTests {
         #expect(clock.sleeps.count == 2)
     }
 
+    @Test func aTimedOutChangeIsNotResent() throws {
+        let f = try SandboxFixture(jwt: false)
+        let c = f.client(.accessToken(f.credentials.accessToken), engine: HTTPEngine(settings: EngineSettings(timeout: 0.3)))
+        var faults = Faults()
+        faults.latencyMilliseconds = 1000
+        f.sandbox.faults = faults
+        var heard = 0
+        c.sentObserver = { _, _, _ in heard += 1 }
+        do {
+            _ = try c.updateUser(f.credentials.adminUserID, ["job_title": "Slow"])
+            Issue.record("a slow server answered within the timeout")
+        } catch {
+            #expect(error.code == "network_error")
+            #expect(error.message.hasSuffix("(not resent: the change may have reached Box, check before trying again)"))
+        }
+        usleep(1_500_000)  // let the slow server finish what it received
+        #expect(f.log().filter { $0.method == "PUT" }.count == 1)
+        #expect(heard == 1)
+        // Nothing else is waiting to resend it.
+        #expect(c.engine.isIdle)
+    }
+
     @Test func emptyUnauthorizedBodyStillRefreshes() throws {
         var faults = Faults()
         faults.emptyUnauthorizedBody = true

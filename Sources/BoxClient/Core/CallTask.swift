@@ -90,11 +90,11 @@ final class CallTask {
         case .failure(let e):
             state.networkFailures += 1
             lastFailure = e
-            outcome = .transportFailure(retriable: e.retriable)
+            outcome = .transportFailure(retriable: e.retriable, mayHaveArrived: e.mayHaveArrived)
         }
         let decision = RetryPolicy.decide(
             outcome, state: state, settings: client.settings.retry, canRefresh: canRefresh,
-            jitter: client.random(), wallNow: client.wallClock())
+            changesBox: isAPIMutation, jitter: client.random(), wallNow: client.wallClock())
         traceAttempt(result, decision)
         act(on: decision, result)
     }
