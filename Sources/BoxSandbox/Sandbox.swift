@@ -82,7 +82,10 @@ public final class Sandbox: @unchecked Sendable {
 
     public var credentials: SandboxCredentials { withLock { creds } }
 
+    /// The requests served so far, oldest first (at most the last 200,000).
     public var requestLog: [SandboxRequestRecord] { withLock { log } }
+
+    static let maxLogRecords = 200_000
 
     public func clearRequestLog() { withLock { log.removeAll() } }
 
@@ -119,6 +122,8 @@ public final class Sandbox: @unchecked Sendable {
         let (response, route) = withLock { () -> (HTTPResponse, String) in
             let (reply, route, asUser) = dispatch(request, requestID: requestID)
             let response = reply.response(requestID: requestID, faults: currentFaults)
+            // Bounded, so a sandbox left running for days does not grow without end.
+            if log.count >= Self.maxLogRecords { log.removeFirst(Self.maxLogRecords / 2) }
             log.append(
                 SandboxRequestRecord(
                     method: request.method, path: request.path, query: request.query, status: response.status, asUser: asUser))

@@ -21,6 +21,7 @@ struct SandboxOptions {
                 value = String(name[name.index(after: eq)...])
                 name = String(name[..<eq])
             }
+            if name == "--help" || name == "-h" { return .failure(SandboxUsageError(help, isHelp: true)) }
             guard ["--port", "--seed", "--save", "--faults", "--jwt-config"].contains(name) else {
                 return .failure(SandboxUsageError("unknown option '\(args[i])' (usage: \(usage))"))
             }
@@ -36,6 +37,18 @@ struct SandboxOptions {
     }
 
     static let usage = "boxlua sandbox [--port N] [--seed FILE] [--save FILE] [--faults SPEC] [--jwt-config FILE]"
+
+    static let help = """
+        usage: \(usage)
+        Serves a Box emulator on 127.0.0.1 until Ctrl-C or SIGTERM, then exits 0.
+          --port N          port to listen on (0 or none: a free port)
+          --seed FILE       the enterprise to serve, in the JSON seed format (default: the demo enterprise)
+          --save FILE       write the state in the seed format when stopping
+          --faults SPEC     e.g. rate_limit_every=5,retry_after=1,server_error_every=7,latency_ms=20,
+                            expire_tokens_after=60,empty_401_body=true,marker_end=omit|null|empty,transfer_pending=30
+          --jwt-config FILE the console-style JWT config to create once and trust
+                            (default: $XDG_STATE_HOME/boxlua/sandbox/jwt-config.json)
+        """
 
     private mutating func set(_ name: String, _ value: String) -> SandboxUsageError? {
         switch name {
@@ -54,7 +67,12 @@ struct SandboxOptions {
 
 struct SandboxUsageError: Error {
     let message: String
-    init(_ message: String) { self.message = message }
+    /// `--help`: the message is the help text, printed on stdout with status 0.
+    var isHelp = false
+    init(_ message: String, isHelp: Bool = false) {
+        self.message = message
+        self.isHelp = isHelp
+    }
 }
 
 /// The folder that holds the sandbox's JWT config: `$XDG_STATE_HOME/boxlua/sandbox`.
@@ -69,6 +87,9 @@ func sandboxCommand(_ arguments: [String]) -> Int32 {
     let options: SandboxOptions
     switch SandboxOptions.parse(arguments) {
     case .success(let o): options = o
+    case .failure(let e) where e.isHelp:
+        FileHandle.standardOutput.write(Data((e.message + "\n").utf8))
+        return 0
     case .failure(let e):
         FileHandle.standardError.write(Data("boxlua sandbox: \(e.message)\n".utf8))
         return 2

@@ -1,11 +1,14 @@
 """Box's official Python SDK (boxsdk 10.x, box_sdk_gen) against `boxlua sandbox`.
 
-Usage: sdk_run.py SANDBOX_STDOUT_FILE
-Reads the four lines the sandbox printed, runs each check, prints one line per check and a
-closing `fidelity: N passed, M failed`. Exit status 1 when any check failed.
+Usage: sdk_run.py PLAIN.out FAULTY.out EXPIRING.out
+Reads the four lines each sandbox printed (the second answers with 429s and 500s, the third
+lets tokens live five seconds), runs each check,
+prints one line per check and a closing `fidelity: N passed, M failed`. Exit status 1 when any
+check failed.
 """
 import json
 import sys
+import time
 import traceback
 import uuid
 
@@ -35,6 +38,12 @@ def read_sandbox(path):
 ENV = read_sandbox(sys.argv[1])
 BASE = ENV["BOX_BASE_URL"]
 SESSION = NetworkSession(base_urls=BaseUrls(base_url=BASE, oauth_2_url=BASE + "/oauth2"))
+FAULTY = read_sandbox(sys.argv[2])
+EXPIRING = read_sandbox(sys.argv[3])
+
+
+def session(env):
+    return NetworkSession(base_urls=BaseUrls(base_url=env["BOX_BASE_URL"], oauth_2_url=env["BOX_BASE_URL"] + "/oauth2"))
 CHECKS = []
 
 
@@ -226,6 +235,27 @@ def unservable_requests_get_box_errors():
     r = requests.get(BASE + "/2.0/users/me")
     assert r.status_code == 401
     assert r.headers["box-request-id"]
+
+
+@check
+def sdk_retries_through_rate_limits_and_server_errors():
+    # The faulty sandbox answers every 3rd API request 429 (Retry-After: 0) and every 11th 500:
+    # Box's SDK must retry both and still page to the end, each user once.
+    client = BoxClient(auth=BoxDeveloperTokenAuth(token=FAULTY["BOX_ACCESS_TOKEN"]), network_session=session(FAULTY))
+    ids, _ = all_users_by_marker(client, 50)
+    assert len(ids) == len(set(ids)) > 300
+
+
+@check
+def sdk_refreshes_an_expired_ccg_token_on_401():
+    # Tokens in the expiring sandbox live 5 s; after that the SDK sees 401, signs in again and
+    # retries after its back-off (1-3 s, so the new token is still alive).
+    auth = BoxCCGAuth(config=CCGConfig(EXPIRING["BOX_CLIENT_ID"], EXPIRING["BOX_CLIENT_SECRET"],
+                                       enterprise_id=EXPIRING["BOX_ENTERPRISE_ID"]))
+    client = BoxClient(auth=auth, network_session=session(EXPIRING))
+    first = client.users.get_user_me().id
+    time.sleep(5.5)
+    assert client.users.get_user_me().id == first
 
 
 def main():
