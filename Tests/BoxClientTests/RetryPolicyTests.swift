@@ -9,6 +9,7 @@ struct RetryPolicyTests {
         let state: RetryState
         let canRefresh: Bool
         let expected: RetryDecision
+        var changesBox = false
         var testDescription: String { name }
     }
 
@@ -54,20 +55,26 @@ struct RetryPolicyTests {
             expected: .giveUp(reason: "gave up after 5 attempts")),
         Row(name: "Retry-After past the wait budget gives up", outcome: .response(status: 429, retryAfter: "30"), state: .init(attempts: 2, waited: 80), canRefresh: true,
             expected: .giveUp(reason: "waiting 30 s more would pass the 100 s wait limit")),
-        Row(name: "network failure retried on its own budget", outcome: .transportFailure(retriable: true), state: .init(attempts: 4, networkFailures: 1), canRefresh: true,
+        Row(name: "network failure retried on its own budget", outcome: .transportFailure(retriable: true, mayHaveArrived: true), state: .init(attempts: 4, networkFailures: 1), canRefresh: true,
             expected: .retry(delay: 1, pauseAll: false, reason: "network failure")),
-        Row(name: "second network failure", outcome: .transportFailure(retriable: true), state: .init(networkFailures: 2), canRefresh: true,
+        Row(name: "second network failure", outcome: .transportFailure(retriable: true, mayHaveArrived: true), state: .init(networkFailures: 2), canRefresh: true,
             expected: .retry(delay: 2, pauseAll: false, reason: "network failure")),
-        Row(name: "network budget spent", outcome: .transportFailure(retriable: true), state: .init(networkFailures: 3), canRefresh: true,
+        Row(name: "network budget spent", outcome: .transportFailure(retriable: true, mayHaveArrived: true), state: .init(networkFailures: 3), canRefresh: true,
             expected: .giveUp(reason: "gave up after 3 network failures")),
-        Row(name: "certificate failure not retried", outcome: .transportFailure(retriable: false), state: .init(networkFailures: 1), canRefresh: true,
+        Row(name: "refused change is retried (it never left)", outcome: .transportFailure(retriable: true, mayHaveArrived: false), state: .init(networkFailures: 1), canRefresh: true,
+            expected: .retry(delay: 1, pauseAll: false, reason: "network failure"), changesBox: true),
+        Row(name: "timed-out change is not resent", outcome: .transportFailure(retriable: true, mayHaveArrived: true), state: .init(networkFailures: 1), canRefresh: true,
+            expected: .giveUp(reason: "not resent: the change may have reached Box, check before trying again"), changesBox: true),
+        Row(name: "429 on a change is retried", outcome: .response(status: 429, retryAfter: "2"), state: .init(attempts: 1), canRefresh: true,
+            expected: .retry(delay: 2, pauseAll: true, reason: "HTTP 429"), changesBox: true),
+        Row(name: "certificate failure not retried", outcome: .transportFailure(retriable: false, mayHaveArrived: false), state: .init(networkFailures: 1), canRefresh: true,
             expected: .giveUp(reason: "not retriable")),
     ]
 
     @Test(arguments: rows)
     func decides(_ row: Row) {
         let d = RetryPolicy.decide(row.outcome, state: row.state, settings: Self.settings, canRefresh: row.canRefresh,
-                                   jitter: 0.5, wallNow: 30)
+                                   changesBox: row.changesBox, jitter: 0.5, wallNow: 30)
         #expect(d == row.expected)
     }
 

@@ -90,11 +90,11 @@ final class CallTask {
         case .failure(let e):
             state.networkFailures += 1
             lastFailure = e
-            outcome = .transportFailure(retriable: e.retriable)
+            outcome = .transportFailure(retriable: e.retriable, mayHaveArrived: e.mayHaveArrived)
         }
         let decision = RetryPolicy.decide(
             outcome, state: state, settings: client.settings.retry, canRefresh: canRefresh,
-            jitter: client.random(), wallNow: client.wallClock())
+            changesBox: isAPIMutation, jitter: client.random(), wallNow: client.wallClock())
         traceAttempt(result, decision)
         act(on: decision, result)
     }
@@ -124,6 +124,10 @@ final class CallTask {
     /// The response as the caller sees it: a success, or a BoxError for anything else.
     private func deliverable(_ result: Result<HTTPResponse, TransportError>, note: String?) -> Result<BoxResponse, BoxError> {
         switch result {
+        case .failure(let e) where e.curlCode == HTTPEngine.interruptedCode:
+            let unknown = sent && request.isMutation ? "; it may or may not have reached Box" : ""
+            return .failure(BoxError(status: 0, code: "interrupted", message: "interrupted\(unknown)",
+                                     method: request.method, url: url))
         case .failure(let e):
             var err = BoxError.network(e, method: request.method, url: url)
             if let note, e.retriable { err.message += " (\(note))" }

@@ -21,7 +21,9 @@ public struct RetrySettings: Sendable, Equatable {
 /// How one try ended, as far as retrying is concerned.
 public enum AttemptOutcome: Sendable, Equatable {
     case response(status: Int, retryAfter: String?)
-    case transportFailure(retriable: Bool)
+    /// No HTTP answer. `mayHaveArrived`: the request may have been sent before the failure
+    /// (a timeout or reset, unlike a refused connection).
+    case transportFailure(retriable: Bool, mayHaveArrived: Bool)
 }
 
 /// The tries made so far for one call.
@@ -53,16 +55,21 @@ public enum RetryDecision: Sendable, Equatable {
 
 public enum RetryPolicy {
     /// The decision for `outcome`, one rule per line, checked in order.
-    /// `jitter` is a number in 0...1 (random in real use); `wallNow` is Unix time, for
-    /// a `Retry-After` given as an HTTP date.
+    /// `changesBox`: the call is not a read. `jitter` is a number in 0...1 (random in real
+    /// use); `wallNow` is Unix time, for a `Retry-After` given as an HTTP date.
     public static func decide(
         _ outcome: AttemptOutcome, state: RetryState, settings: RetrySettings, canRefresh: Bool,
-        jitter: Double, wallNow: Double
+        changesBox: Bool = false, jitter: Double, wallNow: Double
     ) -> RetryDecision {
         switch outcome {
-        case .transportFailure(let retriable):
-            // A refused, reset or timed-out connection is retried on its own small budget.
+        case .transportFailure(let retriable, let mayHaveArrived):
             guard retriable else { return .giveUp(reason: "not retriable") }
+            // A change that may have reached Box is not sent twice: a repeated DELETE would
+            // report 404 for a user it did delete. The caller has to look first.
+            if changesBox && mayHaveArrived {
+                return .giveUp(reason: "not resent: the change may have reached Box, check before trying again")
+            }
+            // A refused, reset or timed-out read is retried on its own small budget.
             guard state.networkFailures <= settings.maxNetworkRetries else {
                 return .giveUp(reason: "gave up after \(state.networkFailures) network failures")
             }

@@ -9,10 +9,10 @@ final class TokenManager {
         c(.failure(BoxError(status: 0, code: "internal_error", message: "token endpoint not wired")))
     }
     var now: () -> Double = wallClockNow
-    /// Seconds before Box's stated expiry at which a token counts as expired.
-    let margin = 60.0
 
-    private var current: (token: String, expiresAt: Double)?
+    /// The token in use and when to stop using it: a little before Box's stated expiry
+    /// (60 s, or a tenth of a short lifetime), so no call goes out with a dying token.
+    private var current: (token: String, renewAt: Double)?
     private var rejected: Set<String> = []
     private var waiters: [(Result<String, BoxError>) -> Void] = []
     private var fetching = false
@@ -26,7 +26,7 @@ final class TokenManager {
 
     /// Hands `completion` a usable token, now or after one shared fetch.
     func token(_ completion: @escaping (Result<String, BoxError>) -> Void) {
-        if let c = current, now() < c.expiresAt - margin {
+        if let c = current, now() < c.renewAt {
             completion(.success(c.token))
             return
         }
@@ -77,14 +77,18 @@ final class TokenManager {
         case .failure(let e): done(.failure(e))
         case .success(let json):
             guard let token = json["access_token"]?.stringValue else { return done(.failure(malformed())) }
-            current = (token, now() + expiresIn(json))
+            current = (token, renewAt(expiresAt: now() + expiresIn(json), lifetime: expiresIn(json)))
             done(.success(token))
         }
     }
 
-    private func expiresIn(_ json: JSON) -> Double { json["expires_in"]?.doubleValue ?? 3600 }
+    func expiresIn(_ json: JSON) -> Double { json["expires_in"]?.doubleValue ?? 3600 }
 
-    private func malformed() -> BoxError {
+    func renewAt(expiresAt: Double, lifetime: Double) -> Double {
+        expiresAt - min(60, max(0, lifetime) / 10)
+    }
+
+    func malformed() -> BoxError {
         BoxError(status: 200, code: "invalid_response", message: "the token endpoint answered without an access_token")
     }
 }
@@ -98,8 +102,8 @@ extension TokenManager {
     ) {
         let stored: StoredTokens?
         do { stored = try store.load() } catch { return done(.failure(storeError(error))) }
-        if let s = stored, !rejected.contains(s.accessToken), now() < s.expiresAt - margin {
-            current = (s.accessToken, s.expiresAt)
+        if let s = stored, !rejected.contains(s.accessToken), now() < s.expiresAt - 60 {
+            current = (s.accessToken, s.expiresAt - 60)
             return done(.success(s.accessToken))
         }
         var candidates: [String] = []
@@ -136,7 +140,7 @@ extension TokenManager {
         let tokens = StoredTokens(
             accessToken: access, refreshToken: json["refresh_token"]?.stringValue, expiresAt: now() + expiresIn(json))
         do { try store.save(tokens) } catch { return done(.failure(storeError(error))) }
-        current = (access, tokens.expiresAt)
+        current = (access, renewAt(expiresAt: tokens.expiresAt, lifetime: expiresIn(json)))
         done(.success(access))
     }
 

@@ -36,11 +36,15 @@ public enum UsersAPI {
                    query: [("force", String(force)), ("notify", String(notify))])
     }
 
+    /// Seconds a content transfer may take: Box answers after up to 10 minutes.
+    public static let transferTimeout = 900.0
+
     /// Moves everything `from` owns into a new folder in `to`'s root.
     public static func transferContent(from: String, to: String, notify: Bool = false, fields: String? = nil) -> BoxRequest {
         BoxRequest("PUT", "/2.0/users/\(percentEncode(from))/folders/0",
                    query: [("notify", String(notify))] + fieldsQuery(fields),
-                   body: .object(JSONObject([("owned_by", .object(JSONObject([("id", .string(to))])))])))
+                   body: .object(JSONObject([("owned_by", .object(JSONObject([("id", .string(to))])))])),
+                   timeout: transferTimeout)
     }
 
     /// Box requires both lists; the unused one goes as [].

@@ -20,7 +20,12 @@ final class Transfer {
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
     }
 
-    deinit { release() }
+    deinit {
+        release()
+        // The easy handle was reset (or cleaned up) before this transfer went away,
+        // so curl no longer points into the buffer.
+        errorBuffer.deallocate()
+    }
 
     /// Frees what curl may still point to; safe to call twice.
     func release() {
@@ -97,21 +102,30 @@ final class Transfer {
         let peer = hostAndPort(of: request.url)
         let message: String
         var retriable = true
+        var connected = true
         switch code {
-        case CURLE_COULDNT_CONNECT: message = "connection refused to \(peer)"
+        case CURLE_COULDNT_CONNECT:
+            message = "connection refused to \(peer)"
+            connected = false
         case CURLE_OPERATION_TIMEDOUT: message = "timed out talking to \(peer) (\(reason))"
-        case CURLE_COULDNT_RESOLVE_HOST: message = "cannot resolve host \(peer)"
+        case CURLE_COULDNT_RESOLVE_HOST:
+            message = "cannot resolve host \(peer)"
+            connected = false
         case CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE:
             message = "connection reset by \(peer) (\(reason))"
-        case CURLE_SSL_CONNECT_ERROR: message = "TLS handshake with \(peer) failed (\(reason))"
+        case CURLE_SSL_CONNECT_ERROR:
+            message = "TLS handshake with \(peer) failed (\(reason))"
+            connected = false
         case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE:
             message = "TLS certificate of \(peer) does not verify (\(reason))"
             retriable = false
+            connected = false
         default:
             message = "\(reason) (\(peer))"
             retriable = false
         }
-        return TransportError(curlCode: Int(code.rawValue), message: message, retriable: retriable, duration: duration)
+        return TransportError(curlCode: Int(code.rawValue), message: message, retriable: retriable,
+                              mayHaveArrived: connected, duration: duration)
     }
 }
 

@@ -18,6 +18,14 @@ public final class HTTPEngine {
     private var timers: [(id: Int, at: Double, action: () -> Void)] = []
     private var idlePool: [UnsafeMutableRawPointer] = []
     private var nextID = 1
+    private var interrupting = false
+
+    /// Checked between loop turns (at least every 0.25 s): once it returns true, every
+    /// call is stopped, so a Ctrl-C never waits out a Retry-After. The CLI sets it.
+    public var shouldInterrupt: (() -> Bool)?
+
+    /// The CURLcode-like number of the error an interrupted transfer fails with.
+    public static let interruptedCode = -2
 
     public init(settings: EngineSettings = EngineSettings(), clock: EngineClock = MonotonicClock()) {
         curlGlobalInit()
@@ -75,7 +83,35 @@ public final class HTTPEngine {
     public func run(until done: () -> Bool) {
         while !done() {
             if isIdle { return }
-            runOnce(timeout: 1)
+            if shouldInterrupt?() == true {
+                interruptAll()
+                continue
+            }
+            runOnce(timeout: shouldInterrupt == nil ? 1 : 0.25)
+        }
+    }
+
+    /// Fails every transfer, started or not, as interrupted (not retriable) and runs every
+    /// timer at once, so each pending call completes; what they start meanwhile fails too.
+    public func interruptAll() {
+        interrupting = true
+        defer { interrupting = false }
+        let failure = TransportError(curlCode: Self.interruptedCode, message: "interrupted", retriable: false)
+        while !isIdle {
+            var stopped = waiting
+            waiting = []
+            for (easy, t) in running {
+                curl_multi_remove_handle(multi, easy)
+                curl_easy_reset(easy)
+                idlePool.append(easy)
+                t.release()
+                stopped.append(t)
+            }
+            running = [:]
+            let fired = timers.map(\.action)
+            timers = []
+            for t in stopped { t.completion(.failure(failure)) }
+            for action in fired { action() }
         }
     }
 
@@ -101,7 +137,7 @@ public final class HTTPEngine {
     }
 
     private func startWaiting() {
-        guard !waiting.isEmpty, clock.now >= pausedUntil else { return }
+        guard !waiting.isEmpty, !interrupting, clock.now >= pausedUntil else { return }
         let batch = waiting
         waiting = []
         for t in batch {

@@ -56,12 +56,16 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
     /// Whether trying again could help (refused, reset, timeout), as opposed to a bad URL
     /// or a certificate that does not verify.
     public var retriable: Bool
+    /// Whether the request may have reached the server before the failure: false only
+    /// when no connection was made (refused, unresolved, TLS handshake failed).
+    public var mayHaveArrived: Bool
     public var duration: Double
 
-    public init(curlCode: Int, message: String, retriable: Bool, duration: Double = 0) {
+    public init(curlCode: Int, message: String, retriable: Bool, mayHaveArrived: Bool = true, duration: Double = 0) {
         self.curlCode = curlCode
         self.message = message
         self.retriable = retriable
+        self.mayHaveArrived = mayHaveArrived
         self.duration = duration
     }
 
