@@ -19,8 +19,28 @@ local function typename(n, ...)
   return v == nil and "nil" or type(v)
 end
 
+-- The level of the first frame outside this prelude: the script line that made the call.
+local getinfo = debug.getinfo
+local function caller_level()
+  local level = 3
+  while true do
+    local info = getinfo(level, "S")
+    if info == nil or info.source ~= "=[boxlua]" then return level - 1 end
+    level = level + 1
+  end
+end
+
 local function argerror(fname, n, msg)
-  error(format("bad argument #%d to '%s' (%s)", n, fname, msg), 4)
+  error(format("bad argument #%d to '%s' (%s)", n, fname, msg), caller_level())
+end
+
+-- A user table or an id (string or integer) as an id string; nil for anything else.
+local function id_value(v)
+  local t = type(v)
+  if t == "string" and v ~= "" then return v end
+  if t == "number" and math.tointeger(v) then return tostring(math.tointeger(v)) end
+  if t == "table" and (type(v.id) == "string" or type(v.id) == "number") then return tostring(v.id) end
+  return nil
 end
 
 local function check_id(fname, n, ...)
@@ -320,7 +340,9 @@ function box.deprovision(...)
   local opts = check_opts("deprovision", 2, ...)
   local u = select(1, ...)
   local transfer_to = opts.transfer_to
-  if transfer_to ~= nil then transfer_to = check_id("deprovision", 2, transfer_to) end
+  if transfer_to ~= nil then
+    transfer_to = id_value(transfer_to) or argerror("deprovision", 2, "'transfer_to' must be a user or a user id")
+  end
   local delete = opts.delete
   if delete == nil then delete = true end
   local login = type(u) == "table" and u.login or nil
