@@ -115,10 +115,7 @@ extension BoxRuntime {
         var result: Result<CallOutcome, BoxError>?
         start { result = $0 }
         let (client, _) = try client()
-        let state = call.state
-        client.engine.run {
-            result != nil || (state?.interruptRequested == true && client.engine.inFlight == 0)
-        }
+        client.engine.run { result != nil }
         guard let result else { throw LuaMessage("interrupted!") }
         return try push(call, result)
     }

@@ -34,6 +34,8 @@ public final class BoxRuntime {
     /// exits 2 for those, not 1.
     public private(set) var configurationError: String?
     let scheduler = ParallelScheduler()
+    /// The most Box calls in flight at once during the last box.parallel.
+    public var parallelPeak: Int { scheduler.peakInFlight }
 
     public init(options: BoxRunOptions, say: @escaping (String) -> Void) {
         self.options = options
@@ -55,6 +57,8 @@ public final class BoxRuntime {
             throw LuaMessage("\(error)")
         }
         if options.verbose { client.trace = stderrTraceSink() }
+        // Ctrl-C: every pending call, even one waiting out a Retry-After, ends at once.
+        client.engine.shouldInterrupt = { [unowned self] in self.interruptRequested() }
         let mode: ChangeControl.Mode = options.isDryRun ? .dryRun : .live
         if mode == .live {
             let path = options.auditLogPath ?? defaultAuditLogPath(options.environment)
@@ -69,8 +73,12 @@ public final class BoxRuntime {
         return (client, control)
     }
 
+    /// True once Ctrl-C (or SIGTERM) asked the state to stop.
+    var interruptRequested: () -> Bool = { false }
+
     /// Installs `box`, `csv`, `json`, `log`, `show` and `help` into `state`.
     public func install(into state: LuaState) throws {
+        interruptRequested = { [weak state] in state?.interruptRequested == true }
         try installHelpers(into: state)
         try installBoxPrimitives(into: state)
         try state.run(Prelude.source, chunkName: Prelude.chunkName)

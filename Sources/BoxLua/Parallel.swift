@@ -32,6 +32,8 @@ final class ParallelWorker {
 final class ParallelScheduler {
     private var workers: [OpaquePointer: ParallelWorker] = [:]
     var isRunning = false
+    /// The most requests seen in flight at once during the last box.parallel (for tests).
+    var peakInFlight = 0
 
     func worker(for thread: OpaquePointer) -> ParallelWorker? { workers[thread] }
     func add(_ w: ParallelWorker) { workers[w.coroutine.stack.L] = w }
@@ -57,6 +59,7 @@ extension BoxRuntime {
         guard let state = call.state else { throw LuaMessage("box.parallel: no Lua state") }
         let (client, _) = try client()
         scheduler.isRunning = true
+        scheduler.peakInFlight = 0
         defer { scheduler.isRunning = false }
 
         let stack = call.stack
@@ -114,16 +117,28 @@ extension BoxRuntime {
         }
 
         while true {
+            // After a fatal error or Ctrl-C no worker starts or resumes; the replies already
+            // on their way are still taken in, so the audit log records what reached Box.
             let stopping = fatal != nil || state.interruptRequested
             while !stopping && active.count < workerCount && next <= total {
                 startWorker(next)
                 next += 1
             }
             if active.isEmpty { break }
-            if stopping && client.engine.inFlight == 0 { break }
-            client.engine.run { active.contains { $0.outcome != nil } || (state.interruptRequested && client.engine.inFlight == 0) }
+            if stopping && active.allSatisfy({ $0.outcome != nil || !$0.waiting }) { break }
+            client.engine.run {
+                scheduler.peakInFlight = max(scheduler.peakInFlight, client.engine.inFlight)
+                let stopNow = fatal != nil || state.interruptRequested
+                return stopNow ? active.allSatisfy { $0.outcome != nil || !$0.waiting } : active.contains { $0.outcome != nil }
+            }
+            if client.engine.isIdle && !active.contains(where: { $0.outcome != nil }) {
+                // Nothing can deliver the replies these workers wait for: never spin.
+                for w in active where w.outcome == nil && w.waiting {
+                    w.deliver(.failure(BoxError(status: 0, code: "internal_error", message: "a Box call was lost")))
+                }
+            }
+            if fatal != nil || state.interruptRequested { continue }
             for w in active where w.outcome != nil {
-                if state.interruptRequested { continue }
                 settle(w, w.coroutine.resume { _ in 0 })
             }
         }
