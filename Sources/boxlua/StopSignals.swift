@@ -1,0 +1,50 @@
+/// Ctrl-C and SIGTERM for commands that run outside Lua (apply, sandbox): the handler only
+/// sets a flag that the command's loop checks between steps.
+#if canImport(Glibc)
+    @preconcurrency import Glibc
+#endif
+
+enum StopSignals {
+    nonisolated(unsafe) private static let flag: UnsafeMutablePointer<sig_atomic_t> = {
+        let p = UnsafeMutablePointer<sig_atomic_t>.allocate(capacity: 1)
+        p.initialize(to: 0)
+        return p
+    }()
+
+    static var requested: Bool { flag.pointee != 0 }
+
+    static func install() {
+        _ = flag
+        signal(SIGINT, stopSignalHandler)
+        signal(SIGTERM, stopSignalHandler)
+    }
+
+    static func restore() {
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
+    }
+
+    fileprivate static func raise() { flag.pointee = 1 }
+}
+
+private let stopSignalHandler: @convention(c) (Int32) -> Void = { _ in StopSignals.raise() }
+
+/// The process environment as a dictionary, and boxlua's state folder.
+enum ProcessEnvironment {
+    static func current() -> [String: String] {
+        var env: [String: String] = [:]
+        var p = environ
+        while let entry = p.pointee {
+            let s = String(cString: entry)
+            if let eq = s.firstIndex(of: "=") { env[String(s[..<eq])] = String(s[s.index(after: eq)...]) }
+            p += 1
+        }
+        return env
+    }
+
+    /// `$XDG_STATE_HOME/boxlua`, else `~/.local/state/boxlua`.
+    static func stateDirectory(_ env: [String: String]) -> String {
+        if let x = env["XDG_STATE_HOME"], !x.isEmpty { return x + "/boxlua" }
+        return (env["HOME"] ?? ".") + "/.local/state/boxlua"
+    }
+}
