@@ -227,6 +227,12 @@ extension LuaStack {
         lua_setmetatable(L, i)
     }
 
+    /// Pops a table and makes it the metatable of the value at `index` (an index
+    /// counted with the table still on the stack, e.g. -2 for the value below it).
+    public func setMetatable(at index: Int32) {
+        lua_setmetatable(L, absolute(index))
+    }
+
     /// True when the value at `index` has the metatable registered as `name`.
     public func hasMetatable(named name: String, at index: Int32) -> Bool {
         guard lua_getmetatable(L, index) != 0 else { return false }
