@@ -5,9 +5,10 @@
 @preconcurrency import CReadline
 import LuaHost
 
-/// Reads with readline's callback interface inside a `poll` loop, so that Ctrl-C
-/// (SIGINT, caught only while waiting for a line) can abandon the line cleanly, as
-/// Python's REPL does. One reader at a time per process (readline is global state).
+/// Reads with `readline()`. Ctrl-C while waiting for a key (SIGINT, caught without
+/// SA_RESTART only during the read) makes our `rl_getc_function` empty the line and
+/// accept it, so the prompt comes back clean. One reader at a time per process
+/// (readline is global state).
 public final class ReadlineReader: LineReader {
     private let history: HistoryFile?
     private var lastEntry: String?
@@ -22,7 +23,10 @@ public final class ReadlineReader: LineReader {
         rl_catch_signals = 0
         rl_completer_word_break_characters = UnsafePointer(strdup(" \t\n\"\\'`@$><=;|&{(}[],+-*/%^#~)"))
         rl_attempted_completion_function = { text, _, _ in completeWord(text) }
+        rl_getc_function = { stream in readKey(stream) }
         using_history()
+        history_write_timestamps = 1  // a "#time" line before each entry...
+        history_multiline_entries = 1  // ...keeps multi-line statements whole on reading
         stifle_history(Int32(history?.limit ?? 1000))
         if let history, history.prepare() {
             read_history(history.path)
@@ -31,32 +35,24 @@ public final class ReadlineReader: LineReader {
     }
 
     public func readLine(prompt: String) -> LineRead {
-        ReadlineSession.reset()
-        rl_callback_handler_install(prompt, { line in ReadlineSession.receive(line) })
-        signal(SIGINT, { _ in ReadlineSession.interruptFlag.pointee = 1 })
-        defer { signal(SIGINT, SIG_DFL) }
-        while !ReadlineSession.done {
-            var fd = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
-            if poll(&fd, 1, -1) < 0 {
-                guard errno == EINTR else { return abandon(.end) }
-                if ReadlineSession.interruptFlag.pointee != 0 { return abandon(.interrupted) }
-                continue
-            }
-            rl_callback_read_char()
-        }
-        guard let line = ReadlineSession.line else { return .end }
-        return .line(line)
+        ReadlineSession.interruptFlag.pointee = 0
+        let previous = catchInterrupts()
+        defer { sigaction(SIGINT, [previous], nil) }
+        guard let raw = readline(prompt) else { return .end }
+        let line = String(cString: raw)
+        free(raw)
+        return ReadlineSession.interruptFlag.pointee != 0 ? .interrupted : .line(line)
     }
 
-    /// Drops the half-typed line and gives the terminal back (Python's recipe).
-    private func abandon(_ outcome: LineRead) -> LineRead {
-        rl_free_line_state()
-        rl_callback_sigcleanup()
-        rl_cleanup_after_signal()
-        rl_callback_handler_remove()
-        fputs("\n", stdout)
-        fflush(stdout)
-        return outcome
+    /// Installs the prompt's SIGINT handler (no SA_RESTART, so `read` sees EINTR).
+    private func catchInterrupts() -> sigaction {
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in ReadlineSession.interruptFlag.pointee = 1 }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = 0
+        var previous = sigaction()
+        sigaction(SIGINT, &action, &previous)
+        return previous
     }
 
     public func remember(_ statement: String) {
@@ -73,8 +69,6 @@ public final class ReadlineReader: LineReader {
 
 /// readline's callbacks are C function pointers: their state lives here.
 enum ReadlineSession {
-    nonisolated(unsafe) static var line: String?
-    nonisolated(unsafe) static var done = false
     nonisolated(unsafe) static var completer: LuaCompleter?
     nonisolated(unsafe) static var matches: [String] = []
     nonisolated(unsafe) static var matchIndex = 0
@@ -84,22 +78,22 @@ enum ReadlineSession {
         p.initialize(to: 0)
         return p
     }()
+}
 
-    static func reset() {
-        line = nil
-        done = false
-        interruptFlag.pointee = 0
-    }
-
-    static func receive(_ text: UnsafeMutablePointer<CChar>?) {
-        if let text {
-            line = String(cString: text)
-            free(text)
-        } else {
-            fputs("\n", stdout)  // Ctrl-D: leave the prompt line
+/// One key for readline. On Ctrl-C: empty the line and answer Enter, so readline
+/// returns and the REPL drops the statement.
+private func readKey(_ stream: UnsafeMutablePointer<FILE>?) -> Int32 {
+    let fd = stream.map { fileno($0) } ?? 0
+    while true {
+        var c: UInt8 = 0
+        let n = read(fd, &c, 1)
+        if n == 1 { return Int32(c) }
+        if n == 0 { return EOF }
+        guard errno == EINTR else { return EOF }
+        if ReadlineSession.interruptFlag.pointee != 0 {
+            rl_replace_line("", 0)
+            return 10
         }
-        done = true
-        rl_callback_handler_remove()
     }
 }
 
