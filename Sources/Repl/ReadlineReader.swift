@@ -25,7 +25,8 @@ public final class ReadlineReader: LineReader {
         rl_attempted_completion_function = { text, _, _ in completeWord(text) }
         rl_getc_function = { stream in readKey(stream) }
         using_history()
-        history_write_timestamps = 1  // a "#time" line before each entry...
+        history_comment_char = 35  // "#": timestamps are written as "#1732790000" lines,
+        history_write_timestamps = 1  // one before each entry, which...
         history_multiline_entries = 1  // ...keeps multi-line statements whole on reading
         stifle_history(Int32(history?.limit ?? 1000))
         if let history, history.prepare() {
@@ -47,7 +48,12 @@ public final class ReadlineReader: LineReader {
     /// Installs the prompt's SIGINT handler (no SA_RESTART, so `read` sees EINTR).
     private func catchInterrupts() -> sigaction {
         var action = sigaction()
-        action.__sigaction_handler.sa_handler = { _ in ReadlineSession.interruptFlag.pointee = 1 }
+        _ = ReadlineSession.wakePipe  // created before the handler may use it
+        action.__sigaction_handler.sa_handler = { _ in
+            ReadlineSession.interruptFlag.pointee = 1
+            var byte: UInt8 = 1
+            _ = write(ReadlineSession.wakePipe.write, &byte, 1)
+        }
         sigemptyset(&action.sa_mask)
         action.sa_flags = 0
         var previous = sigaction()
@@ -72,6 +78,14 @@ enum ReadlineSession {
     nonisolated(unsafe) static var completer: LuaCompleter?
     nonisolated(unsafe) static var matches: [String] = []
     nonisolated(unsafe) static var matchIndex = 0
+    /// Written by the SIGINT handler (one byte) so `poll` wakes; non-blocking.
+    nonisolated(unsafe) static let wakePipe: (read: Int32, write: Int32) = {
+        var fds: [Int32] = [-1, -1]
+        pipe(&fds)
+        for fd in fds { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
+        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        return (fds[0], fds[1])
+    }()
     /// Written by the SIGINT handler: plain memory, no Swift access checks.
     nonisolated(unsafe) static let interruptFlag: UnsafeMutablePointer<Int32> = {
         let p = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
@@ -80,21 +94,37 @@ enum ReadlineSession {
     }()
 }
 
-/// One key for readline. On Ctrl-C: empty the line and answer Enter, so readline
+/// One key for readline. The SIGINT handler also writes a byte to a pipe that is
+/// polled together with the terminal, so a Ctrl-C can never be lost between a check
+/// and a blocking read. On Ctrl-C: empty the line and answer Enter, so readline
 /// returns and the REPL drops the statement.
 private func readKey(_ stream: UnsafeMutablePointer<FILE>?) -> Int32 {
     let fd = stream.map { fileno($0) } ?? 0
+    let wake = ReadlineSession.wakePipe
     while true {
-        var c: UInt8 = 0
-        let n = read(fd, &c, 1)
-        if n == 1 { return Int32(c) }
-        if n == 0 { return EOF }
-        guard errno == EINTR else { return EOF }
         if ReadlineSession.interruptFlag.pointee != 0 {
+            drain(wake.read)
             rl_replace_line("", 0)
             return 10
         }
+        var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: wake.read, events: Int16(POLLIN), revents: 0)]
+        if poll(&fds, 2, -1) < 0 {
+            guard errno == EINTR else { return EOF }
+            continue
+        }
+        if fds[1].revents != 0 { drain(wake.read) }  // the flag says what it meant
+        guard fds[0].revents != 0 else { continue }
+        var c: UInt8 = 0
+        let n = read(fd, &c, 1)
+        if n == 1 { return Int32(c) }
+        if n == 0 || (errno != EINTR && errno != EAGAIN) { return EOF }
     }
+}
+
+private func drain(_ fd: Int32) {
+    var bytes = [UInt8](repeating: 0, count: 64)
+    while read(fd, &bytes, bytes.count) > 0 {}
 }
 
 /// readline's attempted-completion hook: our matches only, no file names.
