@@ -122,4 +122,27 @@ import Testing
                 "(function() local co = coroutine.wrap(function() return pause() * 2 end); co(); return co(21) end)()"
             ) == 42)
     }
+
+    @Test func swiftFunctionsInCoroutinesCallBackIntoLuaOnTheirOwnThread() throws {
+        let scheduler = Scheduler()
+        try installFetch(scheduler)
+        try state.register("apply", in: nil) { call in
+            call.stack.pushCopy(of: 1)
+            call.stack.pushCopy(of: 2)
+            let count = try call.stack.call(arguments: 1, results: 1)
+            return .results(Int32(count))
+        }
+        // Inside the callback a yield would cross a C call: refused cleanly, not a crash.
+        let co = try makeCoroutine(
+            "return function() return apply(function(x) return x * 2 end, 21), pcall(apply, host.fetch, 1) end")
+        guard case .finished(3) = try co.resume() else {
+            Issue.record("did not finish")
+            return
+        }
+        let values = try co.values()
+        #expect(values[0] == 42)
+        #expect(values[1] == false)
+        #expect(values[2].stringValue?.contains("fetch needs a coroutine") == true)
+        #expect(scheduler.waiting.isEmpty)
+    }
 }

@@ -97,7 +97,7 @@ struct TableError: LuaRaisable {
     @Test func luaErrorsThrownAgainFromSwiftKeepTheirValue() throws {
         try state.register("callback", in: nil) { call in
             call.stack.pushCopy(of: 1)
-            try call.state!.call(arguments: 0, results: 0)
+            try call.stack.call(arguments: 0, results: 0)
             return .none
         }
         #expect(try evaluate(state, "select(2, pcall(callback, function() error({code=7}) end)).code") == 7)
