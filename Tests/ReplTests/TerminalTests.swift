@@ -75,6 +75,16 @@ import Testing
         try repl.waitFor("EXIT=0")
     }
 
+    @Test func ctrlCStopsAScriptWithStatusOne() throws {
+        let run = try TmuxREPL(["-e", "print('looping') while true do end"])
+        try run.waitFor("looping")
+        usleep(100_000)
+        try run.press("C-c")
+        let screen = try run.waitFor("EXIT=")
+        #expect(screen.contains("interrupted!\nEXIT=1"))
+        #expect(screen.contains("boxlua: "))
+    }
+
     @Test func dryRunPrompt() throws {
         let repl = try TmuxREPL(["--dry-run"])
         try repl.waitForPrompt("box(dry-run)>")
