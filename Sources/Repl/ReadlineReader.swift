@@ -5,9 +5,10 @@
 @preconcurrency import CReadline
 import LuaHost
 
-/// Reads with `readline()`. Ctrl-C while waiting for a key (SIGINT, caught without
-/// SA_RESTART only during the read) makes our `rl_getc_function` empty the line and
-/// accept it, so the prompt comes back clean. One reader at a time per process
+/// Reads with `readline()`. While a line is read, SIGINT is caught (a flag plus a byte
+/// on a wake-up pipe); our `rl_getc_function` sees it, empties the line and accepts
+/// it, so the prompt comes back clean. Between lines SIGINT is left to the caller
+/// (the REPL routes it to the running chunk). One reader at a time per process
 /// (readline is global state).
 public final class ReadlineReader: LineReader {
     private let history: HistoryFile?
