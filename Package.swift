@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "BoxClientTests", dependencies: ["BoxClient", "BoxSandbox", "TestSupport", "JSON", "Signing"]),
         .testTarget(name: "SandboxTests", dependencies: ["BoxSandbox", "TestSupport", "JSON", "Signing", "HTTPServer"]),
         .testTarget(name: "BoxLuaTests", dependencies: ["BoxLua", "LuaHost", "BoxClient", "BoxSandbox", "TestSupport", "JSON"]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport", "BoxSandbox", "JSON"]),
-        .testTarget(name: "ReplTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["boxlua", "TestSupport", "BoxSandbox", "JSON"]),
+        .testTarget(name: "ReplTests", dependencies: ["Repl", "LuaHost", "TestSupport"]),
     ]
 )

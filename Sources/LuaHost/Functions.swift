@@ -37,7 +37,9 @@ public struct LuaCall {
     public let name: String
     /// 0 on the first call; n after the function yielded n times and was resumed.
     public let stage: Int
-    /// How many arguments were passed (the stack height on entry).
+    /// How many arguments were passed: the stack height on entry (at a later stage,
+    /// the height on re-entry: what was left below the yielded values, plus the
+    /// values of the resume).
     public let argumentCount: Int32
 
     /// The state this call runs in.

@@ -197,6 +197,31 @@ extension LuaStack {
         return pullString(at: -1) ?? ""
     }
 
+    /// Calls the function below the top `arguments` values, in protected mode with a
+    /// message handler that records the traceback (lua.c's `docall`). Use the stack of
+    /// the thread that is running (``LuaCall/stack`` inside a Swift function, which
+    /// may be a coroutine's).
+    ///
+    /// - Parameter results: how many results to keep, or `nil` for all of them.
+    /// - Returns: the number of results now on the stack.
+    /// - Throws: ``LuaError`` holding the message, the traceback and, for a table
+    ///   error value, a reference to the original value.
+    @discardableResult
+    public func call(arguments: Int = 0, results: Int? = nil) throws(LuaError) -> Int {
+        let base = top - Int32(arguments)  // index of the function
+        let owner = LuaState.owning(L)
+        lb_push_swift_function(L, recordTraceback, nil)
+        insert(at: base)
+        owner?.pendingTraceback = nil
+        let status = lb_pcall(L, Int32(arguments), Int32(results ?? Int(LUA_MULTRET)), base)
+        remove(at: base)
+        if status == LUA_OK { return Int(top - base + 1) }
+        let error = LuaError.fromStack(self, status: status, traceback: owner?.pendingTraceback)
+        pop()
+        owner?.pendingTraceback = nil
+        throw error
+    }
+
     /// Calls the function below `arguments` values, protected, without a traceback.
     /// Prefer ``LuaState/call(arguments:results:)`` for user code.
     public func protectedCall(arguments: Int32, results: Int32) throws(LuaError) {
@@ -227,6 +252,12 @@ extension LuaStack {
         lua_setmetatable(L, i)
     }
 
+    /// Pops a table and makes it the metatable of the value at `index` (an index
+    /// counted with the table still on the stack, e.g. -2 for the value below it).
+    public func setMetatable(at index: Int32) {
+        lua_setmetatable(L, absolute(index))
+    }
+
     /// True when the value at `index` has the metatable registered as `name`.
     public func hasMetatable(named name: String, at index: Int32) -> Bool {
         guard lua_getmetatable(L, index) != 0 else { return false }
@@ -234,4 +265,15 @@ extension LuaStack {
         defer { pop(2) }
         return lua_rawequal(L, -1, -2) != 0
     }
+}
+
+/// The message handler of ``LuaStack/call(arguments:results:)``: records the
+/// traceback on the owning state and leaves the error value itself unchanged, so a
+/// table error keeps its identity and metatable.
+private let recordTraceback: lb_swift_fn = { L, _, _ in
+    guard let L else { return 0 }
+    luaL_traceback(L, L, nil, 1)
+    LuaState.owning(L)?.pendingTraceback = LuaStack(L).pullString(at: -1)
+    lb_pop(L, 1)
+    return 1
 }

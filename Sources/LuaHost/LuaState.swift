@@ -95,27 +95,12 @@ extension LuaState {
 // MARK: - Protected calls
 
 extension LuaState {
-    /// Calls the function below the top `arguments` values, in protected mode with
-    /// a traceback handler (lua.c's `docall`).
-    ///
-    /// - Parameter results: how many results to keep, or `nil` for all of them.
-    /// - Returns: the number of results now on the stack.
-    /// - Throws: ``LuaError`` holding the message, the traceback and, for a table
-    ///   error value, a reference to the original value.
+    /// Calls the function below the top `arguments` values on the main stack, in
+    /// protected mode with a traceback handler (lua.c's `docall`). See
+    /// ``LuaStack/call(arguments:results:)``.
     @discardableResult
     public func call(arguments: Int = 0, results: Int? = nil) throws(LuaError) -> Int {
-        let L = pointer
-        let base = Int(lua_gettop(L)) - arguments  // index of the function
-        lb_push_swift_function(L, recordTraceback, nil)
-        lb_insert(L, Int32(base))
-        pendingTraceback = nil
-        let status = lb_pcall(L, Int32(arguments), Int32(results ?? Int(LUA_MULTRET)), Int32(base))
-        lb_remove(L, Int32(base))
-        if status == LUA_OK { return Int(lua_gettop(L)) - base + 1 }
-        let error = LuaError.fromStack(stack, status: status, traceback: pendingTraceback)
-        lb_pop(L, 1)
-        pendingTraceback = nil
-        throw error
+        try stack.call(arguments: arguments, results: results)
     }
 
     /// Loads and runs `source`; returns how many results it left on the stack.
@@ -133,15 +118,4 @@ extension LuaState {
         try load(file: path)
         return try call(results: results)
     }
-}
-
-/// The message handler of ``LuaState/call(arguments:results:)``: records the
-/// traceback on the owning state and leaves the error value itself unchanged, so a
-/// table error keeps its identity and metatable.
-private let recordTraceback: lb_swift_fn = { L, _, _ in
-    guard let L else { return 0 }
-    luaL_traceback(L, L, nil, 1)
-    LuaState.owning(L)?.pendingTraceback = LuaStack(L).pullString(at: -1)
-    lb_pop(L, 1)
-    return 1
 }

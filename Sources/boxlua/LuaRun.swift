@@ -1,0 +1,154 @@
+/// Running Lua as the command line asks, like lua.c's pmain: steps, script, REPL.
+#if canImport(Glibc)
+    @preconcurrency import Glibc
+#endif
+import CLua
+import LuaHost
+import Repl
+
+/// One run of Lua for parsed ``RunOptions``; ``run()`` returns the exit status.
+struct LuaRun {
+    let options: RunOptions
+    let state: LuaState
+
+    /// Runs everything `options` asks for; 0 success, 1 a Lua error, 2 bad usage.
+    static func main(_ options: RunOptions) -> Int32 {
+        if options.showHelp {
+            print(Usage.text)
+            return 0
+        }
+        if options.showVersion { print(Usage.versionLine) }
+        let state = LuaState(ignoreEnvironment: options.ignoreEnvironment)
+        defer { state.close() }
+        return LuaRun(options: options, state: state).run()
+    }
+
+    func run() -> Int32 {
+        if options.warnings { lua_warning(state.pointer, "@on", 0) }
+        createArgTable()
+        do {
+            try installBoxAPI(into: state, options: options)
+        } catch {
+            report("\(error)")
+            return 2
+        }
+        for step in options.steps {
+            guard perform(step) else { return 1 }
+        }
+        if let script = options.script {
+            let status = runScript(script)
+            if status != 0 { return status }
+        }
+        if options.interactive { return startRepl() }
+        if options.script == nil && options.steps.isEmpty && !options.showVersion {
+            return isatty(0) != 0 ? startRepl() : runScript(.standardInput)
+        }
+        return 0
+    }
+
+    /// The global `arg`, as lua.c's createargtable builds it: the script at 0, its
+    /// arguments at 1..n, the program and options at negative indices.
+    private func createArgTable() {
+        let args = options.arguments
+        let base = options.scriptIndex ?? 0
+        let s = state.stack
+        s.pushGlobals()
+        s.newTable(arrayCount: Int32(args.count - base - 1), fieldCount: Int32(base + 1))
+        for (i, text) in args.enumerated() {
+            s.pushString(text)
+            s.rawSet(at: -2, index: Int64(i - base))
+        }
+        s.rawSet(at: -2, key: "arg")
+        s.pop()
+    }
+
+    /// Runs one `-e` or `-l`; false after reporting an error.
+    private func perform(_ step: RunOptions.Step) -> Bool {
+        do {
+            switch step {
+            case .execute(let chunk):
+                try state.load(chunk, chunkName: "=(command line)")
+                try call(arguments: 0)
+            case .require(let module, let global):
+                try requireModule(module, as: global)
+            }
+            return true
+        } catch {
+            report(error)
+            return false
+        }
+    }
+
+    private func requireModule(_ module: String, as global: String) throws(LuaError) {
+        let s = state.stack
+        s.pushGlobals()
+        s.rawGet(at: -1, key: "require")
+        s.pushString(module)
+        try call(arguments: 1, results: 1)
+        s.rawSet(at: -2, key: global)
+        s.pop()
+    }
+
+    /// Loads and runs the script with its arguments as `...`.
+    private func runScript(_ script: RunOptions.Script) -> Int32 {
+        var path: String?
+        if case .file(let file) = script {
+            path = file
+            state.addModuleDirectory(directory(of: file))
+        }
+        do {
+            try state.load(file: path)
+        } catch {
+            report(error)
+            return error.kind == .file ? 2 : 1
+        }
+        let arguments = options.scriptArguments
+        for a in arguments { state.stack.pushString(a) }
+        do {
+            try call(arguments: Int32(arguments.count))
+        } catch {
+            report(error)
+            return 1
+        }
+        return 0
+    }
+
+    /// lua.c's docall: Ctrl-C interrupts the chunk while it runs.
+    private func call(arguments: Int32, results: Int? = 0) throws(LuaError) {
+        InterruptSignal.route(to: state)
+        defer {
+            InterruptSignal.restoreDefault()
+            state.clearInterrupt()
+        }
+        try state.call(arguments: Int(arguments), results: results)
+    }
+
+    private func startRepl() -> Int32 {
+        let terminal = isatty(0) != 0
+        if terminal && !options.quiet {
+            print("\(Usage.versionLine)  Ctrl-D leaves, Ctrl-C cancels, Tab completes")
+        }
+        let reader: LineReader =
+            terminal ? ReadlineReader(state: state, history: HistoryFile.standard()) : PlainLineReader()
+        var replOptions = ReplOptions()
+        replOptions.prompt = options.dryRun ? "box(dry-run)> " : "box> "
+        replOptions.showTracebacks = options.verbose
+        Repl(state: state, reader: reader, options: replOptions).run()
+        return 0
+    }
+
+    private func report(_ error: LuaError) {
+        report(options.verbose ? error.messageWithTraceback : error.message)
+    }
+
+    private func report(_ message: String) {
+        Output.error("boxlua: \(message)\n")
+    }
+}
+
+/// The folder part of a path ("." when there is none).
+func directory(of path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "." }
+    let dir = String(path[..<slash])
+    return dir.isEmpty ? "/" : dir
+}

@@ -1,0 +1,218 @@
+/// The command line for running Lua: lua.c's options plus boxlua's, parsed in one pass.
+
+/// Everything the command line asked for when running Lua (not a subcommand).
+///
+/// Options are read up to the script name, as lua.c does: what follows the script
+/// belongs to the script (`boxlua job.lua --dry-run` passes `--dry-run` to job.lua).
+struct RunOptions: Equatable {
+    /// A `-e` or `-l`, kept in command-line order because they run in that order.
+    enum Step: Equatable {
+        /// `-e CHUNK`: run the chunk (chunk name `(command line)`).
+        case execute(String)
+        /// `-l MOD` or `-l G=MOD`: `G = require("MOD")` (G defaults to MOD).
+        case require(module: String, global: String)
+    }
+
+    /// Where the script comes from.
+    enum Script: Equatable {
+        case file(String)
+        /// `-` (or no script with stdin not a terminal): standard input.
+        case standardInput
+    }
+
+    /// `--sandbox` (the demo enterprise) or `--sandbox=SEED` (a JSON seed file).
+    enum Sandbox: Equatable {
+        case demo
+        case seed(String)
+    }
+
+    /// The whole command line, `arguments[0]` being the program (for the `arg` table).
+    var arguments: [String] = ["boxlua"]
+    /// The index in ``arguments`` of the script name; nil without a script.
+    var scriptIndex: Int?
+    /// The script to run, if one was named.
+    var script: Script?
+    /// `-e` and `-l`, in order.
+    var steps: [Step] = []
+    /// `-i`: enter the REPL after the script and steps.
+    var interactive = false
+    /// `-v` / `--version`: print the version (then run what else was asked).
+    var showVersion = false
+    /// `-h` / `--help`: print the usage and exit 0.
+    var showHelp = false
+    /// `-E`: ignore `LUA_PATH` and `LUA_CPATH`.
+    var ignoreEnvironment = false
+    /// `-W`: turn Lua warnings on.
+    var warnings = false
+    /// `--dry-run` (also implied by `--plan`): print changes instead of sending them.
+    var dryRun = false
+    /// `--plan FILE`: write the changes a dry run recorded to FILE.
+    var planFile: String?
+    /// `--as-user ID`: send every call with `As-User: ID`.
+    var asUser: String?
+    /// `--profile NAME`: the config profile (`BOXLUA_PROFILE` is the config layer's).
+    var profile: String?
+    /// `--sandbox[=SEED]`: run against the in-process Box emulator.
+    var sandbox: Sandbox?
+    /// `--max-deletes N`: a live run refuses to delete more than N users.
+    var maxDeletes = 100
+    /// `--audit-log FILE`: where live changes are logged (nil: the default path).
+    var auditLog: String?
+    /// `--verbose`: HTTP trace and Lua tracebacks on stderr.
+    var verbose = false
+    /// `--quiet`: only errors on stderr (no banner, no dry-run summary).
+    var quiet = false
+
+    /// The script's own arguments (after the script name).
+    var scriptArguments: [String] {
+        guard let scriptIndex else { return [] }
+        return Array(arguments[(scriptIndex + 1)...])
+    }
+}
+
+/// A command line that cannot be run; exit status 2.
+struct UsageError: Error, Equatable, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
+}
+
+extension RunOptions {
+    /// Parses `arguments` (`arguments[0]` is the program name).
+    static func parse(_ arguments: [String]) throws(UsageError) -> RunOptions {
+        var options = RunOptions(arguments: arguments)
+        var parser = ArgumentCursor(arguments)
+        while let argument = parser.next() {
+            if argument == "--" {
+                if parser.hasMore { options.setScript(at: parser.index + 1, name: parser.peek!) }
+                break
+            }
+            if argument == "-" {
+                options.scriptIndex = parser.index
+                options.script = .standardInput
+                break
+            }
+            guard argument.hasPrefix("-") else {
+                options.setScript(at: parser.index, name: argument)
+                break
+            }
+            try options.apply(argument, &parser)
+        }
+        try options.validate()
+        return options
+    }
+
+    private mutating func setScript(at index: Int, name: String) {
+        scriptIndex = index
+        script = .file(name)
+    }
+
+    private mutating func apply(_ argument: String, _ parser: inout ArgumentCursor) throws(UsageError) {
+        if argument.hasPrefix("--") { return try applyLong(argument, &parser) }
+        switch argument.prefix(2) {
+        case "-e": steps.append(.execute(try parser.attachedOrNext(argument, what: "a chunk of Lua")))
+        case "-l": steps.append(try Self.requireStep(parser.attachedOrNext(argument, what: "a module name")))
+        case _ where argument.count > 2: throw UsageError("unknown option '\(argument)'")
+        case "-i": interactive = true
+        case "-v": showVersion = true
+        case "-h": showHelp = true
+        case "-E": ignoreEnvironment = true
+        case "-W": warnings = true
+        default: throw UsageError("unknown option '\(argument)'")
+        }
+    }
+
+    private static func requireStep(_ text: String) -> Step {
+        guard let eq = text.firstIndex(of: "=") else { return .require(module: text, global: text) }
+        return .require(module: String(text[text.index(after: eq)...]), global: String(text[..<eq]))
+    }
+
+    private mutating func applyLong(_ argument: String, _ parser: inout ArgumentCursor) throws(UsageError) {
+        let (name, inline) = ArgumentCursor.split(argument)
+        func value(_ what: String) throws(UsageError) -> String {
+            try parser.value(for: name, inline: inline, what: what)
+        }
+        func flag() throws(UsageError) {
+            if inline != nil { throw UsageError("\(name) takes no value") }
+        }
+        switch name {
+        case "--dry-run": try flag(); dryRun = true
+        case "--verbose": try flag(); verbose = true
+        case "--quiet": try flag(); quiet = true
+        case "--version": try flag(); showVersion = true
+        case "--help": try flag(); showHelp = true
+        case "--plan": planFile = try value("a file name"); dryRun = true
+        case "--as-user": asUser = try Self.userID(value("a Box user ID"))
+        case "--profile": profile = try value("a profile name")
+        case "--audit-log": auditLog = try value("a file name")
+        case "--max-deletes": maxDeletes = try Self.count(value("a number"), option: name)
+        case "--sandbox": sandbox = try Self.sandbox(inline)
+        default: throw UsageError("unknown option '\(name)'")
+        }
+    }
+
+    private static func userID(_ text: String) throws(UsageError) -> String {
+        guard !text.isEmpty, text.utf8.allSatisfy({ (48...57).contains($0) }) else {
+            throw UsageError("--as-user expects a Box user ID (digits), got '\(text)'")
+        }
+        return text
+    }
+
+    private static func count(_ text: String, option: String) throws(UsageError) -> Int {
+        guard let n = Int(text), n >= 0 else {
+            throw UsageError("\(option) expects a whole number of 0 or more, got '\(text)'")
+        }
+        return n
+    }
+
+    private static func sandbox(_ inline: String?) throws(UsageError) -> Sandbox {
+        guard let inline else { return .demo }
+        if inline.isEmpty { throw UsageError("--sandbox= needs a seed file name after '='") }
+        return .seed(inline)
+    }
+
+    private func validate() throws(UsageError) {
+        if verbose && quiet { throw UsageError("--verbose and --quiet cannot be used together") }
+    }
+}
+
+/// Walks the arguments after the program name.
+private struct ArgumentCursor {
+    let arguments: [String]
+    private(set) var index = 0
+
+    init(_ arguments: [String]) { self.arguments = arguments }
+
+    var hasMore: Bool { index + 1 < arguments.count }
+    var peek: String? { hasMore ? arguments[index + 1] : nil }
+
+    mutating func next() -> String? {
+        guard hasMore else { return nil }
+        index += 1
+        return arguments[index]
+    }
+
+    /// `-eCHUNK` or `-e CHUNK`; like lua.c, a separate value may not start with '-'.
+    mutating func attachedOrNext(_ argument: String, what: String) throws(UsageError) -> String {
+        let flag = String(argument.prefix(2))
+        if argument.count > 2 { return String(argument.dropFirst(2)) }
+        guard let value = peek, !value.hasPrefix("-") else { throw UsageError("\(flag) needs \(what)") }
+        index += 1
+        return value
+    }
+
+    /// `--name=value` or `--name value`.
+    mutating func value(for name: String, inline: String?, what: String) throws(UsageError) -> String {
+        if let inline {
+            if inline.isEmpty { throw UsageError("\(name) needs \(what)") }
+            return inline
+        }
+        guard let value = peek, !value.hasPrefix("--") else { throw UsageError("\(name) needs \(what)") }
+        index += 1
+        return value
+    }
+
+    static func split(_ argument: String) -> (name: String, inline: String?) {
+        guard let eq = argument.firstIndex(of: "=") else { return (argument, nil) }
+        return (String(argument[..<eq]), String(argument[argument.index(after: eq)...]))
+    }
+}

@@ -1,0 +1,46 @@
+/// The help and version texts.
+import CLua
+
+enum Usage {
+    static let version = "0.1.0"
+
+    /// `boxlua 0.1.0 (Lua 5.4.4)`
+    static var versionLine: String {
+        "boxlua \(version) (Lua \(LUA_VERSION_MAJOR).\(LUA_VERSION_MINOR).\(LUA_VERSION_RELEASE))"
+    }
+
+    static let text = """
+        usage: boxlua [OPTIONS] [SCRIPT [ARGS...]]
+               boxlua [OPTIONS] -e CHUNK ...
+               boxlua apply PLAN [--stop-on-error]
+               boxlua sandbox [--port N] [--seed FILE] [--save FILE] [--faults SPEC] [--jwt-config FILE]
+               boxlua login | whoami
+
+        Runs Lua 5.4 with Box's user-administration API (box.*). With no script: the REPL
+        when stdin is a terminal, else the script read from stdin.
+
+        Lua options (as lua.c):
+          -e CHUNK         run CHUNK (may repeat; runs in order with -l)
+          -l MOD           require MOD into the global MOD; -l G=MOD into the global G
+          -i               enter the REPL after running the script
+          -v, --version    print the version
+          -E               ignore LUA_PATH and LUA_CPATH
+          -W               turn Lua warnings on
+          --               stop handling options; the next argument is the script
+          -                run stdin as the script
+          -h, --help       print this help
+
+        Box options:
+          --dry-run        reads run for real; changes are printed, recorded and not sent
+          --plan FILE      dry run that also writes the recorded changes to FILE
+          --as-user ID     send every call as the user ID (As-User header)
+          --profile NAME   use that profile of the config file (also BOXLUA_PROFILE)
+          --sandbox[=SEED] run against an in-process Box emulator (demo enterprise or SEED)
+          --max-deletes N  a live run stops before deleting more than N users (default 100)
+          --audit-log FILE where live changes are logged
+          --verbose        HTTP trace (tokens redacted) and Lua tracebacks on stderr
+          --quiet          only errors on stderr
+
+        Exit status: 0 success, 1 the script raised an error, 2 bad usage or configuration.
+        """
+}
