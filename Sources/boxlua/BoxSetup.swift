@@ -1,16 +1,58 @@
-/// Where the command-line options reach the Box layer: the one call that installs `box`.
+/// Where the command-line options reach the Box layer: the one call that installs `box`,
+/// and the in-process sandbox of `--sandbox[=SEED]`.
+import BoxLua
+import BoxSandbox
+import Foundation
 import LuaHost
 
-/// Installs the Box API (`box.*` and its helpers) into `state` for a run with
+/// A run's Box side: the runtime installed in the state, and the sandbox it may talk to.
+final class BoxSession {
+    let runtime: BoxRuntime
+    private let sandbox: Sandbox?
+
+    init(runtime: BoxRuntime, sandbox: Sandbox?) {
+        self.runtime = runtime
+        self.sandbox = sandbox
+    }
+
+    /// Prints the run's closing lines (dry-run summary, plan, changes sent) and stops the
+    /// sandbox; returns an error line when the plan could not be written.
+    func finish(scriptSucceeded: Bool) -> String? {
+        defer { sandbox?.stop() }
+        return runtime.finish(scriptSucceeded: scriptSucceeded)
+    }
+}
+
+/// Installs the Box API (`box.*`, csv, json, log, show, help) into `state` for a run with
 /// `options`. Throwing ends the run with exit status 2 (bad configuration).
-///
-/// For now it only sets the global `box` to a table holding `dry_run`.
-func installBoxAPI(into state: LuaState, options: RunOptions) throws {
-    let stack = state.stack
-    stack.pushGlobals()
-    stack.newTable()
-    stack.pushBoolean(options.dryRun)
-    stack.rawSet(at: -2, key: "dry_run")
-    stack.rawSet(at: -2, key: "box")
-    stack.pop()
+func installBoxAPI(into state: LuaState, options: RunOptions) throws -> BoxSession {
+    var box = BoxRunOptions()
+    box.dryRun = options.dryRun
+    box.planPath = options.planFile
+    box.maxDeletes = options.maxDeletes
+    box.auditLogPath = options.auditLog
+    box.asUser = options.asUser
+    box.profile = options.profile
+    box.verbose = options.verbose
+    box.quiet = options.quiet
+    box.environment = ProcessEnvironment.current()
+    var sandbox: Sandbox?
+    if let which = options.sandbox {
+        let seed: SandboxSeed
+        switch which {
+        case .demo: seed = .demo()
+        case .seed(let path): seed = try SandboxSeed.load(from: URL(fileURLWithPath: path))
+        }
+        let s = try Sandbox(seed: seed)
+        let url = try s.start()
+        var base = url.absoluteString
+        if base.hasSuffix("/") { base.removeLast() }
+        // The sandbox's admin developer token wins over any other sign-in in the environment.
+        box.environment["BOX_BASE_URL"] = base
+        box.environment["BOX_ACCESS_TOKEN"] = s.credentials.accessToken
+        sandbox = s
+    }
+    let runtime = BoxRuntime(options: box) { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
+    try runtime.install(into: state)
+    return BoxSession(runtime: runtime, sandbox: sandbox)
 }
