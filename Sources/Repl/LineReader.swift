@@ -1,4 +1,7 @@
 /// Where the REPL gets its lines: readline on a terminal, plain stdin otherwise.
+#if canImport(Glibc)
+    @preconcurrency import Glibc
+#endif
 /// The outcome of asking for one line.
 public enum LineRead: Equatable {
     case line(String)
@@ -17,12 +20,17 @@ public protocol LineReader {
 }
 
 /// Lines from stdin without editing, for pipes (`boxlua -i < commands.lua`). The
-/// prompt is written to stdout, as lua.c does without readline.
+/// prompt is written to stdout, as lua.c does without readline. While it waits for a
+/// line, Ctrl-C has its default effect (the process ends), as in lua.c.
 public struct PlainLineReader: LineReader {
     public init() {}
 
     public func readLine(prompt: String) -> LineRead {
         Output.standard(prompt)
+        var byDefault = sigaction(), previous = sigaction()
+        byDefault.__sigaction_handler.sa_handler = SIG_DFL
+        sigaction(SIGINT, &byDefault, &previous)
+        defer { sigaction(SIGINT, &previous, nil) }
         guard let line = Swift.readLine(strippingNewline: true) else {
             Output.standard("\n")  // leave the prompt line, as lua.c does
             return .end

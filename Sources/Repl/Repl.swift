@@ -29,10 +29,14 @@ public struct Repl {
         self.options = options
     }
 
-    /// Runs until end of input.
+    /// Runs until end of input. Between statements SIGINT never ends the REPL: it
+    /// interrupts the statement about to run (the reader catches it while reading).
     public func run() {
+        InterruptSignal.route(to: state, restoreDefaultOnSignal: false)
+        defer { InterruptSignal.restoreDefault() }
         while true {
             state.stack.top = 0
+            state.clearInterrupt()
             switch readStatement() {
             case .end: return
             case .skipped: continue
@@ -84,13 +88,11 @@ public struct Repl {
         }
     }
 
-    /// Runs the loaded chunk with Ctrl-C routed to it, then prints its values.
+    /// Runs the loaded chunk with Ctrl-C routed to it (as lua.c: a second Ctrl-C while
+    /// it runs ends the process, for code stuck outside Lua), then prints its values.
     private func evaluate() {
-        InterruptSignal.route(to: state)
-        defer {
-            InterruptSignal.restoreDefault()
-            state.clearInterrupt()
-        }
+        InterruptSignal.route(to: state, restoreDefaultOnSignal: true)
+        defer { InterruptSignal.route(to: state, restoreDefaultOnSignal: false) }
         do {
             let count = try state.call(results: nil)
             printValues(count)

@@ -58,8 +58,9 @@ extension LuaStack {
             newTable(fieldCount: Int32(clamping: fields.count))
             var stored = 0
             for (key, field) in fields where field != .nil && field != .null {
+                pushString(key)
                 try pushValue(field, depth: depth + 1)
-                rawSet(at: -2, key: key)
+                lua_rawset(L, -3)
                 stored += 1
             }
             if stored == 0 { setMetatable(named: LuaSentinel.emptyObjectMetatable, at: -1) }
@@ -85,8 +86,9 @@ extension LuaStack {
             newTable(fieldCount: Int32(clamping: object.count))
             var stored = 0
             for (key, field) in object where field != .null {
+                pushString(key)
                 try pushJSON(field, depth: depth + 1)
-                rawSet(at: -2, key: key)
+                lua_rawset(L, -3)
                 stored += 1
             }
             if stored == 0 { setMetatable(named: LuaSentinel.emptyObjectMetatable, at: -1) }
