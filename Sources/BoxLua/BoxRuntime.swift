@@ -54,7 +54,7 @@ public final class BoxRuntime {
             client = BoxClient(settings: settings, signIn: try configuration.signIn())
         } catch {
             configurationError = "\(error)"
-            throw LuaMessage("\(error)")
+            throw LuaError(kind: .runtime, message: "\(error)")
         }
         if options.verbose { client.trace = stderrTraceSink() }
         // Ctrl-C: every pending call, even one waiting out a Retry-After, ends at once.
@@ -64,7 +64,7 @@ public final class BoxRuntime {
             let path = options.auditLogPath ?? defaultAuditLogPath(options.environment)
             do { audit = try AuditLog(path: path) } catch {
                 configurationError = "\(error)"
-                throw LuaMessage("cannot open the audit log: \(error)")
+                throw LuaError(kind: .runtime, message: "cannot open the audit log: \(error)")
             }
         }
         let control = ChangeControl(

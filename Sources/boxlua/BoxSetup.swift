@@ -19,6 +19,7 @@ final class BoxSession {
     /// sandbox; returns an error line when the plan could not be written.
     func finish(scriptSucceeded: Bool) -> String? {
         defer { sandbox?.stop() }
+        fflush(nil)  // the script's output first, then the closing lines on stderr
         return runtime.finish(scriptSucceeded: scriptSucceeded)
     }
 }

@@ -26,12 +26,25 @@ struct LuaRun {
     func run() -> Int32 {
         if options.warnings { lua_warning(state.pointer, "@on", 0) }
         createArgTable()
+        let session: BoxSession
         do {
-            try installBoxAPI(into: state, options: options)
+            session = try installBoxAPI(into: state, options: options)
         } catch {
             report("\(error)")
             return 2
         }
+        var status = runChunks()
+        // A script that failed for want of credentials or configuration exits 2, not 1.
+        if status == 1 && session.runtime.configurationError != nil { status = 2 }
+        if let failure = session.finish(scriptSucceeded: status == 0) {
+            report(failure)
+            if status == 0 { status = 1 }
+        }
+        return status
+    }
+
+    /// The -e/-l steps, the script and the REPL, as lua.c's pmain runs them.
+    private func runChunks() -> Int32 {
         for step in options.steps {
             guard perform(step) else { return 1 }
         }
@@ -137,8 +150,14 @@ struct LuaRun {
         return 0
     }
 
+    /// One line naming what failed and where: a Box error table carries the script line
+    /// that made the call (`where`), since its text must read as Box's error alone.
     private func report(_ error: LuaError) {
-        report(options.verbose ? error.messageWithTraceback : error.message)
+        var text = options.verbose ? error.messageWithTraceback : error.message
+        if case .object(let fields)? = error.data, case .string(let place)? = fields["where"] {
+            text = "\(place): \(text)"
+        }
+        report(text)
     }
 
     private func report(_ message: String) {
