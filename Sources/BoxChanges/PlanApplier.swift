@@ -104,9 +104,15 @@ public final class PlanApplier {
     }
 
     /// For a change left `sent` by a crash: whether Box already shows its effect, so that
-    /// sending it again would double it. Idempotent changes (updates) are simply sent again.
+    /// sending it again would double it. Other changes are sent again.
     private func alreadyMade(_ change: PlannedChange) -> Bool {
         switch change.op {
+        case "users.update":
+            // Made when the user already has every field the change sets.
+            guard let id = change.subject.id, let fields = change.body?.objectValue,
+                case .success(let user) = get("/2.0/users/\(id)", [("fields", fields.keys.joined(separator: ","))])
+            else { return false }
+            return fields.allSatisfy { key, value in key == "notify" || user[key] == value }
         case "users.delete":
             guard let id = change.subject.id else { return false }
             if case .failure(let e) = get("/2.0/users/\(id)", [("fields", "id")]), e.status == 404 { return true }

@@ -69,7 +69,7 @@ extension LuaState {
     }
 }
 
-/// Routing of SIGINT to a state, the way lua.c arms it around each chunk.
+/// Routing of SIGINT (and SIGTERM) to a state, the way lua.c arms SIGINT around each chunk.
 public enum InterruptSignal {
     /// Where the handler delivers: slots of one state, and whether the first signal
     /// restores the default action (so a second Ctrl-C ends the process, as in lua.c).
@@ -90,11 +90,15 @@ public enum InterruptSignal {
         route.pointee = Route(
             slots: state.interruptCell.slots, restoreDefaultOnSignal: restoreDefaultOnSignal)
         signal(SIGINT, handleInterrupt)
+        // SIGTERM stops the chunk the same way, so a killed run still ends cleanly: its
+        // summary printed, its files flushed.
+        signal(SIGTERM, handleInterrupt)
     }
 
     /// SIGINT gets its default action again (the process ends).
     public static func restoreDefault() {
         signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
         route.pointee.slots = nil
     }
 

@@ -3,6 +3,14 @@
     @preconcurrency import Glibc
 #endif
 
+// A parent may hand us SIGINT and SIGTERM blocked (threads of thread pools block signals,
+// and children inherit the mask): unblock them so Ctrl-C and SIGTERM always stop a run cleanly.
+var stopSignalSet = sigset_t()
+sigemptyset(&stopSignalSet)
+sigaddset(&stopSignalSet, SIGINT)
+sigaddset(&stopSignalSet, SIGTERM)
+sigprocmask(SIG_UNBLOCK, &stopSignalSet, nil)
+
 let argv = CommandLine.arguments
 if argv.count > 1, let subcommand = subcommands[argv[1]] {
     exit(subcommand(Array(argv.dropFirst(2))))

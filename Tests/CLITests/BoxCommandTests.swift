@@ -1,0 +1,225 @@
+/// The built binary against a sandbox running in this test process (so its request log is
+/// readable): examples end to end, plans and apply, crashes, signals, secrets.
+import BoxSandbox
+import Foundation
+import JSON
+import Testing
+import TestSupport
+
+final class LiveSandbox {
+    let sandbox: Sandbox
+    let url: String
+    let home: URL
+
+    init(faults: String = "") throws {
+        sandbox = try Sandbox(seed: .demo(), faults: try Faults(spec: faults))
+        var u = try sandbox.start().absoluteString
+        if u.hasSuffix("/") { u.removeLast() }
+        url = u
+        home = temporaryDirectory("boxlua-cli")
+    }
+
+    deinit { sandbox.stop() }
+
+    var environment: [String: String?] {
+        [
+            "BOX_BASE_URL": url, "BOX_ACCESS_TOKEN": sandbox.credentials.accessToken, "BOX_JWT_CONFIG": nil,
+            "BOX_CLIENT_ID": nil, "BOX_CLIENT_SECRET": nil, "BOXLUA_PROFILE": nil, "HOME": home.path,
+            "XDG_STATE_HOME": home.appendingPathComponent("state").path,
+            "XDG_CONFIG_HOME": home.appendingPathComponent("config").path,
+        ]
+    }
+
+    func boxlua(_ args: [String], timeout: TimeInterval = 120) throws -> ProcessResult {
+        try TestSupport.boxlua(args, environment: environment, directory: home.path, timeout: timeout)
+    }
+
+    /// Changes the sandbox saw, as "METHOD /path", in order.
+    var changes: [String] {
+        sandbox.requestLog.filter { $0.method != "GET" && !$0.path.hasPrefix("/oauth2/") }.map { "\($0.method) \($0.path)" }
+    }
+
+    var auditLog: String { home.appendingPathComponent("state/boxlua/audit.jsonl").path }
+}
+
+let examples = packageRoot().appendingPathComponent("scripts/examples").path
+
+@Suite(.serialized) struct ExampleScripts {
+    @Test func deprovisionLeaversDryRunThenReal() throws {
+        let s = try LiveSandbox()
+        let dry = try s.boxlua(["--dry-run", "\(examples)/deprovision-leavers.lua"])
+        #expect(dry.status == 0, "\(dry.stderr)")
+        #expect(dry.stderr.contains("[dry-run] 75 changes: 25 users.delete, 25 users.transfer_content, 25 users.update"))
+        #expect(dry.stderr.contains("[dry-run] nothing was sent"))
+        #expect(s.changes.isEmpty)
+        #expect(dry.stdout.contains("(25 rows)"))
+        let live = try s.boxlua(["\(examples)/deprovision-leavers.lua"])
+        #expect(live.status == 0, "\(live.stderr)")
+        #expect(live.stderr.contains("changes sent: 25 users.delete, 25 users.transfer_content, 25 users.update"))
+        #expect(s.changes.count == 75)
+        let again = try s.boxlua(["--dry-run", "\(examples)/deprovision-leavers.lua"])
+        #expect(again.stderr.contains("[dry-run] 0 changes"), "\(again.stderr)")
+    }
+
+    @Test func inactiveUsersReport() throws {
+        let s = try LiveSandbox()
+        let r = try s.boxlua(["\(examples)/inactive-users-report.lua", "90", "inactive.csv"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let csv = try String(contentsOfFile: s.home.appendingPathComponent("inactive.csv").path, encoding: .utf8)
+        let lines = csv.split(separator: "\r\n")
+        #expect(lines.first == "id,login,name,role,created_at,last_login")
+        #expect(lines.count > 10)
+        #expect(s.changes.isEmpty)
+        let dry = try s.boxlua(["--dry-run", "\(examples)/inactive-users-report.lua", "30", "dry.csv"])
+        #expect(dry.status == 0 && dry.stderr.contains("[dry-run] 0 changes"), "\(dry.stderr)")
+        let bad = try s.boxlua(["\(examples)/inactive-users-report.lua", "soon"])
+        #expect(bad.status == 1)
+        #expect(bad.stderr.hasPrefix("boxlua: \(examples)/inactive-users-report.lua:11: DAYS must be a positive number"), "\(bad.stderr)")
+    }
+
+    @Test func bulkCreateUsers() throws {
+        let s = try LiveSandbox()
+        let dry = try s.boxlua(["--dry-run", "\(examples)/bulk-create-users.lua"])
+        #expect(dry.status == 0, "\(dry.stderr)")
+        #expect(dry.stderr.contains("[dry-run] 3 changes: 3 users.create"))
+        let live = try s.boxlua(["\(examples)/bulk-create-users.lua"])
+        #expect(live.status == 0 && live.stderr.contains("3 created, 0 skipped"), "\(live.stderr)")
+        let again = try s.boxlua(["\(examples)/bulk-create-users.lua"])
+        #expect(again.stderr.contains("0 created, 3 skipped"), "\(again.stderr)")
+        #expect(s.changes == Array(repeating: "POST /2.0/users", count: 3))
+    }
+
+    @Test func offboardOneUser() throws {
+        let s = try LiveSandbox()
+        let login = "liam.silva@northwind.example"
+        let dry = try s.boxlua(["--dry-run", "\(examples)/offboard-user.lua", login])
+        #expect(dry.status == 0, "\(dry.stderr)")
+        #expect(dry.stdout.contains("offboarded"))
+        #expect(s.changes.isEmpty)
+        let live = try s.boxlua(["\(examples)/offboard-user.lua", login])
+        #expect(live.status == 0, "\(live.stderr)")
+        #expect(s.changes.first == "POST /2.0/users/terminate_sessions")
+        #expect(s.changes.count == 4)
+        let missing = try s.boxlua(["\(examples)/offboard-user.lua", "nobody@northwind.example"])
+        #expect(missing.status == 1 && missing.stderr.contains("no Box user with login nobody@northwind.example"))
+    }
+}
+
+@Suite(.serialized) struct PlansAndApply {
+    func makePlan(_ s: LiveSandbox) throws -> String {
+        let plan = s.home.appendingPathComponent("leavers.plan").path
+        s.sandbox.clearRequestLog()
+        let r = try s.boxlua(["--plan", plan, "\(examples)/deprovision-leavers.lua"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(s.sandbox.requestLog.allSatisfy { $0.method == "GET" && $0.path.hasPrefix("/2.0/") || $0.path.hasPrefix("/oauth2/") })
+        return plan
+    }
+
+    func planned(_ plan: String) throws -> [String] {
+        try String(contentsOfFile: plan, encoding: .utf8).split(separator: "\n").dropFirst().map { line in
+            let j = try JSON.parse(String(line))
+            return "\(j["method"]?.stringValue ?? "") \(j["path"]?.stringValue ?? "")"
+        }
+    }
+
+    @Test func applyMakesExactlyThePlannedRequestsOnce() throws {
+        let s = try LiveSandbox()
+        let plan = try makePlan(s)
+        let expected = try planned(plan)
+        #expect(expected.count == 75)
+        let r = try s.boxlua(["apply", plan])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("applied \(plan): 75 ok, 0 failed, 0 done before"))
+        #expect(s.changes == expected)
+        let again = try s.boxlua(["apply", plan])
+        #expect(again.status == 0 && again.stderr.contains("0 ok, 0 failed, 75 done before"), "\(again.stderr)")
+        #expect(s.changes == expected)
+        let token = s.sandbox.credentials.accessToken
+        for file in [plan, plan + ".journal", s.auditLog] {
+            let text = try String(contentsOfFile: file, encoding: .utf8)
+            #expect(!text.contains(token), "token in \(file)")
+            #expect(!text.lowercased().contains("bearer"))
+        }
+        #expect(try String(contentsOfFile: s.auditLog, encoding: .utf8).split(separator: "\n").count == 75)
+    }
+
+    @Test func aPlanForAnotherBoxIsRefused() throws {
+        let s = try LiveSandbox()
+        let plan = try makePlan(s)
+        let text = try String(contentsOfFile: plan, encoding: .utf8)
+        let other = s.home.appendingPathComponent("other.plan").path
+        try text.replacingOccurrences(of: s.url, with: "https://api.box.com").write(toFile: other, atomically: true, encoding: .utf8)
+        let r = try s.boxlua(["apply", other])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("the plan was made for https://api.box.com"), "\(r.stderr)")
+        #expect(s.changes.isEmpty)
+        let usage = try s.boxlua(["apply"])
+        #expect(usage.status == 2)
+    }
+
+    @Test func applyKilledMidwayThenRunAgainMakesEveryChangeOnce() throws {
+        let s = try LiveSandbox()
+        let plan = try makePlan(s)
+        let expected = try planned(plan)
+        s.sandbox.faults = try Faults(spec: "latency_ms=40")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: boxluaBinary())
+        p.arguments = ["apply", plan]
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in s.environment { env[k] = v }
+        p.environment = env
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let journal = plan + ".journal"
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            let done = (try? String(contentsOfFile: journal, encoding: .utf8))?.components(separatedBy: "\"state\":\"ok\"").count ?? 0
+            if done > 20 { break }
+            usleep(10_000)
+        }
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        #expect(p.terminationReason == .uncaughtSignal)
+        let madeBeforeKill = s.changes.count
+        #expect(madeBeforeKill > 0 && madeBeforeKill < 75)
+        usleep(300_000)  // let the sandbox finish a request the dead process left in flight
+        s.sandbox.faults = Faults()
+        let r = try s.boxlua(["apply", plan])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(s.changes == expected, "\(s.changes.count) changes")
+        #expect(Set(s.changes).count == 75)
+    }
+
+    @Test func sigtermStopsALiveRunCleanly() throws {
+        let s = try LiveSandbox(faults: "latency_ms=30")
+        let script = s.home.appendingPathComponent("slow.lua").path
+        try """
+            for u in box.users.list{fields = {'role', 'status'}} do
+              if u.role == 'user' and u.status == 'active' then box.users.update(u.id, {job_title = 'Reviewed'}) end
+            end
+            """.write(toFile: script, atomically: true, encoding: .utf8)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: boxluaBinary())
+        p.arguments = [script]
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in s.environment { env[k] = v }
+        p.environment = env
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        let deadline = Date().addingTimeInterval(60)
+        while s.changes.count < 10 && Date() < deadline { usleep(10_000) }
+        kill(p.processIdentifier, SIGTERM)
+        p.waitUntilExit()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(p.terminationStatus == 1, "\(stderr)")
+        #expect(stderr.hasPrefix("boxlua: "), "\(stderr)")
+        #expect(stderr.contains("interrupted"), "\(stderr)")
+        #expect(stderr.contains("changes sent: "), "\(stderr)")
+        let audited = try String(contentsOfFile: s.auditLog, encoding: .utf8).split(separator: "\n")
+        #expect(audited.count == s.changes.count, "audit \(audited.count) vs sent \(s.changes.count)")
+        #expect(s.changes.count < 200)
+    }
+}
