@@ -425,7 +425,7 @@ index_names("box.", box)
 for _, lib in ipairs({"csv", "json", "log"}) do index_names(lib .. ".", _G[lib]) end
 names[show] = "show"
 local _help = _help
-_help = nil
+rawset(_G, "_help", nil)
 function help(fn)
   if fn == nil then return _help() end
   local name = type(fn) == "string" and fn or names[fn]

@@ -170,6 +170,11 @@ public enum APIReference {
             summary: "JSON text as a Lua value",
             details: "Integers stay integers; null becomes nil in objects and json.null in arrays."),
         APIEntry(
+            name: "json.empty_object",
+            signature: "json.empty_object() / json.null",
+            summary: "an empty table that encodes as {} (an empty table is []), and JSON's null",
+            details: "json.null stands for null inside arrays, where nil would leave a hole."),
+        APIEntry(
             name: "log.info",
             signature: "log.info(fmt, ...) / log.warn / log.error",
             summary: "a timestamped line on stderr (string.format rules)",

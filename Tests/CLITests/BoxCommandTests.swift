@@ -223,3 +223,45 @@ let examples = packageRoot().appendingPathComponent("scripts/examples").path
         #expect(s.changes.count < 200)
     }
 }
+
+@Suite struct OutputHelpers {
+    @Test func showPrintsAnAlignedTable() throws {
+        let r = try boxlua(["-e", "show({{id = '1', login = 'a@x'}, {id = '22', login = 'bb@x', extra = true}}, {'id', 'login'})"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == "id  login\n--  -----\n1   a@x\n22  bb@x\n(2 rows)\n")
+        let one = try boxlua(["-e", "show({login = 'a@x', id = '7'})"])
+        #expect(one.stdout == "field  value\n-----  -----\nid     7\nlogin  a@x\n(2 rows)\n")
+    }
+
+    @Test func helpListsTheAPIAndOneEntry() throws {
+        let all = try boxlua(["-e", "help()"])
+        #expect(all.status == 0)
+        #expect(all.stdout.contains("box.users.delete"))
+        #expect(all.stdout.contains("box.parallel"))
+        let one = try boxlua(["-e", "help(box.users.delete)"])
+        #expect(one.stdout.hasPrefix("box.users.delete(id, {force=false, notify=false}) -> true\n"), "\(one.stdout)")
+        let byName = try boxlua(["-e", "help('csv.read')"])
+        #expect(byName.stdout.hasPrefix("csv.read(path, {sep=})"))
+    }
+
+    @Test func logLinesAreTimestampedOnStderr() throws {
+        let r = try boxlua(["-e", "log.info('%d users', 42) log.warn('careful') log.error('bad')"])
+        let lines = r.stderr.split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(lines[0].range(of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ INFO 42 users$"#, options: .regularExpression) != nil, "\(r.stderr)")
+        let quiet = try boxlua(["--quiet", "-e", "log.info('x') log.error('only this')"])
+        #expect(quiet.stderr.split(separator: "\n").count == 1 && quiet.stderr.contains("ERROR only this"))
+    }
+
+    @Test func sandboxFlagRunsAgainstTheDemoEnterprise() throws {
+        let r = try boxlua(["--sandbox", "-e", "print(box.users.me().login)"], environment: ["BOX_ACCESS_TOKEN": nil, "HOME": temporaryDirectory().path])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == "alex.morgan@northwind.example\n")
+        #expect(!r.stdout.contains("listening"))
+        let none = try boxlua(["-e", "box.users.me()"], environment: [
+            "BOX_ACCESS_TOKEN": nil, "BOX_JWT_CONFIG": nil, "BOX_CLIENT_ID": nil, "BOX_CLIENT_SECRET": nil,
+            "HOME": temporaryDirectory().path, "XDG_CONFIG_HOME": nil])
+        #expect(none.status == 2)
+        #expect(none.stderr.hasPrefix("boxlua: no Box credentials"), "\(none.stderr)")
+    }
+}
