@@ -15,11 +15,13 @@ let package = Package(
     targets: [
         // System libraries (Debian packages in scripts/test).
         .systemLibrary(name: "CLua", pkgConfig: "lua5.4", providers: [.apt(["liblua5.4-dev"])]),
-        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // No pkgConfig: readline.pc carries flags SwiftPM refuses; the module map links it.
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
+        // libcurl (headers from libcurl4-openssl-dev), loaded with dlopen on the first request:
+        // linking it would cost every start some 7 ms of loading its thirty libraries.
+        .target(name: "CCurl"),
         // Lua macros as functions, and the trampoline that keeps longjmp out of Swift frames.
         .target(name: "LuaShim", dependencies: ["CLua"]),
 

@@ -29,7 +29,7 @@ final class Transfer {
 
     /// Frees what curl may still point to; safe to call twice.
     func release() {
-        if let headerList { curl_slist_free_all(headerList) }
+        if let headerList { ccurl_slist_free_all(headerList) }
         headerList = nil
     }
 
@@ -55,7 +55,7 @@ final class Transfer {
         setMethodAndBody(easy)
         // "Expect:" turns off 100-continue, which costs a round trip on every POST/PUT.
         for line in request.headers.map({ "\($0.0): \($0.1)" }) + ["Expect:"] {
-            headerList = curl_slist_append(headerList, line)
+            headerList = ccurl_slist_append(headerList, line)
         }
         ccurl_setopt_ptr(easy, CURLOPT_HTTPHEADER, headerList)
     }
@@ -98,7 +98,7 @@ final class Transfer {
 
     private func describeFailure(_ code: CURLcode, easy: UnsafeMutableRawPointer, duration: Double) -> TransportError {
         let detail = String(cString: errorBuffer)
-        let reason = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+        let reason = detail.isEmpty ? String(cString: ccurl_easy_strerror(code)) : detail
         let peer = hostAndPort(of: request.url)
         let message: String
         var retriable = true

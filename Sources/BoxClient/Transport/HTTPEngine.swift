@@ -1,5 +1,8 @@
 /// A single-threaded HTTP engine on libcurl's multi interface: many transfers in flight,
 /// completion callbacks, timers, and one shared pause for rate limits.
+#if canImport(Glibc)
+import Glibc
+#endif
 import CCurl
 
 /// Drives libcurl from one thread. Nothing here blocks except `runOnce`, which waits at
@@ -32,18 +35,18 @@ public final class HTTPEngine {
         self.settings = settings
         self.clock = clock
         // curl_multi_init only fails when out of memory.
-        guard let m = curl_multi_init() else { fatalError("curl_multi_init failed: out of memory") }
+        guard let m = ccurl_multi_init() else { fatalError("curl_multi_init failed: out of memory") }
         multi = m
     }
 
     deinit {
         for (easy, t) in running {
-            curl_multi_remove_handle(multi, easy)
-            curl_easy_cleanup(easy)
+            ccurl_multi_remove_handle(multi, easy)
+            ccurl_easy_cleanup(easy)
             t.release()
         }
-        for easy in idlePool { curl_easy_cleanup(easy) }
-        curl_multi_cleanup(multi)
+        for easy in idlePool { ccurl_easy_cleanup(easy) }
+        ccurl_multi_cleanup(multi)
     }
 
     /// Transfers started or waiting to start, and timers not yet fired.
@@ -101,8 +104,8 @@ public final class HTTPEngine {
             var stopped = waiting
             waiting = []
             for (easy, t) in running {
-                curl_multi_remove_handle(multi, easy)
-                curl_easy_reset(easy)
+                ccurl_multi_remove_handle(multi, easy)
+                ccurl_easy_reset(easy)
                 idlePool.append(easy)
                 t.release()
                 stopped.append(t)
@@ -120,7 +123,7 @@ public final class HTTPEngine {
     public func runOnce(timeout: Double) {
         startWaiting()
         var stillRunning: Int32 = 0
-        curl_multi_perform(multi, &stillRunning)
+        ccurl_multi_perform(multi, &stillRunning)
         let finished = collectFinished()
         let fired = takeDueTimers()
         if finished.isEmpty && fired.isEmpty {
@@ -141,28 +144,28 @@ public final class HTTPEngine {
         let batch = waiting
         waiting = []
         for t in batch {
-            let easy = idlePool.popLast() ?? curl_easy_init()
+            let easy = idlePool.popLast() ?? ccurl_easy_init()
             guard let easy else {
                 t.completion(.failure(TransportError(curlCode: -1, message: "out of memory", retriable: false)))
                 continue
             }
             t.configure(easy, settings: settings, startedAt: clock.now)
             running[easy] = t
-            curl_multi_add_handle(multi, easy)
+            ccurl_multi_add_handle(multi, easy)
         }
     }
 
     private func collectFinished() -> [(Transfer, Result<HTTPResponse, TransportError>)] {
         var done: [(Transfer, Result<HTTPResponse, TransportError>)] = []
         var queued: Int32 = 0
-        while let msg = curl_multi_info_read(multi, &queued) {
+        while let msg = ccurl_multi_info_read(multi, &queued) {
             guard msg.pointee.msg == CURLMSG_DONE, let easy = ccurl_msg_easy(msg), let t = running[easy] else {
                 continue
             }
             let result = t.finish(easy, code: ccurl_msg_result(msg), endedAt: clock.now)
-            curl_multi_remove_handle(multi, easy)
+            ccurl_multi_remove_handle(multi, easy)
             running[easy] = nil
-            curl_easy_reset(easy)
+            ccurl_easy_reset(easy)
             idlePool.append(easy)
             done.append((t, result))
         }
@@ -189,12 +192,20 @@ public final class HTTPEngine {
         if running.isEmpty {
             clock.sleep(delay)
         } else {
-            curl_multi_poll(multi, nil, 0, Int32(min(delay * 1000, 60_000).rounded(.up)), nil)
+            ccurl_multi_poll(multi, nil, 0, Int32(min(delay * 1000, 60_000).rounded(.up)), nil)
         }
     }
 }
 
-/// curl_global_init is not thread-safe; a lazily initialised global runs it exactly once.
-private let curlGlobal: Int = Int(curl_global_init(Int(CURL_GLOBAL_DEFAULT)).rawValue)
+/// Loads libcurl (see CCurl.h) and runs curl_global_init, which is not thread-safe: a lazily
+/// initialised global does both exactly once. Without libcurl no request can be made at all.
+private let curlGlobal: Int = {
+    if let error = ccurl_load() {
+        let line = "boxlua: cannot load libcurl.so.4 (Debian package libcurl4): \(String(cString: error))\n"
+        _ = line.withCString { write(2, $0, strlen($0)) }
+        exit(2)
+    }
+    return Int(ccurl_global_init(Int(CURL_GLOBAL_DEFAULT)).rawValue)
+}()
 
 private func curlGlobalInit() { _ = curlGlobal }
