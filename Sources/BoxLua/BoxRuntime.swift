@@ -115,12 +115,7 @@ public final class BoxRuntime {
     }
 }
 
-func defaultAuditLogPath(_ env: [String: String]) -> String {
-    stateDirectory(env) + "/audit.jsonl"
-}
-
-/// `$XDG_STATE_HOME/boxlua`, else `~/.local/state/boxlua`.
-func stateDirectory(_ env: [String: String]) -> String {
-    if let x = env["XDG_STATE_HOME"], !x.isEmpty { return x + "/boxlua" }
-    return (env["HOME"] ?? ".") + "/.local/state/boxlua"
+/// `$XDG_STATE_HOME/boxlua/audit.jsonl`: where live changes are logged by default.
+public func defaultAuditLogPath(_ env: [String: String]) -> String {
+    boxluaStateDirectory(env) + "/audit.jsonl"
 }

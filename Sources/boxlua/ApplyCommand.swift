@@ -5,6 +5,7 @@
 #endif
 import BoxChanges
 import BoxClient
+import BoxLua
 
 func applyCommand(_ arguments: [String]) -> Int32 {
     var planPath: String?
@@ -52,7 +53,7 @@ func applyCommand(_ arguments: [String]) -> Int32 {
     }
     if verbose { client.trace = stderrTraceSink() }
     let audit: AuditLog
-    do { audit = try AuditLog(path: auditLog ?? ProcessEnvironment.stateDirectory(environment) + "/audit.jsonl") } catch {
+    do { audit = try AuditLog(path: auditLog ?? defaultAuditLogPath(environment)) } catch {
         return fail("\(error)")
     }
     defer { audit.close() }

@@ -29,7 +29,7 @@ enum StopSignals {
 
 private let stopSignalHandler: @convention(c) (Int32) -> Void = { _ in StopSignals.raise() }
 
-/// The process environment as a dictionary, and boxlua's state folder.
+/// The process environment as a dictionary.
 enum ProcessEnvironment {
     static func current() -> [String: String] {
         var env: [String: String] = [:]
@@ -40,11 +40,5 @@ enum ProcessEnvironment {
             p += 1
         }
         return env
-    }
-
-    /// `$XDG_STATE_HOME/boxlua`, else `~/.local/state/boxlua`.
-    static func stateDirectory(_ env: [String: String]) -> String {
-        if let x = env["XDG_STATE_HOME"], !x.isEmpty { return x + "/boxlua" }
-        return (env["HOME"] ?? ".") + "/.local/state/boxlua"
     }
 }

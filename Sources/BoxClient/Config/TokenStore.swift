@@ -60,6 +60,11 @@ public struct TokenStore: Sendable {
     }
 }
 
+/// boxlua's own state folder, `$XDG_STATE_HOME/boxlua` (tokens, audit log, history, sandbox).
+public func boxluaStateDirectory(_ env: [String: String]) -> String {
+    stateDirectory(env) + "/boxlua"
+}
+
 /// `$XDG_STATE_HOME`, else `$HOME/.local/state`.
 func stateDirectory(_ env: [String: String]) -> String {
     if let s = env["XDG_STATE_HOME"], s.hasPrefix("/") { return s }
