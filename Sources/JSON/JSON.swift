@@ -57,9 +57,15 @@ public enum JSON: Equatable, Sendable {
 }
 
 /// An object whose keys keep their first insertion order.
+///
+/// Stored as an array of pairs: Box's objects have a few dozen keys at most, where a linear
+/// scan beats hashing and building a dictionary for each of a page's thousand users was the
+/// largest cost of decoding it. Past `indexThreshold` keys a dictionary index is kept too,
+/// so large objects stay O(1) per lookup.
 public struct JSONObject: Equatable, Sendable, Sequence {
-    public private(set) var keys: [String] = []
-    private var values: [String: JSON] = [:]
+    private var pairs: [(key: String, value: JSON)] = []
+    private var index: [String: Int]?
+    static let indexThreshold = 32
 
     public init() {}
 
@@ -67,32 +73,51 @@ public struct JSONObject: Equatable, Sendable, Sequence {
         for (k, v) in pairs { self[k] = v }
     }
 
-    public var count: Int { keys.count }
-    public var isEmpty: Bool { keys.isEmpty }
+    public var keys: [String] { pairs.map(\.key) }
+    public var count: Int { pairs.count }
+    public var isEmpty: Bool { pairs.isEmpty }
+
+    private func position(of key: String) -> Int? {
+        if let index { return index[key] }
+        return pairs.firstIndex { $0.key == key }
+    }
 
     public subscript(key: String) -> JSON? {
-        get { values[key] }
+        get { position(of: key).map { pairs[$0].value } }
         set {
-            if let newValue {
-                if values.updateValue(newValue, forKey: key) == nil { keys.append(key) }
-            } else if values.removeValue(forKey: key) != nil {
-                keys.removeAll { $0 == key }
+            if let i = position(of: key) {
+                if let newValue {
+                    pairs[i].value = newValue
+                } else {
+                    pairs.remove(at: i)
+                    if index != nil { rebuildIndex() }
+                }
+            } else if let newValue {
+                pairs.append((key, newValue))
+                if index != nil {
+                    index?[key] = pairs.count - 1
+                } else if pairs.count > Self.indexThreshold {
+                    rebuildIndex()
+                }
             }
         }
     }
 
-    public func makeIterator() -> AnyIterator<(key: String, value: JSON)> {
-        var i = 0
-        return AnyIterator {
-            guard i < keys.count else { return nil }
-            defer { i += 1 }
-            let k = keys[i]
-            return (k, values[k] ?? .null)
-        }
+    private mutating func rebuildIndex() {
+        var d: [String: Int] = [:]
+        d.reserveCapacity(pairs.count)
+        for (i, p) in pairs.enumerated() { d[p.key] = i }
+        index = d
     }
 
+    public func makeIterator() -> IndexingIterator<[(key: String, value: JSON)]> {
+        pairs.makeIterator()
+    }
+
+    /// Equal when they hold the same keys with equal values, in any order.
     public static func == (a: JSONObject, b: JSONObject) -> Bool {
-        a.values == b.values
+        guard a.count == b.count else { return false }
+        return a.pairs.allSatisfy { b[$0.key] == $0.value }
     }
 }
 
