@@ -137,32 +137,57 @@ extension BoxRuntime {
                 call.stack.pushBoolean(true)
                 return .results(1)
             }
-            let json: JSON
-            do { json = try response.json() } catch {
-                throw BoxErrorValue(error: error, position: scriptPosition(call.stack.L))
-            }
-            noteUsers(in: json)
-            try call.stack.pushJSON(json)
+            try pushBody(response, call)
+            noteUsers(call.stack, at: -1)
+            if call.stack.rawGet(at: -1, key: "entries") == .table { noteUsers(call.stack, at: -1) }
+            call.stack.pop()
             return .results(1)
         case .success(.page(nil)):
             call.stack.pushNil()
             return .results(1)
         case .success(.page(let page?)):
-            let entries = page.entries
-            for e in entries { noteUser(e) }
-            try call.stack.pushJSON(.array(entries))
+            try pushBody(page.response, call)
+            if call.stack.rawGet(at: -1, key: "entries") != .table {
+                call.stack.pop()
+                call.stack.newTable()
+            }
+            call.stack.remove(at: -2)
+            noteUsers(call.stack, at: -1)
             return .results(1)
         }
     }
 
-    private func noteUsers(in json: JSON) {
-        noteUser(json)
-        if let entries = json["entries"]?.arrayValue { entries.forEach(noteUser) }
+    /// Decodes a reply's JSON body straight onto the stack.
+    private func pushBody(_ response: BoxResponse, _ call: LuaCall) throws {
+        do {
+            try response.body.withUnsafeBufferPointer { try call.stack.pushJSON(text: $0) }
+        } catch {
+            let e = BoxError(status: response.status, code: "invalid_response",
+                             message: "Box answered with a body that is not JSON (\(error))", requestID: response.requestID)
+            throw BoxErrorValue(error: e, position: scriptPosition(call.stack.L))
+        }
     }
 
-    private func noteUser(_ json: JSON) {
-        guard json["type"]?.stringValue == "user", let id = json["id"]?.stringValue else { return }
-        session?.control.note(userID: id, login: json["login"]?.stringValue)
+    /// Remembers id -> login for the user table at `index`, or for each user of the array
+    /// there (for readable dry-run lines and audit subjects).
+    private func noteUsers(_ s: LuaStack, at index: Int32) {
+        guard let control = session?.control, s.type(at: index) == .table else { return }
+        let t = s.absolute(index)
+        func note(_ user: Int32) {
+            guard s.rawGet(at: user, key: "type") == .string, s.pullString(at: -1) == "user" else { return s.pop() }
+            s.pop()
+            _ = s.rawGet(at: user, key: "id")
+            _ = s.rawGet(at: user, key: "login")
+            if let id = s.pullString(at: -2) { control.note(userID: id, login: s.pullString(at: -1)) }
+            s.pop(2)
+        }
+        note(t)
+        let n = s.rawLength(at: t)
+        guard n > 0 else { return }
+        for k in 1...n {
+            if s.rawGet(at: t, index: k) == .table { note(s.absolute(-1)) }
+            s.pop()
+        }
     }
 
     // MARK: arguments

@@ -13,10 +13,13 @@ extension BoxRuntime {
             return .results(1)
         }
         try state.register("decode", in: "json") { call in
-            let text = try call.string(1)
-            do { return try call.returning(json: try JSON.parse(text)) } catch let e as JSONParseError {
-                throw LuaMessage("json.decode: \(e)")
+            var text = try call.string(1)
+            do {
+                try text.withUTF8 { try call.stack.pushJSON(text: $0) }
+            } catch {
+                throw LuaMessage("json.decode: \(error)")
             }
+            return .results(1)
         }
         try state.register("empty_object", in: "json") { call in
             call.stack.pushEmptyObject()

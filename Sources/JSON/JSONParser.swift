@@ -218,3 +218,95 @@ struct JSONByteParser {
         return v
     }
 }
+
+extension JSON {
+    /// The top-level fields named in `keys` of the object `bytes` holds, and how many
+    /// elements the array field `counting` has, without building the rest: a listing page's
+    /// paging fields are read this way while its entries go straight to Lua.
+    public static func topLevelFields(
+        of bytes: UnsafeBufferPointer<UInt8>, keys: Set<String>, counting: String
+    ) throws -> (fields: JSONObject, count: Int) {
+        var p = JSONByteParser(bytes)
+        var fields = JSONObject()
+        var count = 0
+        p.skipSpace()
+        guard p.i < bytes.count, bytes[p.i] == UInt8(ascii: "{") else { throw p.fail("expected an object") }
+        p.i += 1
+        p.skipSpace()
+        if p.i < bytes.count, bytes[p.i] == UInt8(ascii: "}") { return (fields, 0) }
+        while true {
+            p.skipSpace()
+            guard p.i < bytes.count, bytes[p.i] == UInt8(ascii: "\"") else { throw p.fail("expected a string key") }
+            let key = try p.string()
+            p.skipSpace()
+            guard p.i < bytes.count, bytes[p.i] == UInt8(ascii: ":") else { throw p.fail("expected ':'") }
+            p.i += 1
+            p.skipSpace()
+            if keys.contains(key) {
+                fields[key] = try p.value(depth: 1)
+            } else {
+                let n = try p.skip()
+                if key == counting { count = n }
+            }
+            p.skipSpace()
+            guard p.i < bytes.count else { throw p.fail("unexpected end of input") }
+            if bytes[p.i] == UInt8(ascii: ",") { p.i += 1; continue }
+            if bytes[p.i] == UInt8(ascii: "}") { p.i += 1; break }
+            throw p.fail("expected ',' or '}'")
+        }
+        return (fields, count)
+    }
+}
+
+extension JSONByteParser {
+    /// Steps over one value without building it; for an array, returns its element count.
+    mutating func skip() throws(JSONParseError) -> Int {
+        guard i < b.count else { throw fail("unexpected end of input") }
+        let c = b[i]
+        if c == UInt8(ascii: "\"") {
+            try skipString()
+            return 0
+        }
+        guard c == UInt8(ascii: "[") || c == UInt8(ascii: "{") else {
+            while i < b.count, ![UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), 0x20, 0x0A, 0x0D, 0x09].contains(b[i]) { i += 1 }
+            return 0
+        }
+        var depth = 0
+        var elements = 0
+        var empty = true
+        while i < b.count {
+            let x = b[i]
+            switch x {
+            case UInt8(ascii: "\""):
+                try skipString()
+                empty = false
+                continue
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                if depth == 1 { empty = false }
+                depth += 1
+            case UInt8(ascii: "]"), UInt8(ascii: "}"):
+                depth -= 1
+                if depth == 0 {
+                    i += 1
+                    return c == UInt8(ascii: "[") && !empty ? elements + 1 : 0
+                }
+            case UInt8(ascii: ","):
+                if depth == 1 { elements += 1 }
+            case 0x20, 0x0A, 0x0D, 0x09: break
+            default:
+                if depth == 1 { empty = false }
+            }
+            i += 1
+        }
+        throw fail("unexpected end of input")
+    }
+
+    mutating func skipString() throws(JSONParseError) {
+        i += 1
+        while i < b.count {
+            if b[i] == UInt8(ascii: "\"") { i += 1; return }
+            i += b[i] == UInt8(ascii: "\\") ? 2 : 1
+        }
+        throw fail("unterminated string")
+    }
+}

@@ -49,3 +49,27 @@ import Testing
         #expect(o.keys == ["b", "a"])
     }
 }
+
+@Suite struct TopLevelFields {
+    func scan(_ text: String) throws -> (JSONObject, Int) {
+        let bytes = Array(text.utf8)
+        return try bytes.withUnsafeBufferPointer {
+            try JSON.topLevelFields(of: $0, keys: ["next_marker", "limit"], counting: "entries")
+        }
+    }
+
+    @Test func readsOnlyTheNamedFieldsAndCountsEntries() throws {
+        let (f, n) = try scan(#"{"entries":[{"a":"x,]}\"","b":[1,2,{"c":"}"}]},{"d":null},3,"s",[]],"limit":1000,"next_marker":"m1","other":{"x":[1,2]}}"#)
+        #expect(n == 5)
+        #expect(f["limit"] == 1000 && f["next_marker"] == "m1")
+        #expect(f["other"] == nil && f["entries"] == nil)
+        #expect(try scan(#"{"entries":[],"limit":5}"#).1 == 0)
+        #expect(try scan(#" { } "#).1 == 0)
+        #expect(try scan(#"{"entries":[ 7 ],"next_marker":null}"#).0["next_marker"] == .null)
+    }
+
+    @Test(arguments: [#"["#, #"{"entries":[1,2"#, #"{"limit""#, #"[1]"#, #"{"a":"open}"#])
+    func rejectsBrokenText(_ text: String) {
+        #expect(throws: JSONParseError.self) { try scan(text) }
+    }
+}

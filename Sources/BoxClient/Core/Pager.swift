@@ -1,12 +1,33 @@
 /// Lazy paging over Box collections: marker, offset or event-stream position, one page per call.
 import JSON
 
-/// One page as received: the raw body (for decoding straight into Lua), its JSON, and the entries.
+/// One page as received: the raw body (for decoding straight into Lua), its paging fields,
+/// and how many entries it holds. The entries themselves are parsed only when asked for.
 public struct BoxPage: Sendable {
     public let response: BoxResponse
-    public let json: JSON
-    public var entries: [JSON] { json["entries"]?.arrayValue ?? [] }
+    /// The top-level fields paging needs (`next_marker`, `limit`, `total_count`, ...).
+    public let fields: JSONObject
+    public let entryCount: Int
     public var body: [UInt8] { response.body }
+    /// The whole page as JSON (parsed on each use).
+    public var json: JSON { (try? response.json()) ?? .object(fields) }
+    public var entries: [JSON] { json["entries"]?.arrayValue ?? [] }
+
+    static let pagingKeys: Set<String> = [
+        "next_marker", "limit", "total_count", "offset", "next_stream_position", "chunk_size",
+    ]
+
+    init(response: BoxResponse) throws(BoxError) {
+        self.response = response
+        do {
+            (fields, entryCount) = try response.body.withUnsafeBufferPointer {
+                try JSON.topLevelFields(of: $0, keys: Self.pagingKeys, counting: "entries")
+            }
+        } catch {
+            _ = try response.json()  // the same failure, as the BoxError every caller expects
+            throw BoxError(status: response.status, code: "invalid_response", message: "\(error)")
+        }
+    }
 }
 
 /// Fetches the pages of one listing as they are asked for, so memory stays flat and a
@@ -75,20 +96,20 @@ public final class BoxPager {
     }
 
     private func accept(_ response: BoxResponse) throws(BoxError) -> BoxPage? {
-        let page = BoxPage(response: response, json: try response.json())
-        let count = page.entries.count
+        let page = try BoxPage(response: response)
+        let count = page.entryCount
         switch mode {
         case .marker:
-            advanceMarker(page.json["next_marker"])
+            advanceMarker(page.fields["next_marker"])
         case .offset(let limit):
-            let step = Int(page.json["limit"]?.intValue ?? Int64(limit))
+            let step = Int(page.fields["limit"]?.intValue ?? Int64(limit))
             offset += max(step, 1)
-            let total = page.json["total_count"]?.intValue.map(Int.init)
+            let total = page.fields["total_count"]?.intValue.map(Int.init)
             if count == 0 || total.map({ offset >= $0 }) ?? (count < step) { isFinished = true }
         case .stream:
             if count == 0 {
                 isFinished = true
-            } else if let p = streamPosition(page.json["next_stream_position"]) {
+            } else if let p = streamPosition(page.fields["next_stream_position"]) {
                 position = p
             }
         }
