@@ -233,8 +233,8 @@ def main():
                 f"`box.users.update` of job_title on {updates} users; the sandbox sleeps 20 ms per request "
                 "(`--faults latency_ms=20`). The rate-limit row is Box's documented limit (about 1000 "
                 "requests per minute per user), which bounds any client; the sandbox applies none here.\n")
-        notes = os.environ.get("BENCH_NOTES")
-        if notes and os.path.exists(notes):
+        notes = os.environ.get("BENCH_NOTES") or os.path.join(os.path.dirname(__file__), "notes.md")
+        if os.path.exists(notes):
             f.write("\n" + open(notes).read())
     print(f"wrote {args.out}")
 
