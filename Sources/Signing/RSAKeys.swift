@@ -93,7 +93,7 @@ public final class RSAPrivateKey: @unchecked Sendable {
         return RSAPrivateKey(pkey: key)
     }
 
-    /// The key as `-----BEGIN ENCRYPTED PRIVATE KEY-----` (PKCS#8, PBES2, AES-256-CBC),
+    /// The key as an encrypted PKCS#8 PEM (PBES2, AES-256-CBC),
     /// the form Box's developer console downloads.
     public func encryptedPEM(passphrase: String) throws -> String {
         guard let bio = BIO_new(BIO_s_mem()) else { throw SigningError.openssl("BIO") }
