@@ -17,11 +17,12 @@ let package = Package(
         .systemLibrary(name: "CLua", pkgConfig: "lua5.4", providers: [.apt(["liblua5.4-dev"])]),
         // No pkgConfig: readline.pc carries flags SwiftPM refuses; the module map links it.
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
-        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         // libcurl (headers from libcurl4-openssl-dev), loaded with dlopen on the first request:
         // linking it would cost every start some 7 ms of loading its thirty libraries.
         .target(name: "CCurl"),
+        // libcrypto (headers from libssl-dev), loaded the same way: only JWT and the sandbox use it.
+        .target(name: "CCrypto"),
         // Lua macros as functions, and the trampoline that keeps longjmp out of Swift frames.
         .target(name: "LuaShim", dependencies: ["CLua"]),
 

@@ -56,8 +56,8 @@ public enum Base64URL {
 public enum SecureRandom {
     public static func bytes(_ n: Int) -> [UInt8] {
         var buf = [UInt8](repeating: 0, count: n)
-        if RAND_bytes(&buf, Int32(n)) != 1 {
-            // RAND_bytes only fails when the system has no entropy source at all.
+        if ccrypto_load() != nil || cc_RAND_bytes(&buf, Int32(n)) != 1 {
+            // Without libcrypto (or entropy for it), the system generator: getrandom(2) too.
             var g = SystemRandomNumberGenerator()
             for i in 0..<n { buf[i] = UInt8.random(in: 0...255, using: &g) }
         }
