@@ -1,4 +1,5 @@
 /// `boxlua sandbox`: serves the Box emulator on 127.0.0.1 until Ctrl-C or SIGTERM.
+import BoxClient
 import BoxSandbox
 import Foundation
 
@@ -77,10 +78,7 @@ struct SandboxUsageError: Error {
 
 /// The folder that holds the sandbox's JWT config: `$XDG_STATE_HOME/boxlua/sandbox`.
 func sandboxStateDirectory() -> URL {
-    let env = ProcessInfo.processInfo.environment
-    let base = env["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-        ?? (NSHomeDirectory() as NSString).appendingPathComponent(".local/state")
-    return URL(fileURLWithPath: base).appendingPathComponent("boxlua/sandbox")
+    URL(fileURLWithPath: boxluaStateDirectory(ProcessEnvironment.current())).appendingPathComponent("sandbox")
 }
 
 func sandboxCommand(_ arguments: [String]) -> Int32 {

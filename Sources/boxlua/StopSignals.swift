@@ -28,17 +28,3 @@ enum StopSignals {
 }
 
 private let stopSignalHandler: @convention(c) (Int32) -> Void = { _ in StopSignals.raise() }
-
-/// The process environment as a dictionary.
-enum ProcessEnvironment {
-    static func current() -> [String: String] {
-        var env: [String: String] = [:]
-        var p = environ
-        while let entry = p.pointee {
-            let s = String(cString: entry)
-            if let eq = s.firstIndex(of: "=") { env[String(s[..<eq])] = String(s[s.index(after: eq)...]) }
-            p += 1
-        }
-        return env
-    }
-}

@@ -7,30 +7,23 @@ import LuaHost
 import TestSupport
 
 final class BoxHarness {
-    let sandbox: Sandbox
+    let demo: DemoSandbox
     let state = LuaState()
     let runtime: BoxRuntime
-    let home: URL
-    private(set) var lines: [String] = []
     let box = LineBox()
+    var sandbox: Sandbox { demo.sandbox }
+    var home: URL { demo.home }
 
     init(
         dryRun: Bool = false, plan: String? = nil, maxDeletes: Int? = 100, faults: Faults = Faults(),
         configure: (inout BoxRunOptions) -> Void = { _ in }
     ) throws {
-        sandbox = try Sandbox(seed: .demo(), faults: faults)
-        let url = try sandbox.start()
-        home = temporaryDirectory("boxlua-lua")
+        demo = try DemoSandbox(faults: faults)
         var options = BoxRunOptions()
         options.dryRun = dryRun
         options.planPath = plan
         options.maxDeletes = maxDeletes
-        options.environment = [
-            "BOX_BASE_URL": url.absoluteString.hasSuffix("/") ? String(url.absoluteString.dropLast()) : url.absoluteString,
-            "BOX_ACCESS_TOKEN": sandbox.credentials.accessToken,
-            "HOME": home.path, "XDG_STATE_HOME": home.appendingPathComponent("state").path,
-            "XDG_CONFIG_HOME": home.appendingPathComponent("config").path,
-        ]
+        options.environment = demo.environment
         if ProcessInfo.processInfo.environment["BOXLUA_TEST_TRACE"] != nil { options.verbose = true }
         configure(&options)
         let sink = box
@@ -38,10 +31,7 @@ final class BoxHarness {
         try runtime.install(into: state)
     }
 
-    deinit {
-        state.close()
-        sandbox.stop()
-    }
+    deinit { state.close() }
 
     var said: [String] { box.lines }
 
@@ -65,9 +55,8 @@ final class BoxHarness {
         }
     }
 
-    /// Requests the sandbox saw, as "METHOD /path".
-    var requests: [String] { sandbox.requestLog.map { "\($0.method) \($0.path)" } }
-    var changesSent: [String] { requests.filter { !$0.hasPrefix("GET ") && !$0.contains("/oauth2/") } }
+    var requests: [String] { demo.requests }
+    var changesSent: [String] { demo.changes }
 }
 
 final class LineBox: @unchecked Sendable {

@@ -6,40 +6,12 @@ import JSON
 import Testing
 import TestSupport
 
-final class LiveSandbox {
-    let sandbox: Sandbox
-    let url: String
-    let home: URL
+typealias LiveSandbox = DemoSandbox
 
-    init(faults: String = "") throws {
-        sandbox = try Sandbox(seed: .demo(), faults: try Faults(spec: faults))
-        var u = try sandbox.start().absoluteString
-        if u.hasSuffix("/") { u.removeLast() }
-        url = u
-        home = temporaryDirectory("boxlua-cli")
-    }
-
-    deinit { sandbox.stop() }
-
-    var environment: [String: String?] {
-        [
-            "BOX_BASE_URL": url, "BOX_ACCESS_TOKEN": sandbox.credentials.accessToken, "BOX_JWT_CONFIG": nil,
-            "BOX_CLIENT_ID": nil, "BOX_CLIENT_SECRET": nil, "BOXLUA_PROFILE": nil, "HOME": home.path,
-            "XDG_STATE_HOME": home.appendingPathComponent("state").path,
-            "XDG_CONFIG_HOME": home.appendingPathComponent("config").path,
-        ]
-    }
-
+extension DemoSandbox {
     func boxlua(_ args: [String], timeout: TimeInterval = 120) throws -> ProcessResult {
-        try TestSupport.boxlua(args, environment: environment, directory: home.path, timeout: timeout)
+        try TestSupport.boxlua(args, environment: processEnvironment, directory: home.path, timeout: timeout)
     }
-
-    /// Changes the sandbox saw, as "METHOD /path", in order.
-    var changes: [String] {
-        sandbox.requestLog.filter { $0.method != "GET" && !$0.path.hasPrefix("/oauth2/") }.map { "\($0.method) \($0.path)" }
-    }
-
-    var auditLog: String { home.appendingPathComponent("state/boxlua/audit.jsonl").path }
 }
 
 let examples = packageRoot().appendingPathComponent("scripts/examples").path
@@ -166,7 +138,7 @@ let examples = packageRoot().appendingPathComponent("scripts/examples").path
         p.executableURL = URL(fileURLWithPath: boxluaBinary())
         p.arguments = ["apply", plan]
         var env = ProcessInfo.processInfo.environment
-        for (k, v) in s.environment { env[k] = v }
+        for (k, v) in s.processEnvironment { env[k] = v }
         p.environment = env
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
@@ -203,7 +175,7 @@ let examples = packageRoot().appendingPathComponent("scripts/examples").path
         p.executableURL = URL(fileURLWithPath: boxluaBinary())
         p.arguments = [script]
         var env = ProcessInfo.processInfo.environment
-        for (k, v) in s.environment { env[k] = v }
+        for (k, v) in s.processEnvironment { env[k] = v }
         p.environment = env
         let err = Pipe()
         p.standardError = err

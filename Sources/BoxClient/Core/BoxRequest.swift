@@ -10,7 +10,8 @@ public struct BoxRequest: Sendable {
     public var query: [(String, String)]
     public var body: JSON?
     public var headers: [(String, String)]
-    /// Sent as the `As-User` header; nil falls back to the client's default.
+    /// Sent as the `As-User` header; nil falls back to the client's default (`--as-user`),
+    /// and "" sends none: for calls that must act as the signed-in account itself.
     public var asUser: String?
     /// Seconds for this request; nil uses the client's timeout.
     public var timeout: Double?
