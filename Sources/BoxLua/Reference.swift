@@ -151,19 +151,23 @@ public enum APIReference {
     static let helpers: [APIEntry] = [
         APIEntry(
             name: "csv.read",
-            signature: "csv.read(path, {sep=}) -> rows (rows.header lists the columns)",
+            signature: "csv.read(path, {sep=, header=true, columns=}) -> rows (rows.header lists the columns)",
             summary: "read a CSV file into rows keyed by header",
-            details: "UTF-8 with or without BOM, UTF-16 with BOM, CRLF, quoted fields, PowerShell's #TYPE line."),
+            details: "UTF-8 with or without BOM, UTF-16 with BOM, CRLF, quoted fields, PowerShell's #TYPE line."
+                + " header=false: no header line, each row is an array of its fields (Box's bulk files);"
+                + " columns={...} names the columns of a file without a header line."),
         APIEntry(
             name: "csv.write",
-            signature: "csv.write(path, rows, {columns=})",
+            signature: "csv.write(path, rows, {columns=, sep=})",
             summary: "write rows (tables keyed by column) as RFC 4180 CSV",
-            details: "columns defaults to rows.header, else the sorted keys of the first row."),
+            details: "columns defaults to rows.header, else the sorted keys of the first row. A file is replaced"
+                + " atomically keeping its mode; a link is kept; \"-\", /dev/stdout, a pipe or a device is written in place."),
         APIEntry(
             name: "json.encode",
-            signature: "json.encode(value) -> string",
+            signature: "json.encode(value, {indent=}) -> string",
             summary: "a Lua value as JSON",
-            details: "Tables with keys 1..n become arrays, string keys objects; json.null is null."),
+            details: "Tables with keys 1..n become arrays, string keys objects; json.null is null."
+                + " indent=N: one value a line, nested N spaces, keys sorted."),
         APIEntry(
             name: "json.decode",
             signature: "json.decode(text) -> value",
