@@ -180,9 +180,19 @@ public enum APIReference {
             details: "json.null stands for null inside arrays, where nil would leave a hole."),
         APIEntry(
             name: "log.info",
-            signature: "log.info(fmt, ...) / log.warn / log.error",
-            summary: "a timestamped line on stderr (string.format rules)",
-            details: "--quiet keeps only log.error."),
+            signature: "log.info(fmt, ...)",
+            summary: "a timestamped INFO line on stderr (string.format rules)",
+            details: "--quiet drops it."),
+        APIEntry(
+            name: "log.warn",
+            signature: "log.warn(fmt, ...)",
+            summary: "a timestamped WARN line on stderr (string.format rules)",
+            details: "--quiet drops it."),
+        APIEntry(
+            name: "log.error",
+            signature: "log.error(fmt, ...)",
+            summary: "a timestamped ERROR line on stderr (string.format rules)",
+            details: "Printed even with --quiet; it does not stop the script (use error() for that)."),
         APIEntry(
             name: "show",
             signature: "show(rows, {columns...})",
