@@ -14,8 +14,9 @@ as it type-checks every field it reads (box/box-node-sdk `src/schemas/*.generate
   1. Shapes are never relaxed: a field declared as an object must be a JSON object, an array an
      array, a string a string (`deserializeUserNotificationEmailField` throws "Expecting a map
      for UserNotificationEmailField" on `[]`), and an enum value must be in the spec's enum.
-  2. null passes where the spec says `nullable: true`, and for an OPTIONAL property (one not in
-     its schema's `required`): typed SDKs read it as absent (`val.x == void 0 ? void 0 : ...`,
+  2. null passes where the spec says `nullable: true` beside a `type` (OAS 3.0.3), and for any
+     OPTIONAL property (one not in its schema's `required`; this also covers `nullable` beside an
+     `allOf`, e.g. Folder.shared_link): typed SDKs read it as absent (`val.x == void 0 ? void 0 : ...`,
      and `null == void 0`; box_sdk_gen `BaseObject._deserialize` returns None for None). null
      for a required property fails ("Expecting \"id\" of type \"User\" to be defined").
   3. A `oneOf` is resolved as the SDK resolves it (`deserializeEventSourceResource`): by the
