@@ -102,6 +102,11 @@ public enum APIReference {
             summary: "invite an existing Box user into the enterprise",
             details: "enterprise_id defaults to the signed-in user's enterprise."),
         APIEntry(
+            name: "box.invites.get",
+            signature: "box.invites.get(id) -> invite",
+            summary: "an invite by id, to see its status",
+            details: "Raises a Box error (status 404, code not_found) for an unknown id."),
+        APIEntry(
             name: "box.events.admin_logs",
             signature: "box.events.admin_logs{event_type=, created_after=, created_before=} -> iterator of events",
             summary: "the enterprise event stream (admin_logs), oldest first",

@@ -30,6 +30,16 @@ public struct SandboxEvent: Sendable, Equatable {
     public var userName: String
     public var userLogin: String
     public var ipAddress: String
+    /// The user the event is about when that is not the actor (NEW_USER, EDIT_USER, DELETE_USER:
+    /// the created, edited or deleted user), kept after that user is deleted; nil: the actor.
+    public var source: SandboxEventUser? = nil
+}
+
+/// A user's mini fields as an event keeps them.
+public struct SandboxEventUser: Sendable, Equatable {
+    public var id: String
+    public var name: String
+    public var login: String
 }
 
 public struct SandboxSeedError: Error, CustomStringConvertible, Sendable {
