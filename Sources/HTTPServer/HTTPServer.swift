@@ -29,6 +29,9 @@ public struct HTTPServerLimits: Sendable {
     public var maxHeadBytes = 64 * 1024
     /// Any body, whatever `admit` allows: beyond it, 413.
     public var maxBodyBytes = 1 << 20
+    /// Body bytes all connections together may hold at once (a chunked body counts as its
+    /// cap): a body that would go beyond is answered 503 unread, so memory stays bounded.
+    public var maxBufferedBodyBytes = 64 << 20
     /// Seconds from a head's first byte to its blank line: then 408.
     public var headTimeoutSeconds = 10
     /// Seconds for a body to arrive once its head is read: then 408.
@@ -63,6 +66,7 @@ public final class HTTPServer: @unchecked Sendable {
     private var connections: Set<Int32> = []
     private var running = false
     private var threadsAlive = 0
+    private var bufferedBodyBytes = 0
     /// How long the accept loop waits after running out of descriptors or memory.
     static let acceptBackoffMilliseconds: Int32 = 50
     /// After refusing a request whose body was not read, this much of it is still read and
@@ -212,6 +216,9 @@ public final class HTTPServer: @unchecked Sendable {
                 return
             }
             var request = head.request
+            // Held until the answer is written: the body lives in `request` until then.
+            var reserved = 0
+            defer { releaseBody(reserved) }
             switch admit(request) {
             case .answer(let response):
                 // An unread body leaves the connection unusable for another request.
@@ -220,8 +227,15 @@ public final class HTTPServer: @unchecked Sendable {
                 guard keepAlive else { return lingeringClose(reader, fd: fd) }
                 continue
             case .readBody(let maxBytes):
+                let cap = min(maxBytes, limits.maxBodyBytes)
+                let wanted = Self.bytesToReserve(head.framing, cap: cap)
+                guard reserveBody(wanted) else {
+                    refuse(RequestError(status: 503, message: "too many request bodies in flight"), reader: reader, fd: fd)
+                    return
+                }
+                reserved = wanted
                 do {
-                    request.body = try reader.readBody(head, maxBytes: min(maxBytes, limits.maxBodyBytes))
+                    request.body = try reader.readBody(head, maxBytes: cap)
                 } catch {
                     refuse(error, reader: reader, fd: fd)
                     return
@@ -232,6 +246,32 @@ public final class HTTPServer: @unchecked Sendable {
             guard write(response, keepAlive: keepAlive, fd: fd, head: request.method == "HEAD"), keepAlive
             else { return }
         }
+    }
+
+    /// What a body may come to: its length (when within the cap: beyond, it is refused unread), or
+    /// the cap for a chunked one.
+    private static func bytesToReserve(_ framing: BodyFraming, cap: Int) -> Int {
+        switch framing {
+        case .none: return 0
+        case .length(let n): return n <= cap ? n : 0
+        case .chunked: return cap
+        }
+    }
+
+    private func reserveBody(_ n: Int) -> Bool {
+        guard n > 0 else { return true }
+        lock.lock()
+        defer { lock.unlock() }
+        guard bufferedBodyBytes + n <= limits.maxBufferedBodyBytes else { return false }
+        bufferedBodyBytes += n
+        return true
+    }
+
+    private func releaseBody(_ n: Int) {
+        guard n > 0 else { return }
+        lock.lock()
+        bufferedBodyBytes -= n
+        lock.unlock()
     }
 
     /// Tells the client why its request was not read (when it can still hear), then closes.

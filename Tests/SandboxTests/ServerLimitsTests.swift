@@ -172,4 +172,48 @@ private func answerAndClose(_ port: UInt16, _ raw: String) throws -> TestRespons
         held.removeAll()
         #expect(try s.me().status == 200)
     }
+
+    @Test func bodiesHeldAtOnceAreBoundedAcrossConnections() throws {
+        var limits = HTTPServerLimits()
+        limits.maxBodyBytes = 1000
+        limits.maxBufferedBodyBytes = 1500
+        let gate = NSCondition()
+        nonisolated(unsafe) var holding = false
+        nonisolated(unsafe) var released = false
+        let server = HTTPServer(limits: limits) { req in
+            guard req.path == "/hold" else { return HTTPResponse(status: 200, text: "body=\(req.body.count)") }
+            gate.lock()
+            defer { gate.unlock() }
+            holding = true
+            gate.broadcast()
+            let deadline = Date().addingTimeInterval(60)
+            while !released && gate.wait(until: deadline) {}
+            return HTTPResponse(status: 200, text: "held")
+        }
+        let port = try server.start(port: 0)
+        defer { server.stop() }
+        let body = [UInt8](repeating: 0x61, count: 1000)
+        let a = try TestConnection(port: port)
+        a.sendRaw(Array("POST /hold HTTP/1.1\r\nContent-Length: 1000\r\n\r\n".utf8) + body)
+        gate.lock()
+        let deadline = Date().addingTimeInterval(60)
+        while !holding && gate.wait(until: deadline) {}
+        gate.unlock()
+        #expect(holding)
+        // A's 1000 bytes are held by its handler: another 1000 would pass 1500.
+        let refused = try answerAndClose(port, "POST /x HTTP/1.1\r\nContent-Length: 1000\r\n\r\n")
+        #expect(refused.status == 503)
+        #expect(try http("GET", port, "/x").status == 200)
+        gate.lock()
+        released = true
+        gate.broadcast()
+        gate.unlock()
+        #expect(try a.readResponse().text == "held")
+        var status = 0
+        let freed = waitUntil {
+            status = (try? http("POST", port, "/x", body: body))?.status ?? 0
+            return status == 200
+        }
+        #expect(freed, "last status \(status)")
+    }
 }
