@@ -350,7 +350,8 @@ let ordinaryUsers = """
             let sig = run % 3 == 0 ? SIGINT : SIGKILL
             let p = try s.spawn(["apply", plan], name: "kill\(run)")
             waitUntil { lineCount(journal) >= k || !p.isRunning }
-            kill(p.processIdentifier, sig)
+            // Only a child still running: a reaped one's pid may belong to another process.
+            if p.isRunning { kill(p.processIdentifier, sig) }
             p.waitUntilExit()
             signals.append(sig)
             // A request the dead process left in flight finishes at the sandbox first.
