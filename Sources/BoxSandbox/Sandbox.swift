@@ -112,6 +112,11 @@ public final class Sandbox: @unchecked Sendable {
 
     public func clearRequestLog() { withLock { log.removeAll() } }
 
+    /// Requests being answered now: a test waits for 0 after killing a client, so that a
+    /// request the dead process left in flight is in the log before it looks.
+    public var requestsInProgress: Int { withLock { inProgress } }
+    private var inProgress = 0
+
     public var faults: Faults {
         get { withLock { currentFaults } }
         set { withLock { currentFaults = newValue } }
@@ -172,6 +177,8 @@ public final class Sandbox: @unchecked Sendable {
     /// Answers one request: faults, routing, auth, the route, then the request log and capture.
     func handle(_ request: HTTPRequest) -> HTTPResponse {
         let requestID = SecureRandom.hex(8)
+        withLock { inProgress += 1 }
+        defer { withLock { inProgress -= 1 } }
         let latency = faults.latencyMilliseconds
         if latency > 0 { usleep(useconds_t(latency * 1000)) }
         let (response, route) = withLock { () -> (HTTPResponse, String) in
