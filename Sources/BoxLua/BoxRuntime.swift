@@ -91,7 +91,7 @@ public final class BoxRuntime {
         if let (client, control) = session {
             if options.isDryRun, let path = options.planPath {
                 if scriptSucceeded {
-                    let plan = control.plan(baseURL: client.settings.baseURL, asUser: client.settings.asUser)
+                    let plan = control.plan(baseURL: displayURL(client.settings.baseURL), asUser: client.settings.asUser)
                     do {
                         try writeFileAtomically(plan.jsonLines(), to: path, mode: 0o600)
                         say("[dry-run] plan written to \(path) (\(plan.changes.count) changes); boxlua apply \(path) makes them")

@@ -73,4 +73,88 @@ struct ChangeResendTests {
         #expect(try client(server).me(fields: "id")["id"]?.stringValue == "1")
         #expect(server.received.count == 2)
     }
+
+    // The checker paths: asked once per unsure try, before anything is sent again.
+
+    @Test func aChangeFoundMadeFinishesWithoutResending() throws {
+        let server = CannedServer([.json(502, "{}"), .json(200, #"{"id":"5"}"#), .json(200, "{}")])
+        defer { server.stop() }
+        let c = client(server)
+        var asked: [BoxRequest] = []
+        var traced: [String] = []
+        c.trace = { traced.append($0.line) }
+        var sentOutcome: Result<BoxResponse, BoxError>?
+        c.sentObserver = { _, result, _ in sentOutcome = result }
+        c.changeChecker = { request, done in
+            asked.append(request)
+            // A real checker reads Box through the same client and engine.
+            c.start(UsersAPI.get("5")) { read in done(read.isSuccess ? .made : .unknown("read failed")) }
+        }
+        let response = try c.send(UsersAPI.delete("5"))
+        #expect(response.status == 204)
+        #expect(response.foundMadeByCheck)
+        #expect(response.body.isEmpty)
+        #expect(asked.map(\.method) == ["DELETE"])
+        #expect(count(server, UsersAPI.delete("5")) == 1)
+        #expect(server.received.map(\.method) == ["DELETE", "GET"])
+        #expect((try? sentOutcome?.get())?.foundMadeByCheck == true)
+        #expect(traced.first?.contains("-> 502") == true)
+        #expect(traced.first?.contains("; checking on Box whether the change was made; if not, retry in ") == true)
+    }
+
+    @Test func aChangeCutOffAndFoundNotMadeIsSentAgain() throws {
+        let server = CannedServer([.json(200, #"{"id":"1"}"#), .cutOff, .json(200, #"{"id":"5","status":"inactive"}"#)])
+        defer { server.stop() }
+        let c = client(server)
+        var asked = 0
+        c.changeChecker = { _, done in
+            asked += 1
+            done(.notMade)
+        }
+        _ = try c.me(fields: "id")
+        let response = try c.send(UsersAPI.update("5", ["status": "inactive"]))
+        #expect(response.status == 200)
+        #expect(!response.foundMadeByCheck)
+        #expect(try response.json()["status"]?.stringValue == "inactive")
+        #expect(asked == 1)
+        #expect(server.received.map(\.method) == ["GET", "PUT", "PUT"])
+    }
+
+    @Test func anUnknownOutcomeIsNeverResent() throws {
+        let server = CannedServer([.json(503, "{}"), .json(200, "{}")])
+        defer { server.stop() }
+        let c = client(server)
+        c.changeChecker = { _, done in done(.unknown("the user cannot be read")) }
+        do {
+            _ = try c.send(UsersAPI.create(["login": "x@example.com", "name": "X"]))
+            Issue.record("an unknown outcome succeeded")
+        } catch {
+            #expect(error.status == 503)
+            #expect(error.code == "outcome_unknown")
+            #expect(error.message == "the change may or may not have been made on Box and was not resent: the user cannot be read")
+            #expect(error.method == "POST")
+        }
+        #expect(server.received.count == 1)
+    }
+
+    @Test func aRateLimitedChangeIsRetriedWithoutACheck() throws {
+        let server = CannedServer([.json(429, "{}", [("Retry-After", "0")]), .json(200, #"{"id":"5"}"#)])
+        defer { server.stop() }
+        let c = client(server)
+        var asked = 0
+        c.changeChecker = { _, done in
+            asked += 1
+            done(.made)
+        }
+        #expect(try c.send(UsersAPI.update("5", ["status": "inactive"])).status == 200)
+        #expect(asked == 0)
+        #expect(server.received.count == 2)
+    }
+}
+
+extension Result {
+    var isSuccess: Bool {
+        if case .success = self { return true }
+        return false
+    }
 }
