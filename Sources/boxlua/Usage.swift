@@ -38,8 +38,12 @@ enum Usage {
           --sandbox[=SEED] run against an in-process Box emulator (demo enterprise or SEED)
           --max-deletes N  a live run stops before deleting more than N users (default 100)
           --audit-log FILE where live changes are logged
-          --verbose        HTTP trace (tokens redacted) and Lua tracebacks on stderr
+          --verbose        HTTP trace (tokens and URL passwords left out) and Lua tracebacks on stderr
           --quiet          only errors on stderr
+
+        A change is never sent twice: one whose try was cut off or got a 5xx fails, saying it
+        may have reached Box (or, once checked on Box, finishes or fails as outcome_unknown).
+        Credentials sent over plain http to a host that is not loopback get one warning line.
 
         Exit status: 0 success, 1 the script raised an error, 2 bad usage or configuration.
         """
