@@ -96,7 +96,7 @@ public final class ChangeControl {
 
     private func guardRefusal(_ request: BoxRequest) -> BoxError? {
         guard request.op == "users.delete", let id = request.subjectID else { return nil }
-        let url = client.settings.baseURL + request.pathAndQuery
+        let url = displayURL(client.settings.baseURL) + request.pathAndQuery
         if let why = protected[id] {
             return BoxError(status: 0, code: "refused", message: "refusing to delete \(label(id)): it is \(why)",
                             method: request.method, url: url)

@@ -45,9 +45,9 @@ public final class PlanApplier {
     /// Refuses a plan made against another Box (or another sandbox).
     public static func checkBaseURL(plan: Plan, client: BoxClient) throws(PlanError) {
         func norm(_ s: String) -> String { s.hasSuffix("/") ? String(s.dropLast()) : s }
-        guard norm(plan.header.baseURL) == norm(client.settings.baseURL) else {
+        guard norm(plan.header.baseURL) == norm(displayURL(client.settings.baseURL)) else {
             throw PlanError(
-                "the plan was made for \(plan.header.baseURL), but this run is signed in to \(client.settings.baseURL);"
+                "the plan was made for \(plan.header.baseURL), but this run is signed in to \(displayURL(client.settings.baseURL));"
                     + " refusing to apply it here")
         }
     }
