@@ -45,6 +45,8 @@ public final class ChangeControl {
         client.mutationHook = { [unowned self] request, decide in self.decide(request, decide) }
         if mode == .live {
             client.sentObserver = { [unowned self] request, result, _ in self.observe(request, result) }
+            // A change cut off or answered 5xx is checked on Box before the client sends it again.
+            client.changeChecker = ChangeVerifier.checker(client)
         }
     }
 

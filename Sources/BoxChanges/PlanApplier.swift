@@ -60,6 +60,8 @@ public final class PlanApplier {
     public func run(journal: PlanJournal) throws -> ApplyReport {
         client.mutationHook = nil
         client.sentObserver = nil
+        // A change cut off or answered 5xx within this run is checked on Box before any resend.
+        client.changeChecker = ChangeVerifier.checker(client)
         var report = ApplyReport()
         // The changes of one subject depend on each other: once one fails (or its outcome is
         // unknown), the later ones are not sent (a delete never follows a failed transfer).

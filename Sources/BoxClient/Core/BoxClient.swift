@@ -21,7 +21,7 @@ public typealias MutationHook = (BoxRequest, @escaping (MutationDecision) -> Voi
 public typealias SentObserver = (BoxRequest, Result<BoxResponse, BoxError>, Int) -> Void
 
 /// What a change checker found on Box about a change whose earlier try may have reached it.
-public enum ChangeCheck: Sendable {
+public enum ChangeCheck: Sendable, Equatable {
     /// Box shows the change made: it is not sent again.
     case made
     /// Box shows it not made: it is safe to send again.
