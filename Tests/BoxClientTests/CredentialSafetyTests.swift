@@ -175,6 +175,27 @@ struct CredentialSafetyTests {
         #expect(try store.load()?.refreshToken != stored.refreshToken)
     }
 
+    /// Ctrl-C while another process holds the refresh lock ends the wait at once.
+    @Test(.timeLimit(.minutes(1)))
+    func anInterruptEndsTheWaitForTheRefreshLock() throws {
+        let root = temporaryDirectory("boxlua-lock")
+        let store = TokenStore(path: root.path + "/t.json")
+        try store.save(StoredTokens(accessToken: "old", refreshToken: "R", expiresAt: 0))
+        let held = try #require(try store.tryLock())
+        defer { held.release() }
+        #expect(try store.tryLock() == nil)
+        let c = BoxClient(settings: ClientSettings(baseURL: "http://127.0.0.1:9"),
+                          signIn: .oauth(clientID: "i", clientSecret: "s", refreshToken: nil, store: store))
+        c.engine.shouldInterrupt = { true }
+        do {
+            _ = try c.me()
+            Issue.record("signed in without the lock")
+        } catch {
+            #expect(error.code == "interrupted")
+            #expect(error.message == "interrupted while waiting for \(store.path).lock")
+        }
+    }
+
     /// Already the case before this change (O_EXCL refuses an existing name, symlink or not):
     /// kept as a guard now that O_NOFOLLOW is there too.
     @Test func aPlantedSymlinkIsNeverWrittenThrough() throws {

@@ -60,7 +60,11 @@ public final class BoxClient {
         self.engine = engine ?? HTTPEngine(settings: settings.engine)
         self.tokens = TokenManager(signIn: signIn)
         tokens.post = { [unowned self] form, completion in self.postToken(form, completion) }
-        tokens.schedule = { [unowned self] seconds, action in self.engine.schedule(after: seconds, action) }
+        tokens.schedule = { [unowned self] seconds, action in
+            guard !self.engine.isInterrupting else { return false }
+            self.engine.schedule(after: seconds, action)
+            return true
+        }
     }
 
     /// The client the configuration describes (environment first, then the profile).

@@ -10,8 +10,9 @@ final class TokenManager {
     }
     var now: () -> Double = wallClockNow
     /// Runs an action later from the engine's loop; set by the client (waiting for a lock
-    /// must not block the loop, which may be driving the lock holder's own calls).
-    var schedule: (_ seconds: Double, _ action: @escaping () -> Void) -> Void = { _, action in action() }
+    /// must not block the loop, which may be driving the lock holder's own calls). False when
+    /// the engine is being interrupted (Ctrl-C): then nothing should wait any more.
+    var schedule: (_ seconds: Double, _ action: @escaping () -> Void) -> Bool = { _, _ in false }
 
     /// The token in use and when to stop using it: a little before Box's stated expiry
     /// (60 s, or a tenth of a short lifetime), so no call goes out with a dying token.
@@ -153,7 +154,10 @@ extension TokenManager {
             return completion(.failure(BoxError(status: 0, code: "token_store_error",
                 message: "another boxlua has been refreshing the tokens in \(store.path) for \(Int(Self.lockPatience)) s (lock \(store.path).lock)")))
         }
-        schedule(0.05) { self.lockStore(store, deadline: deadline, completion) }
+        let waiting = schedule(0.05) { self.lockStore(store, deadline: deadline, completion) }
+        if !waiting {
+            completion(.failure(BoxError(status: 0, code: "interrupted", message: "interrupted while waiting for \(store.path).lock")))
+        }
     }
 
     private func refresh(
