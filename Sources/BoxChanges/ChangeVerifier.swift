@@ -29,7 +29,7 @@ public enum ChangeVerifier {
             get(client, "/2.0/users/\(id)", [("fields", (["id"] + keys).joined(separator: ","))]) { result in
                 switch result {
                 case .success(let user):
-                    completion(keys.allSatisfy { user[$0] == fields[$0] } ? .made : .notMade)
+                    completion(keys.allSatisfy { user[$0] == fields[$0] } ? .made(user) : .notMade)
                 case .failure(let e) where e.status == 404: completion(.notMade)
                 case .failure(let e): completion(.unknown("the check failed: \(e)"))
                 }
@@ -39,7 +39,7 @@ public enum ChangeVerifier {
             get(client, "/2.0/users/\(id)", [("fields", "id")]) { result in
                 switch result {
                 case .success: completion(.notMade)
-                case .failure(let e) where e.status == 404: completion(.made)
+                case .failure(let e) where e.status == 404: completion(.made(nil))
                 case .failure(let e): completion(.unknown("the check failed: \(e)"))
                 }
             }
@@ -52,7 +52,7 @@ public enum ChangeVerifier {
                     guard let used = user["space_used"]?.intValue else {
                         return completion(.unknown("Box did not say how much user \(id) still owns"))
                     }
-                    completion(used == 0 ? .made : .notMade)
+                    completion(used == 0 ? .made(nil) : .notMade)
                 case .failure(let e) where e.status == 404:
                     completion(.unknown("user \(id) no longer exists, so whether the transfer happened cannot be told"))
                 case .failure(let e): completion(.unknown("the check failed: \(e)"))
@@ -99,7 +99,8 @@ public enum ChangeVerifier {
         get(client, "/2.0/users", query) { result in
             switch result {
             case .success(let page):
-                completion(page["entries"]?.arrayValue?.contains(where: matches) == true ? .made : .notMade)
+                let found = page["entries"]?.arrayValue?.first(where: matches)
+                completion(found.map { .made($0) } ?? .notMade)
             case .failure(let e): completion(.unknown("the check failed: \(e)"))
             }
         }

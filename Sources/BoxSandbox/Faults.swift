@@ -25,6 +25,9 @@ public struct Faults: Sendable, Equatable, CustomStringConvertible {
     /// 401 responses carry no body, only `WWW-Authenticate`.
     public var emptyUnauthorizedBody = false
     public var markerEnd = MarkerEnd.omit
+    /// Every Nth change (an API request other than GET) is made, then answered 502, as when a
+    /// proxy loses Box's answer: the client cannot tell whether it was made (0: never).
+    public var gatewayErrorAfterChangeEvery = 0
     /// A content transfer answers 200 but the source keeps its content for this many seconds.
     public var transferPendingSeconds = 0
 
@@ -32,7 +35,7 @@ public struct Faults: Sendable, Equatable, CustomStringConvertible {
 
     public static let keys = [
         "rate_limit_every", "retry_after", "server_error_every", "latency_ms", "expire_tokens_after",
-        "empty_401_body", "marker_end", "transfer_pending",
+        "empty_401_body", "marker_end", "transfer_pending", "gateway_error_after_change_every",
     ]
 
     /// Parses `key=value,key=value`; unknown keys and bad values are errors naming them.
@@ -59,6 +62,7 @@ public struct Faults: Sendable, Equatable, CustomStringConvertible {
         case "latency_ms": latencyMilliseconds = try count()
         case "expire_tokens_after": expireTokensAfter = try count()
         case "transfer_pending": transferPendingSeconds = try count()
+        case "gateway_error_after_change_every": gatewayErrorAfterChangeEvery = try count()
         case "empty_401_body":
             guard let b = parseBool(value) else { throw FaultsError(message: "fault 'empty_401_body' needs true or false") }
             emptyUnauthorizedBody = b
@@ -81,6 +85,7 @@ public struct Faults: Sendable, Equatable, CustomStringConvertible {
         if emptyUnauthorizedBody { parts.append("empty_401_body=true") }
         if markerEnd != .omit { parts.append("marker_end=\(markerEnd.rawValue)") }
         if transferPendingSeconds > 0 { parts.append("transfer_pending=\(transferPendingSeconds)") }
+        if gatewayErrorAfterChangeEvery > 0 { parts.append("gateway_error_after_change_every=\(gatewayErrorAfterChangeEvery)") }
         return parts.joined(separator: ",")
     }
 }

@@ -35,6 +35,7 @@ public final class Sandbox: @unchecked Sendable {
     /// The faults for code that already holds the lock.
     var faultsUnsafe: Faults { currentFaults }
     private var requestCount = 0
+    private var changeCount = 0
     private var creds: SandboxCredentials
     let router = Router.box
 
@@ -213,7 +214,9 @@ public final class Sandbox: @unchecked Sendable {
             var context = RequestContext(request: request, params: params, now: BoxTime.now(), sandbox: self)
             do {
                 if route.isAPI { try context.authenticate() }
-                return (try route.handler(&context), route.template, asUser)
+                let reply = try route.handler(&context)
+                if route.isAPI, request.method != "GET", let lost = lostAnswer() { return (.error(lost), route.template, asUser) }
+                return (reply, route.template, asUser)
             } catch let e as BoxError {
                 return (.error(e), route.template, asUser)
             } catch let e as OAuthError {
@@ -222,6 +225,14 @@ public final class Sandbox: @unchecked Sendable {
                 return (.error(BoxError(status: 500, code: "internal_server_error", message: "Internal Server Error")), route.template, asUser)
             }
         }
+    }
+
+    /// The 502 that replaces the answer of a change already made, if its number comes up.
+    private func lostAnswer() -> BoxError? {
+        let every = currentFaults.gatewayErrorAfterChangeEvery
+        guard every > 0 else { return nil }
+        changeCount += 1
+        return changeCount % every == 0 ? BoxError(status: 502, code: "bad_gateway", message: "Bad Gateway") : nil
     }
 
     /// The injected failure for this API request, if its number comes up.

@@ -88,7 +88,7 @@ struct ChangeResendTests {
         c.changeChecker = { request, done in
             asked.append(request)
             // A real checker reads Box through the same client and engine.
-            c.start(UsersAPI.get("5")) { read in done(read.isSuccess ? .made : .unknown("read failed")) }
+            c.start(UsersAPI.get("5")) { read in done(read.isSuccess ? .made(nil) : .unknown("read failed")) }
         }
         let response = try c.send(UsersAPI.delete("5"))
         #expect(response.status == 204)
@@ -144,7 +144,7 @@ struct ChangeResendTests {
         var asked = 0
         c.changeChecker = { _, done in
             asked += 1
-            done(.made)
+            done(.made(nil))
         }
         #expect(try c.send(UsersAPI.update("5", ["status": "inactive"])).status == 200)
         #expect(asked == 0)

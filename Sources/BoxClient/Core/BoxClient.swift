@@ -22,8 +22,9 @@ public typealias SentObserver = (BoxRequest, Result<BoxResponse, BoxError>, Int)
 
 /// What a change checker found on Box about a change whose earlier try may have reached it.
 public enum ChangeCheck: Sendable, Equatable {
-    /// Box shows the change made: it is not sent again.
-    case made
+    /// Box shows the change made: it is not sent again. The record as the check read it (the
+    /// updated or created user), when it read one, stands in for the answer the cut-off try lost.
+    case made(JSON?)
     /// Box shows it not made: it is safe to send again.
     case notMade
     /// Box cannot tell (or the check failed), saying why: it is not sent again.

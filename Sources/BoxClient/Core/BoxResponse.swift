@@ -24,8 +24,12 @@ public struct BoxResponse: Sendable {
     }
 
     /// The answer for a change a checker found made on Box after a cut-off try.
-    public static func foundMade(by request: BoxRequest, attempts: Int) -> BoxResponse {
+    public static func foundMade(by request: BoxRequest, record: JSON? = nil, attempts: Int) -> BoxResponse {
         var r = BoxResponse(status: request.method.uppercased() == "DELETE" ? 204 : 200, attempts: attempts)
+        if let record, request.method.uppercased() != "DELETE" {
+            r.body = record.serializedBytes()
+            r.headers.append(("Content-Type", "application/json"))
+        }
         r.foundMadeByCheck = true
         return r
     }

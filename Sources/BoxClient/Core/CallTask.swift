@@ -133,8 +133,8 @@ final class CallTask {
     /// What the change checker found decides: done, sent again, or failed as unknown.
     private func act(on check: ChangeCheck, after result: Result<HTTPResponse, TransportError>, delay: Double) {
         switch check {
-        case .made:
-            finish(.success(.foundMade(by: request, attempts: state.attempts + state.networkFailures)))
+        case .made(let record):
+            finish(.success(.foundMade(by: request, record: record, attempts: state.attempts + state.networkFailures)))
         case .notMade:
             state.waited += delay
             client.engine.schedule(after: delay) { self.attempt() }
