@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "BoxClient", dependencies: ["CCurl", "JSON", "Signing", "HTTPServer"]),
         // Changes to Box under control: dry runs, plans, apply, journal, audit log, guards.
         // Knows nothing of Lua.
-        .target(name: "BoxChanges", dependencies: ["BoxClient", "JSON"]),
+        .target(name: "BoxChanges", dependencies: ["BoxClient", "JSON", "Files"]),
         // The Box emulator. No Lua, no CLI.
         .target(name: "BoxSandbox", dependencies: ["JSON", "Signing", "HTTPServer", "Files"]),
         // The Lua API: box.*, csv, json, log, show, help; dry runs, plans, audit log.

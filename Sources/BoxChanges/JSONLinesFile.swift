@@ -3,6 +3,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Files
 import JSON
 
 public final class JSONLinesFile {
@@ -73,67 +74,24 @@ public final class JSONLinesFile {
     }
 
     public static func readText(_ path: String) throws -> String {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 { throw PlanError("cannot read \(path): \(String(cString: strerror(errno)))") }
-        defer { Glibc.close(fd) }
-        var data: [UInt8] = []
-        var buf = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = Glibc.read(fd, &buf, buf.count)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw PlanError("cannot read \(path): \(String(cString: strerror(errno)))")
-            }
-            if n == 0 { break }
-            data.append(contentsOf: buf[0..<n])
+        do { return String(decoding: try Files.readAll(path), as: UTF8.self) } catch {
+            throw PlanError("cannot read \(path): \(error.reason)")
         }
-        return String(decoding: data, as: UTF8.self)
     }
 
     static func makeParentDirectory(of path: String) throws {
-        guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return }
-        let dir = String(path[..<slash])
-        var st = stat()
-        if stat(dir, &st) == 0 { return }
-        try makeParentDirectory(of: dir)
-        if mkdir(dir, 0o700) != 0 && errno != EEXIST {
-            throw PlanError("cannot create \(dir): \(String(cString: strerror(errno)))")
-        }
+        do { try Files.makeParentFolders(of: path) } catch { throw PlanError(error.description) }
     }
 }
 
-/// Writes `text` to `path` atomically: a new temporary file beside it (a random name opened
-/// with O_EXCL | O_NOFOLLOW, so a file or symlink planted there is never written through),
-/// then rename(2), which replaces `path` itself, never what a symlink there points to.
+/// Writes a plan (or any file a user names) by the rules of `Files.write`: a regular file is
+/// replaced atomically through a new, unpredictably named temporary file (so nothing planted
+/// beside it is written through), a symbolic link is kept; the mode is always `mode`.
 public func writeFileAtomically(_ text: String, to path: String, mode: mode_t = 0o644) throws {
-    try JSONLinesFile.makeParentDirectory(of: path)
-    let (fd, tmp) = try createUniqueFile(beside: path, mode: mode)
-    let bytes = Array(text.utf8)
-    var written = 0
-    while written < bytes.count {
-        let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, bytes.count - written) }
-        if n < 0 {
-            if errno == EINTR { continue }
-            let msg = String(cString: strerror(errno))
-            Glibc.close(fd)
-            unlink(tmp)
-            throw PlanError("cannot write \(path): \(msg)")
-        }
-        written += n
-    }
-    fchmod(fd, mode)
-    if fsync(fd) != 0 {
-        let msg = String(cString: strerror(errno))
-        Glibc.close(fd)
-        unlink(tmp)
-        throw PlanError("cannot write \(path): \(msg)")
-    }
-    Glibc.close(fd)
-    if rename(tmp, path) != 0 {
-        let msg = String(cString: strerror(errno))
-        unlink(tmp)
-        throw PlanError("cannot write \(path): \(msg)")
-    }
+    do {
+        try Files.makeParentFolders(of: path)
+        try Files.write(Array(text.utf8), to: path, mode: mode, forceMode: true)
+    } catch { throw PlanError(error.description) }
 }
 
 /// Fails now, with the reason, when a file could not be written at `path` later (its folder
@@ -144,22 +102,11 @@ public func checkFileCanBeWritten(_ path: String) throws {
     if stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR {
         throw PlanError("cannot write \(path): it is a folder")
     }
-    try JSONLinesFile.makeParentDirectory(of: path)
-    let (fd, tmp) = try createUniqueFile(beside: path, mode: 0o600)
-    Glibc.close(fd)
-    unlink(tmp)
-}
-
-/// `PATH.tmp-XXXXXXXX`, created new (O_EXCL | O_NOFOLLOW) with a random suffix, like mkstemp.
-private func createUniqueFile(beside path: String, mode: mode_t) throws -> (Int32, String) {
-    let letters = Array("abcdefghijklmnopqrstuvwxyz0123456789")
-    for _ in 0..<100 {
-        var rng = SystemRandomNumberGenerator()
-        let suffix = String((0..<12).map { _ in letters[Int(rng.next() % UInt64(letters.count))] })
-        let tmp = path + ".tmp-" + suffix
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
-        if fd >= 0 { return (fd, tmp) }
-        if errno != EEXIST { throw PlanError("cannot write \(path): \(String(cString: strerror(errno)))") }
-    }
-    throw PlanError("cannot write \(path): no free temporary name beside it")
+    guard case .replace(let target) = Files.target(of: path) else { return }
+    do {
+        try Files.makeParentFolders(of: target)
+        let (fd, tmp) = try Files.createTemporary(beside: target, shownAs: path)
+        Glibc.close(fd)
+        unlink(tmp)
+    } catch { throw PlanError(error.description) }
 }
