@@ -13,6 +13,11 @@ public struct BoxRunOptions: Sendable {
     /// Where live changes are logged; nil for the default under `$XDG_STATE_HOME`.
     public var auditLogPath: String?
     public var asUser: String?
+    /// `--protect`: users (ids or logins) no change may touch, besides the signed-in user.
+    public var protect: [String] = []
+    /// The `base_url` a plan records; nil for the client's (`--sandbox` records "sandbox",
+    /// since its loopback port is gone when the plan is applied).
+    public var planBaseURL: String?
     public var profile: String?
     public var verbose = false
     public var quiet = false
@@ -68,7 +73,8 @@ public final class BoxRuntime {
             }
         }
         let control = ChangeControl(
-            client: client, mode: mode, maxDeletes: options.maxDeletes, audit: audit, source: "run", say: say)
+            client: client, mode: mode, maxDeletes: options.maxDeletes, audit: audit, source: "run",
+            protect: options.protect, say: say)
         session = (client, control)
         return (client, control)
     }
@@ -91,7 +97,7 @@ public final class BoxRuntime {
         if let (client, control) = session {
             if options.isDryRun, let path = options.planPath {
                 if scriptSucceeded {
-                    let plan = control.plan(baseURL: client.settings.baseURL, asUser: client.settings.asUser)
+                    let plan = control.plan(baseURL: options.planBaseURL ?? client.settings.baseURL, asUser: client.settings.asUser)
                     do {
                         try writeFileAtomically(plan.jsonLines(), to: path, mode: 0o600)
                         say("[dry-run] plan written to \(path) (\(plan.changes.count) changes); boxlua apply \(path) makes them")

@@ -6,11 +6,13 @@
 import BoxChanges
 import BoxClient
 import BoxLua
+import BoxSandbox
 
 func applyCommand(_ arguments: [String]) -> Int32 {
     var planPath: String?
     var stopOnError = false, verbose = false, quiet = false
     var profile: String?, auditLog: String?
+    var protect: [String] = [], sandbox: RunOptions.Sandbox?
     var args = arguments[...]
     func fail(_ message: String) -> Int32 {
         fputs("boxlua apply: \(message)\n", stderr)
@@ -27,8 +29,13 @@ func applyCommand(_ arguments: [String]) -> Int32 {
         case "--audit-log":
             guard let v = args.popFirst() else { return fail("--audit-log needs a FILE") }
             auditLog = v
+        case "--protect":
+            guard let v = args.popFirst(), !v.hasPrefix("-") else { return fail("--protect needs a USER (id or login)") }
+            protect.append(v)
+        case "--sandbox": sandbox = .demo
+        case _ where a.hasPrefix("--sandbox="): sandbox = .seed(String(a.dropFirst("--sandbox=".count)))
         case "-h", "--help":
-            print("usage: boxlua apply PLAN [--stop-on-error] [--profile NAME] [--audit-log FILE] [--verbose] [--quiet]")
+            print("usage: boxlua apply PLAN [--stop-on-error] [--sandbox[=SEED]] [--protect USER]... [--profile NAME] [--audit-log FILE] [--verbose] [--quiet]")
             return 0
         default:
             if a.hasPrefix("-") && a != "-" { return fail("unknown option \(a)") }
@@ -42,22 +49,32 @@ func applyCommand(_ arguments: [String]) -> Int32 {
     do { plan = try Plan.parse(try JSONLinesFile.readText(planPath)) } catch {
         return fail("\(planPath): \(error)")
     }
-    let environment = ProcessEnvironment.current()
+    var environment = ProcessEnvironment.current()
     let client: BoxClient
+    var rehearsal: BoxSandbox.Sandbox?
+    defer { rehearsal?.stop() }
     do {
+        if let sandbox {
+            guard plan.header.baseURL == Rehearsal.planBaseURL else {
+                return fail("the plan was made for \(plan.header.baseURL), not with --sandbox; refusing to rehearse it")
+            }
+            (rehearsal, environment) = try Rehearsal.start(sandbox, environment: environment)
+        }
         let configuration = try Configuration.load(environment: environment, profile: profile)
         client = BoxClient(settings: try configuration.clientSettings(), signIn: try configuration.signIn())
-        try PlanApplier.checkBaseURL(plan: plan, client: client)
+        if sandbox == nil { try PlanApplier.checkBaseURL(plan: plan, client: client) }
     } catch {
         return fail("\(error)")
     }
     if verbose { client.trace = stderrTraceSink() }
     let audit: AuditLog
-    do { audit = try AuditLog(path: auditLog ?? defaultAuditLogPath(environment)) } catch {
+    let defaultAudit = sandbox == nil ? defaultAuditLogPath(environment) : Rehearsal.auditLogPath(environment)
+    do { audit = try AuditLog(path: auditLog ?? defaultAudit) } catch {
         return fail("\(error)")
     }
     defer { audit.close() }
 
+    if let why = planGuardRefusal(plan: plan, client: client, protect: protect) { return fail("\(planPath): \(why)") }
     StopSignals.install()
     defer { StopSignals.restore() }
     client.engine.shouldInterrupt = { StopSignals.requested }
