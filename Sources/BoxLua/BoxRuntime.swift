@@ -52,11 +52,13 @@ public final class BoxRuntime {
     func client() throws -> (client: BoxClient, control: ChangeControl) {
         if let session { return session }
         let client: BoxClient
+        var protect = options.protect
         do {
             let configuration = try Configuration.load(environment: options.environment, profile: options.profile)
             var settings = try configuration.clientSettings()
             if let asUser = options.asUser { settings.asUser = asUser }
             client = BoxClient(settings: settings, signIn: try configuration.signIn())
+            protect += configuration.protect
         } catch {
             configurationError = "\(error)"
             throw LuaError(kind: .runtime, message: "\(error)")
@@ -74,7 +76,7 @@ public final class BoxRuntime {
         }
         let control = ChangeControl(
             client: client, mode: mode, maxDeletes: options.maxDeletes, audit: audit, source: "run",
-            protect: options.protect, say: say)
+            protect: protect, say: say)
         session = (client, control)
         return (client, control)
     }

@@ -62,6 +62,7 @@ func applyCommand(_ arguments: [String]) -> Int32 {
         }
         let configuration = try Configuration.load(environment: environment, profile: profile)
         client = BoxClient(settings: try configuration.clientSettings(), signIn: try configuration.signIn())
+        protect += configuration.protect
         if sandbox == nil { try PlanApplier.checkBaseURL(plan: plan, client: client) }
     } catch {
         return fail("\(error)")

@@ -148,3 +148,22 @@ extension DemoSandbox {
         #expect(s.changes.isEmpty, "\(s.changes)")
     }
 }
+
+@Suite struct ProtectInTheProfile {
+    @Test func aProfilesProtectArrayProtectsToo() throws {
+        let s = try DemoSandbox()
+        let u = try DemoUsers(s)
+        let config = s.home.appendingPathComponent("config/boxlua")
+        try FileManager.default.createDirectory(at: config, withIntermediateDirectories: true)
+        try "[profiles.default]\nprotect = [\"\(u.victim.login)\", '\(u.owner.id)']\n"
+            .write(to: config.appendingPathComponent("config.toml"), atomically: true, encoding: .utf8)
+        for id in [u.victim.id, u.owner.id] {
+            let r = try s.run(["-e", "box.users.suspend('\(id)')"])
+            #expect(r.status == 1 && r.stderr.contains("it is protected (--protect)"), "\(r.stderr)")
+        }
+        let plan = try s.handPlan([(method: "DELETE", path: "/2.0/users/\(u.owner.id)", body: nil, subject: u.owner.id)])
+        let a = try s.run(["apply", plan])
+        #expect(a.status == 2 && a.stderr.contains("it is protected (--protect); nothing was sent"), "\(a.stderr)")
+        #expect(s.changes.isEmpty, "\(s.changes)")
+    }
+}
