@@ -32,6 +32,7 @@ func applyCommand(_ arguments: [String]) -> Int32 {
         case "--protect":
             guard let v = args.popFirst(), !v.hasPrefix("-") else { return fail("--protect needs a USER (id or login)") }
             protect.append(v)
+        case _ where a.hasPrefix("--protect=") && a.count > 10: protect.append(String(a.dropFirst(10)))
         case "--sandbox": sandbox = .demo
         case _ where a.hasPrefix("--sandbox="): sandbox = .seed(String(a.dropFirst("--sandbox=".count)))
         case "-h", "--help":
