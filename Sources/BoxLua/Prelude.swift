@@ -456,6 +456,21 @@ function box.parallel(...)
   end, opts)
 end
 
+-- Coroutines fn creates inside box.as_user take on its As-User too (the context belongs to
+-- everything fn starts), fixed when the coroutine is created.
+local co_create, co_wrap = coroutine.create, coroutine.wrap
+local function inheriting(fname, ...)
+  local f = check_type(fname, 1, "function", ...)
+  local who = current_as_user()
+  if who == nil then return f end
+  return function(...)
+    as_user_of[coroutine.running()] = who
+    return f(...)
+  end
+end
+function coroutine.create(...) return co_create(inheriting("create", ...)) end
+function coroutine.wrap(...) return co_wrap(inheriting("wrap", ...)) end
+
 -- help(fn) needs each function's name.
 local names = setmetatable({}, {__mode = "k"})
 local function index_names(prefix, t)

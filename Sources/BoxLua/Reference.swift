@@ -146,7 +146,7 @@ public enum APIReference {
             name: "box.as_user",
             signature: "box.as_user(user_or_id, fn) -> fn's results",
             summary: "run fn with every Box call made As-User",
-            details: "Needs an admin or service-account sign-in. Holds for box.parallel workers fn starts."),
+            details: "Needs an admin or service-account sign-in. Holds for everything fn starts: box.parallel workers and coroutines."),
         APIEntry(
             name: "box.dry_run",
             signature: "box.dry_run -> boolean",

@@ -152,4 +152,21 @@ let pickDeletable = """
         #expect(mes.last?.asUser == nil)
         #expect(r["after"]?.string != victim)
     }
+
+    @Test func coroutinesFnCreatesKeepTheUserToo() throws {
+        let h = try BoxHarness()
+        let r = try h.run(pickDeletable + """
+            local inside = box.as_user(victim.id, function()
+              local wrapped = coroutine.wrap(function() return box.users.me().id end)
+              local co = coroutine.create(function() return box.users.me().id end)
+              local _, created = coroutine.resume(co)
+              return {wrapped(), created}
+            end)
+            local outside = coroutine.wrap(function() return box.users.me().id end)()
+            return {victim = victim.id, a = inside[1], b = inside[2], outside = outside}
+            """)
+        #expect(r["a"]?.string == r["victim"]?.string && r["b"]?.string == r["victim"]?.string, "\(r)")
+        #expect(r["outside"]?.string != r["victim"]?.string)
+        #expect(h.failure("coroutine.wrap(1)")?.message == "test:1: bad argument #1 to 'wrap' (function expected, got number)")
+    }
 }
