@@ -60,6 +60,7 @@ func applyCommand(_ arguments: [String]) -> Int32 {
                 return fail("the plan was made for \(plan.header.baseURL), not with --sandbox; refusing to rehearse it")
             }
             (rehearsal, environment) = try Rehearsal.start(sandbox, environment: environment)
+            Rehearsal.setAsideJournal(ofPlan: planPath)
         }
         let configuration = try Configuration.load(environment: environment, profile: profile)
         client = BoxClient(settings: try configuration.clientSettings(), signIn: try configuration.signIn())

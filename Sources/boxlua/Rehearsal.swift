@@ -13,6 +13,16 @@ enum Rehearsal {
         boxluaStateDirectory(environment) + "/sandbox/audit.jsonl"
     }
 
+    /// A rehearsal applies the plan to a fresh sandbox, so what an earlier rehearsal journaled
+    /// (changes to a sandbox that is gone) must not make this one skip them: its journal is
+    /// moved aside to `PLAN.journal.rehearsed`.
+    static func setAsideJournal(ofPlan planPath: String) {
+        let journal = planPath + ".journal"
+        guard FileManager.default.fileExists(atPath: journal) else { return }
+        _ = try? FileManager.default.removeItem(atPath: journal + ".rehearsed")
+        _ = try? FileManager.default.moveItem(atPath: journal, toPath: journal + ".rehearsed")
+    }
+
     /// Starts a fresh emulator of the demo enterprise or SEED, and returns it with the
     /// environment that signs in to it as its admin (winning over any other sign-in).
     static func start(_ which: RunOptions.Sandbox, environment: [String: String]) throws -> (Sandbox, [String: String]) {

@@ -139,6 +139,9 @@ extension DemoSandbox {
         #expect(applied.stderr.contains("1 ok, 0 failed"), "\(applied.stderr)")
         #expect(try String(contentsOfFile: rehearsal, encoding: .utf8).split(separator: "\n").count == 2)
         #expect(!FileManager.default.fileExists(atPath: live))
+        // Each rehearsal is on a fresh sandbox: the last one's journal does not make it skip changes.
+        let again = try s.run(["apply", plan, "--sandbox"])
+        #expect(again.status == 0 && again.stderr.contains("1 ok, 0 failed"), "\(again.stderr)")
         // Not against the real thing, and a real plan not against the sandbox.
         let real = try s.run(["apply", plan])
         #expect(real.status == 2 && real.stderr.contains("the plan was made for sandbox"), "\(real.stderr)")
