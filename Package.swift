@@ -29,7 +29,9 @@ let package = Package(
         // Pure Swift building blocks.
         .target(name: "JSON", linkerSettings: [.linkedLibrary("m")]),
         .target(name: "Signing", dependencies: ["CCrypto"]),
-        .target(name: "CSV"),
+        // Whole-file reads and the rules for writing a file a user names (atomic, links kept, pipes in place).
+        .target(name: "Files"),
+        .target(name: "CSV", dependencies: ["Files"]),
         .target(name: "HTTPServer"),
 
         // The Lua host: state, values, functions, errors. Knows nothing of Box.
@@ -42,7 +44,7 @@ let package = Package(
         // Knows nothing of Lua.
         .target(name: "BoxChanges", dependencies: ["BoxClient", "JSON"]),
         // The Box emulator. No Lua, no CLI.
-        .target(name: "BoxSandbox", dependencies: ["JSON", "Signing", "HTTPServer"]),
+        .target(name: "BoxSandbox", dependencies: ["JSON", "Signing", "HTTPServer", "Files"]),
         // The Lua API: box.*, csv, json, log, show, help; dry runs, plans, audit log.
         .target(name: "BoxLua", dependencies: ["LuaHost", "CLua", "LuaShim", "BoxClient", "BoxChanges", "CSV", "JSON"]),
 
@@ -56,6 +58,7 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "SigningTests", dependencies: ["Signing"]),
         .testTarget(name: "CSVTests", dependencies: ["CSV"], exclude: ["Fixtures"]),
+        .testTarget(name: "FilesTests", dependencies: ["Files"]),
         .testTarget(name: "BoxChangesTests", dependencies: ["BoxChanges", "BoxClient", "BoxSandbox", "TestSupport", "JSON"]),
         .testTarget(name: "LuaHostTests", dependencies: ["LuaHost", "JSON"]),
         .testTarget(name: "BoxClientTests", dependencies: ["BoxClient", "BoxSandbox", "TestSupport", "JSON", "Signing"]),

@@ -30,7 +30,8 @@ public final class ChangeControl {
     public private(set) var changeGuard: ChangeGuard
     /// Changes waiting for the guard's look-up in flight (parallel workers ask together).
     private var waitingForLookUp: [() -> Void]?
-    private var auditFailure: String?
+    /// Set when an audit line could not be written: every later change is refused.
+    public private(set) var auditFailure: String?
 
     public init(
         client: BoxClient, mode: Mode, maxDeletes: Int?, audit: AuditLog?, source: String,
@@ -58,6 +59,13 @@ public final class ChangeControl {
     // MARK: deciding
 
     private func decide(_ request: BoxRequest, _ decide: @escaping (MutationDecision) -> Void) {
+        if mode == .live, let failure = auditFailure {
+            // A change that could not be logged must not be followed by more.
+            return decide(.refuse(BoxError(
+                status: 0, code: "audit_log_failed",
+                message: "not sent: the audit log could not be written (\(failure))", method: request.method,
+                url: client.settings.baseURL + request.pathAndQuery)))
+        }
         withSignedInUser {
             if let refusal = self.guardRefusal(request) { return decide(.refuse(refusal)) }
             if case .dryRun = self.mode {
@@ -147,6 +155,12 @@ public final class ChangeControl {
         let login = request.body?["login"]?.stringValue ?? request.body?["actionable_by"]?["login"]?.stringValue
             ?? request.body?["user_logins"]?.arrayValue?.first?.stringValue
         let id = request.body?["user_ids"]?.arrayValue?.first?.stringValue
+        if login == nil && id == nil && request.body?["is_platform_access_only"] == .bool(true) {
+            // An app user has no login: its external_app_user_id, else its name.
+            return ChangeSubject(
+                id: nil, login: nil, externalAppUserID: request.body?["external_app_user_id"]?.stringValue,
+                name: request.body?["name"]?.stringValue)
+        }
         return ChangeSubject(id: id, login: login)
     }
 
@@ -154,24 +168,20 @@ public final class ChangeControl {
 
     // MARK: live
 
+    /// Runs before the Lua call that made the change returns, so its audit line is written
+    /// before the script (or the admin) sees the change as done.
     private func observe(_ request: BoxRequest, _ result: Result<BoxResponse, BoxError>) {
-        let outcome: ChangeOutcome
-        switch result {
-        case .success(let r): outcome = ChangeOutcome(status: r.status, requestID: r.requestID, error: nil)
-        case .failure(let e): outcome = ChangeOutcome(status: e.status, requestID: e.requestID, error: e.description)
-        }
+        let outcome = ChangeOutcome(result)
         var tally = sent[request.op] ?? (0, 0)
         if outcome.succeeded { tally.ok += 1 } else { tally.failed += 1 }
         sent[request.op] = tally
         do {
             try audit?.record(
                 time: UTCTime.now(), op: request.op, method: request.method, path: request.path,
-                subject: subject(of: request), outcome: outcome, source: source)
+                subject: subject(of: request), outcome: outcome, source: source,
+                target: ChangeTarget(baseURL: client.settings.baseURL, asUser: request.asUser ?? client.settings.asUser))
         } catch {
-            if auditFailure == nil {
-                auditFailure = "\(error)"
-                say("boxlua: the audit log could not be written: \(error)")
-            }
+            if auditFailure == nil { auditFailure = "\(error)" }
         }
     }
 

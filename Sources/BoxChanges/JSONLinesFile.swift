@@ -8,6 +8,8 @@ import JSON
 public final class JSONLinesFile {
     public let path: String
     private var fd: Int32
+    /// fsync(2) after every record: for the journal, whose `sent` must survive a power loss.
+    public var syncEachRecord = false
 
     /// Opens (creating with `mode`, and its folder) for appending.
     public init(appendingTo path: String, mode: mode_t = 0o600) throws {
@@ -15,6 +17,17 @@ public final class JSONLinesFile {
         try Self.makeParentDirectory(of: path)
         fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, mode)
         if fd < 0 { throw PlanError("cannot open \(path): \(String(cString: strerror(errno)))") }
+    }
+
+    /// Takes the file's exclusive lock (flock) without waiting; false when another process
+    /// holds it. The kernel drops it when this process ends, however it ends.
+    public func tryLock() throws -> Bool {
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            if errno == EINTR { continue }
+            if errno == EWOULDBLOCK { return false }
+            throw PlanError("cannot lock \(path): \(String(cString: strerror(errno)))")
+        }
+        return true
     }
 
     deinit { close() }
@@ -30,6 +43,9 @@ public final class JSONLinesFile {
                 throw PlanError("cannot write \(path): \(String(cString: strerror(errno)))")
             }
             written += n
+        }
+        if syncEachRecord && fsync(fd) != 0 && errno != EINVAL {
+            throw PlanError("cannot write \(path): \(String(cString: strerror(errno)))")
         }
     }
 
@@ -86,12 +102,12 @@ public final class JSONLinesFile {
     }
 }
 
-/// Writes `text` to `path` atomically: a temporary file beside it, then rename(2).
+/// Writes `text` to `path` atomically: a new temporary file beside it (a random name opened
+/// with O_EXCL | O_NOFOLLOW, so a file or symlink planted there is never written through),
+/// then rename(2), which replaces `path` itself, never what a symlink there points to.
 public func writeFileAtomically(_ text: String, to path: String, mode: mode_t = 0o644) throws {
     try JSONLinesFile.makeParentDirectory(of: path)
-    let tmp = path + ".tmp-\(getpid())"
-    let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
-    if fd < 0 { throw PlanError("cannot write \(path): \(String(cString: strerror(errno)))") }
+    let (fd, tmp) = try createUniqueFile(beside: path, mode: mode)
     let bytes = Array(text.utf8)
     var written = 0
     while written < bytes.count {
@@ -106,11 +122,44 @@ public func writeFileAtomically(_ text: String, to path: String, mode: mode_t = 
         written += n
     }
     fchmod(fd, mode)
-    fsync(fd)
+    if fsync(fd) != 0 {
+        let msg = String(cString: strerror(errno))
+        Glibc.close(fd)
+        unlink(tmp)
+        throw PlanError("cannot write \(path): \(msg)")
+    }
     Glibc.close(fd)
     if rename(tmp, path) != 0 {
         let msg = String(cString: strerror(errno))
         unlink(tmp)
         throw PlanError("cannot write \(path): \(msg)")
     }
+}
+
+/// Fails now, with the reason, when a file could not be written at `path` later (its folder
+/// missing and not creatable, not writable, or `path` a folder): checked before a dry run
+/// so `--plan` to a bad place costs no Box call.
+public func checkFileCanBeWritten(_ path: String) throws {
+    var st = stat()
+    if stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR {
+        throw PlanError("cannot write \(path): it is a folder")
+    }
+    try JSONLinesFile.makeParentDirectory(of: path)
+    let (fd, tmp) = try createUniqueFile(beside: path, mode: 0o600)
+    Glibc.close(fd)
+    unlink(tmp)
+}
+
+/// `PATH.tmp-XXXXXXXX`, created new (O_EXCL | O_NOFOLLOW) with a random suffix, like mkstemp.
+private func createUniqueFile(beside path: String, mode: mode_t) throws -> (Int32, String) {
+    let letters = Array("abcdefghijklmnopqrstuvwxyz0123456789")
+    for _ in 0..<100 {
+        var rng = SystemRandomNumberGenerator()
+        let suffix = String((0..<12).map { _ in letters[Int(rng.next() % UInt64(letters.count))] })
+        let tmp = path + ".tmp-" + suffix
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
+        if fd >= 0 { return (fd, tmp) }
+        if errno != EEXIST { throw PlanError("cannot write \(path): \(String(cString: strerror(errno)))") }
+    }
+    throw PlanError("cannot write \(path): no free temporary name beside it")
 }

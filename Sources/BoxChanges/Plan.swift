@@ -33,35 +33,58 @@ public struct PlanHeader: Equatable, Sendable {
     }
 }
 
-/// Who a change is about, for the dry-run line, the journal and the audit log.
+/// Who a change is about, for the dry-run line, the journal and the audit log. An app user
+/// has no login: a create of one names its `external_app_user_id` or its name.
 public struct ChangeSubject: Equatable, Sendable {
     public var id: String?
     public var login: String?
+    public var externalAppUserID: String?
+    public var name: String?
 
-    public init(id: String?, login: String?) {
+    public init(id: String?, login: String?, externalAppUserID: String? = nil, name: String? = nil) {
         self.id = id
         self.login = login
+        self.externalAppUserID = externalAppUserID
+        self.name = name
     }
 
     public var json: JSON {
         var o = JSONObject()
         if let id { o["id"] = .string(id) }
         if let login { o["login"] = .string(login) }
+        if let externalAppUserID { o["external_app_user_id"] = .string(externalAppUserID) }
+        if let name, login == nil, externalAppUserID == nil { o["name"] = .string(name) }
         return .object(o)
     }
 
     init(json: JSON?) {
         id = json?["id"]?.stringValue
         login = json?["login"]?.stringValue
+        externalAppUserID = json?["external_app_user_id"]?.stringValue
+        name = json?["name"]?.stringValue
     }
 
-    /// `42 (jdoe@example.com)`, `42`, or `jdoe@example.com`.
+    /// What ties the changes of one subject together in a plan: the user id, else what a
+    /// create names (login, external_app_user_id, name); nil when the change names nobody.
+    public var key: String? {
+        if let id { return "id:\(id)" }
+        if let login { return "login:\(login.lowercased())" }
+        if let externalAppUserID { return "app:\(externalAppUserID)" }
+        if let name { return "name:\(name)" }
+        return nil
+    }
+
+    /// `42 (jdoe@example.com)`, `42`, `jdoe@example.com`, or an app user's
+    /// `app user robot-1` / `app user "Robot 1"`.
     public var label: String {
         switch (id, login) {
         case let (i?, l?): return "\(i) (\(l))"
         case let (i?, nil): return i
         case let (nil, l?): return l
-        default: return "-"
+        default:
+            if let externalAppUserID { return "app user \(externalAppUserID)" }
+            if let name { return "app user \"\(name)\"" }
+            return "-"
         }
     }
 }
@@ -148,33 +171,69 @@ public struct PlanError: Error, CustomStringConvertible, Sendable {
 public struct Plan: Sendable {
     public var header: PlanHeader
     public var changes: [PlannedChange]
+    /// The trailer's hash of a parsed plan (the plan's identity for its journal).
+    private var parsedID: String?
 
     public init(header: PlanHeader, changes: [PlannedChange]) {
         self.header = header
         self.changes = changes
     }
 
-    public func jsonLines() -> String {
+    /// The header and change lines, every line with its newline: what the trailer hashes.
+    private var body: String {
         var out = header.json.serialized() + "\n"
         for c in changes { out += c.json.serialized() + "\n" }
         return out
     }
 
-    /// Reads a plan; errors name the line.
+    /// The SHA-256 (lower-case hex) of the lines before the trailer: the journal names its
+    /// plan by it, so a journal is never taken for another plan's.
+    public var id: String { parsedID ?? SHA256.hex(Array(body.utf8)) }
+
+    /// The plan file: header, changes, and the trailer
+    /// `{"boxlua_plan_end":N,"sha256":"HEX"}` that catches a cut or an edit.
+    public func jsonLines() -> String {
+        let body = self.body
+        let trailer = JSONObject([
+            ("boxlua_plan_end", .int(Int64(changes.count))), ("sha256", .string(SHA256.hex(Array(body.utf8)))),
+        ])
+        return body + JSON.object(trailer).serialized() + "\n"
+    }
+
+    /// Reads a plan; errors name the line. A plan without its trailer, or whose trailer's
+    /// count or hash does not match the lines above it, is refused.
     public static func parse(_ text: String) throws -> Plan {
         var header: PlanHeader?
         var changes: [PlannedChange] = []
         var lineNo = 0
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        var trailerID: String?
+        let bytes = Array(text.utf8)
+        var start = 0
+        while start < bytes.count {
+            let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
+            defer { start = end + 1 }
             lineNo += 1
-            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
-            if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
+            var lineBytes = bytes[start..<end]
+            if lineBytes.last == 0x0D { lineBytes = lineBytes.dropLast() }
+            if lineBytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+            if trailerID != nil { throw PlanError("line \(lineNo): a line after its end line; the plan was edited") }
             let value: JSON
-            do { value = try JSON.parse(String(line)) } catch {
+            do { value = try JSON.parse(String(decoding: lineBytes, as: UTF8.self)) } catch {
                 throw PlanError("line \(lineNo): \(error)")
             }
             if header == nil {
                 header = try PlanHeader(json: value)
+            } else if let count = value["boxlua_plan_end"]?.intValue {
+                guard count == changes.count else {
+                    throw PlanError(
+                        "the plan has \(changes.count) change\(changes.count == 1 ? "" : "s"), but its end line says \(count):"
+                            + " it was cut or edited; make it again with --plan")
+                }
+                let hash = SHA256.hex(Array(bytes[0..<start]))
+                guard value["sha256"]?.stringValue == hash else {
+                    throw PlanError("the plan's sha256 does not match its end line: it was edited after --plan wrote it")
+                }
+                trailerID = hash
             } else {
                 let c = try PlannedChange(json: value, line: lineNo)
                 if let last = changes.last, c.seq <= last.seq {
@@ -184,6 +243,12 @@ public struct Plan: Sendable {
             }
         }
         guard let header else { throw PlanError("the plan is empty") }
-        return Plan(header: header, changes: changes)
+        guard let trailerID else {
+            throw PlanError(
+                #"the plan has no end line ({"boxlua_plan_end":N,"sha256":...}): it was cut short; make it again with --plan"#)
+        }
+        var plan = Plan(header: header, changes: changes)
+        plan.parsedID = trailerID
+        return plan
     }
 }

@@ -1,14 +1,27 @@
 /// `boxlua apply PLAN`: sends exactly the plan's requests, in order, once each, surviving a
-/// crash: every change is journaled as `sent` before it goes out and as `ok`/`failed` after.
+/// crash: every change is journaled as `sent` before it goes out and as `ok`/`failed`/`unknown`
+/// after; a change whose outcome was not learnt is checked on Box before it is sent again.
 import BoxClient
 import JSON
 
 public struct ApplyReport: Sendable {
     public var ok = 0
     public var failed = 0
+    /// Done by an earlier run (journaled `ok`).
     public var skipped = 0
+    /// Not sent because an earlier change of the same subject failed.
+    public var skippedSubject = 0
+    /// Whether Box made them could not be told: left to the admin.
+    public var unknown = 0
     public var notRun = 0
     public var interrupted = false
+    /// The audit log could not be written: the run stopped.
+    public var auditFailure: String?
+
+    /// Whether `apply` exits 1.
+    public var incomplete: Bool {
+        failed > 0 || skippedSubject > 0 || unknown > 0 || notRun > 0 || interrupted || auditFailure != nil
+    }
 }
 
 public final class PlanApplier {
@@ -16,7 +29,7 @@ public final class PlanApplier {
     public let plan: Plan
     public let planPath: String
     public var stopOnError = false
-    /// Checked between changes (Ctrl-C, SIGTERM): true stops before the next one.
+    /// Checked between changes (Ctrl-C, SIGTERM, SIGHUP): true stops before the next one.
     public var shouldStop: () -> Bool = { false }
     private let audit: AuditLog?
     private let say: (String) -> Void
@@ -39,12 +52,18 @@ public final class PlanApplier {
         }
     }
 
-    public func run() throws -> ApplyReport {
-        let journal = try PlanJournal(path: planPath + ".journal")
-        defer { journal.close() }
+    /// The plan's journal, locked for this run (see ``PlanJournal``).
+    public func openJournal() throws -> PlanJournal {
+        try PlanJournal(path: planPath + ".journal", planID: plan.id)
+    }
+
+    public func run(journal: PlanJournal) throws -> ApplyReport {
         client.mutationHook = nil
         client.sentObserver = nil
         var report = ApplyReport()
+        // The changes of one subject depend on each other: once one fails (or its outcome is
+        // unknown), the later ones are not sent (a delete never follows a failed transfer).
+        var failedSubjects = Set<String>()
         let total = plan.changes.count
         for (n, change) in plan.changes.enumerated() {
             let tag = "[\(n + 1)/\(total)] \(change.op) \(change.subject.label)"
@@ -53,36 +72,81 @@ public final class PlanApplier {
                 report.notRun = total - n
                 break
             }
+            if let key = change.subject.key, failedSubjects.contains(key) {
+                report.skippedSubject += 1
+                say("\(tag): skipped: an earlier change of this subject failed")
+                continue
+            }
             switch journal.previous[change.seq] {
             case .ok?:
                 report.skipped += 1
                 say("\(tag): done before, skipped")
                 continue
-            case .sent?:
-                // The last run stopped with this change in flight: find out whether Box made it.
-                if alreadyMade(change) {
-                    try journal.record(seq: change.seq, state: .ok, time: UTCTime.now(),
-                                       outcome: ChangeOutcome(status: 0, requestID: nil, error: nil))
+            case .sent?, .unknown?:
+                // The last run stopped without learning what Box did: look before sending again.
+                switch ChangeVerifier.checkNow(request(for: change), client: client) {
+                case .made:
+                    let outcome = ChangeOutcome(status: 0, requestID: nil, error: nil)
+                    let note = "made by an interrupted run"
+                    if let failure = auditRecord(change, outcome, note: note, unlessLogged: true) {
+                        report.auditFailure = failure
+                        report.notRun = total - n
+                        return report
+                    }
+                    try journal.record(seq: change.seq, state: .ok, time: UTCTime.now(), outcome: outcome, note: note)
                     report.ok += 1
-                    say("\(tag): ok (made by the interrupted run)")
+                    say("\(tag): ok (\(note))")
+                    continue
+                case .notMade:
+                    break
+                case .unknown(let why):
+                    report.unknown += 1
+                    if let key = change.subject.key { failedSubjects.insert(key) }
+                    say("\(tag): outcome unknown, not sent again: \(why); check it on Box and make it by hand if needed")
                     continue
                 }
             default: break
             }
             try journal.record(seq: change.seq, state: .sent, time: UTCTime.now())
-            let outcome = send(change)
-            try journal.record(seq: change.seq, state: outcome.succeeded ? .ok : .failed, time: UTCTime.now(), outcome: outcome)
-            auditRecord(change, outcome)
+            var outcome = send(change)
+            var note: String?
+            if outcome.unknown && !shouldStop() {
+                // No answer, or a 5xx: Box may have made it anyway. Look now.
+                switch ChangeVerifier.checkNow(request(for: change), client: client) {
+                case .made:
+                    note = "made, though its answer was lost (\(outcome.error ?? ""))"
+                    outcome = ChangeOutcome(status: outcome.status, requestID: outcome.requestID, error: nil)
+                case .notMade:
+                    outcome.unknown = false
+                case .unknown(let why):
+                    note = why
+                }
+            }
+            // The audit line comes before the change is reported done: if it cannot be
+            // written, the journal keeps `sent`, and the next run checks and logs the change.
+            if let failure = auditRecord(change, outcome, note: note) {
+                report.auditFailure = failure
+                report.notRun = total - n - 1
+                return report
+            }
+            let state: PlanJournal.State = outcome.succeeded ? .ok : outcome.unknown ? .unknown : .failed
+            try journal.record(seq: change.seq, state: state, time: UTCTime.now(), outcome: outcome, note: note)
             if outcome.succeeded {
                 report.ok += 1
-                say("\(tag): ok (\(outcome.status))")
+                say("\(tag): ok (\(note ?? String(outcome.status)))")
+                continue
+            }
+            if let key = change.subject.key { failedSubjects.insert(key) }
+            if outcome.unknown {
+                report.unknown += 1
+                say("\(tag): outcome unknown: \(outcome.error ?? ""); the next apply checks it on Box before sending it again")
             } else {
                 report.failed += 1
                 say("\(tag): failed: \(outcome.error ?? "")")
-                if stopOnError {
-                    report.notRun = total - n - 1
-                    break
-                }
+            }
+            if stopOnError {
+                report.notRun = total - n - 1
+                break
             }
         }
         return report
@@ -96,56 +160,28 @@ public final class PlanApplier {
 
     private func send(_ change: PlannedChange) -> ChangeOutcome {
         do {
-            let r = try client.send(request(for: change))
-            return ChangeOutcome(status: r.status, requestID: r.requestID, error: nil)
+            return ChangeOutcome(.success(try client.send(request(for: change))))
         } catch {
-            return ChangeOutcome(status: error.status, requestID: error.requestID, error: error.description)
+            return ChangeOutcome(.failure(error))
         }
     }
 
-    /// For a change left `sent` by a crash: whether Box already shows its effect, so that
-    /// sending it again would double it. Other changes are sent again.
-    private func alreadyMade(_ change: PlannedChange) -> Bool {
-        switch change.op {
-        case "users.update":
-            // Made when the user already has every field the change sets.
-            guard let id = change.subject.id, let fields = change.body?.objectValue,
-                case .success(let user) = get("/2.0/users/\(id)", [("fields", fields.keys.joined(separator: ","))])
-            else { return false }
-            return fields.allSatisfy { key, value in key == "notify" || user[key] == value }
-        case "users.delete":
-            guard let id = change.subject.id else { return false }
-            if case .failure(let e) = get("/2.0/users/\(id)", [("fields", "id")]), e.status == 404 { return true }
-            return false
-        case "users.transfer_content":
-            // Box counts owned content in space_used: nothing left means the move happened.
-            guard let id = BoxOperation.subjectID(path: change.path),
-                case .success(let user) = get("/2.0/users/\(id)", [("fields", "id,space_used")])
-            else { return false }
-            return user["space_used"]?.intValue == 0
-        case "users.create":
-            guard let login = change.body?["login"]?.stringValue,
-                case .success(let page) = get("/2.0/users", [("filter_term", login), ("fields", "id,login")])
-            else { return false }
-            return page["entries"]?.arrayValue?.contains { $0["login"]?.stringValue?.lowercased() == login.lowercased() } ?? false
-        default:
-            return false
-        }
-    }
-
-    private func get(_ path: String, _ query: [(String, String)]) -> Result<JSON, BoxError> {
-        var r = BoxRequest("GET", path, query: query)
-        r.asUser = ""
-        do { return .success(try client.json(r)) } catch { return .failure(error) }
-    }
-
-    private func auditRecord(_ change: PlannedChange, _ outcome: ChangeOutcome) {
+    /// Writes the change's audit line; returns the error when it could not be written.
+    private func auditRecord(
+        _ change: PlannedChange, _ outcome: ChangeOutcome, note: String?, unlessLogged: Bool = false
+    ) -> String? {
+        guard let audit else { return nil }
+        if unlessLogged && audit.hasOKRecord(plan: plan.id, seq: change.seq) { return nil }
+        let asUser = change.asUser ?? plan.header.asUser ?? client.settings.asUser
         do {
-            try audit?.record(
+            try audit.record(
                 time: UTCTime.now(), op: change.op, method: change.method, path: change.path,
-                subject: change.subject, outcome: outcome, source: "apply \(planPath)", seq: change.seq)
+                subject: change.subject, outcome: outcome, source: "apply \(planPath)",
+                target: ChangeTarget(baseURL: client.settings.baseURL, asUser: asUser), seq: change.seq,
+                plan: plan.id, note: note)
+            return nil
         } catch {
-            say("boxlua: the audit log could not be written: \(error)")
+            return "\(error)"
         }
     }
 }

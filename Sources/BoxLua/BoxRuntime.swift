@@ -86,6 +86,14 @@ public final class BoxRuntime {
 
     /// Installs `box`, `csv`, `json`, `log`, `show` and `help` into `state`.
     public func install(into state: LuaState) throws {
+        if let path = options.planPath {
+            // Found now, not after the whole dry run: no Box call is made for a plan that
+            // could not be written.
+            do { try checkFileCanBeWritten(path) } catch {
+                configurationError = "\(error)"
+                throw LuaError(kind: .runtime, message: "--plan: \(error)")
+            }
+        }
         interruptRequested = { [weak state] in state?.interruptRequested == true }
         try installHelpers(into: state)
         try installBoxPrimitives(into: state)
@@ -101,6 +109,10 @@ public final class BoxRuntime {
                 if scriptSucceeded {
                     let plan = control.plan(baseURL: options.planBaseURL ?? client.settings.baseURL, asUser: client.settings.asUser)
                     do {
+                        // The old plan's journal must not be taken for this one's.
+                        if let aside = try PlanJournal.moveAside(ofPlan: path) {
+                            say("[dry-run] the journal of the plan it replaces moved to \(aside)")
+                        }
                         try writeFileAtomically(plan.jsonLines(), to: path, mode: 0o600)
                         say("[dry-run] plan written to \(path) (\(plan.changes.count) changes); boxlua apply \(path) makes them")
                     } catch {
@@ -111,6 +123,9 @@ public final class BoxRuntime {
                 }
             }
             if !options.quiet || options.isDryRun { control.summary().forEach(say) }
+            if scriptSucceeded, let auditFailure = control.auditFailure {
+                failure = "the audit log could not be written (\(auditFailure)); a change it should list was made"
+            }
         } else if options.isDryRun {
             if let path = options.planPath {
                 say("[dry-run] the script made no Box call: no plan written to \(path)")

@@ -9,7 +9,21 @@ extension BoxRuntime {
         try state.register("write", in: "csv") { call in try csvWrite(call) }
         try state.register("encode", in: "json") { call in
             let value = try call.json(1)
-            call.stack.pushString(value.serialized())
+            var width = 0
+            if let opts = try call.options(2, known: ["indent"]) {
+                defer { call.stack.pop() }
+                switch call.stack.rawGet(at: opts, key: "indent") {
+                case .nil: break
+                case .number:
+                    guard let n = call.stack.pullInteger(at: -1), (0...16).contains(n) else {
+                        throw call.argumentError(2, "'indent' must be a whole number from 0 to 16")
+                    }
+                    width = Int(n)
+                default: throw call.argumentError(2, "'indent' must be a number")
+                }
+            }
+            // Indented output is for people: keys sorted so that two runs compare line by line.
+            call.stack.pushString(width > 0 ? value.serialized(indentWidth: width, sortedKeys: true) : value.serialized())
             return .results(1)
         }
         try state.register("decode", in: "json") { call in
@@ -120,8 +134,8 @@ func luaValueJSON(_ v: LuaValue) -> JSON {
     }
 }
 
-private func separator(_ call: LuaCall, _ n: Int32) throws -> CSV.Separator {
-    guard let opts = try call.optionalTable(n) else { return .comma }
+private func separator(_ call: LuaCall, _ n: Int32, options opts: Int32?) throws -> CSV.Separator {
+    guard let opts else { return .comma }
     defer { call.stack.pop() }
     switch call.stack.rawGet(at: opts, key: "sep") {
     case .nil: return .comma
@@ -135,23 +149,36 @@ private func separator(_ call: LuaCall, _ n: Int32) throws -> CSV.Separator {
     }
 }
 
+/// `csv.read(path, {sep=, header=true, columns=})`.
 private func csvRead(_ call: LuaCall) throws -> LuaResult {
     let path = try call.string(1)
-    let sep = try separator(call, 2)
+    let opts = try call.options(2, known: ["sep", "header", "columns"])
+    let sep = try separator(call, 2, options: opts)
+    let header = try headerMode(call, 2, options: opts)
     let table: CSVTable
-    do { table = try CSV.read(path: path, separator: sep) } catch {
+    do { table = try CSV.read(path: path, separator: sep, header: header) } catch {
         throw LuaError(kind: .runtime, message: error.description)
     }
     let s = call.stack
     s.newTable(arrayCount: Int32(clamping: table.rows.count), fieldCount: 1)
     for (i, row) in table.rows.enumerated() {
-        s.newTable(fieldCount: Int32(clamping: table.header.count))
-        for (k, name) in table.header.enumerated() {
-            s.pushString(row[k])
-            s.rawSet(at: -2, key: name)
+        if table.header.isEmpty {
+            // header=false: each row is an array of its fields.
+            s.newTable(arrayCount: Int32(clamping: row.count))
+            for (k, field) in row.enumerated() {
+                s.pushString(field)
+                s.rawSet(at: -2, index: Int64(k + 1))
+            }
+        } else {
+            s.newTable(fieldCount: Int32(clamping: table.header.count))
+            for (k, name) in table.header.enumerated() {
+                s.pushString(row[k])
+                s.rawSet(at: -2, key: name)
+            }
         }
         s.rawSet(at: -2, index: Int64(i + 1))
     }
+    guard !table.header.isEmpty else { return .results(1) }
     s.newTable(arrayCount: Int32(clamping: table.header.count))
     for (k, name) in table.header.enumerated() {
         s.pushString(name)
@@ -161,21 +188,54 @@ private func csvRead(_ call: LuaCall) throws -> LuaResult {
     return .results(1)
 }
 
+/// `header=false` (no names: rows are arrays) or `columns={...}` (these names; implies no header line).
+private func headerMode(_ call: LuaCall, _ n: Int32, options opts: Int32?) throws -> CSV.Header {
+    guard let opts else { return .firstRecord }
+    let s = call.stack
+    let header: Bool?
+    switch s.rawGet(at: opts, key: "header") {
+    case .nil: header = nil
+    case .boolean: header = s.isTruthy(-1)
+    default:
+        s.pop()
+        throw call.argumentError(n, "'header' must be a boolean")
+    }
+    s.pop()
+    if let names = try columnNames(call, n, options: opts) {
+        if header == true {
+            throw call.argumentError(n, "'columns' names the columns of a file without a header line: drop 'header=true'")
+        }
+        return .names(names)
+    }
+    return header == false ? .none : .firstRecord
+}
+
+/// The `columns` option: an array of strings, or nil when absent.
+private func columnNames(_ call: LuaCall, _ n: Int32, options opts: Int32) throws -> [String]? {
+    let s = call.stack
+    guard s.rawGet(at: opts, key: "columns") != .nil else {
+        s.pop()
+        return nil
+    }
+    defer { s.pop() }
+    guard case .array(let cols) = try s.pullValue(at: -1), !cols.isEmpty else {
+        throw call.argumentError(n, "'columns' must be an array of names")
+    }
+    return try cols.map { c throws -> String in
+        guard case .string(let name) = c else { throw call.argumentError(n, "'columns' must be an array of names") }
+        return name
+    }
+}
+
+/// `csv.write(path, rows, {columns=, sep=})`; path `-` is stdout.
 private func csvWrite(_ call: LuaCall) throws -> LuaResult {
     let path = try call.string(1)
     let rowsIndex = try call.table(2)
     let s = call.stack
     var columns: [String] = []
-    if let opts = try call.optionalTable(3) {
-        if s.rawGet(at: opts, key: "columns") != .nil {
-            guard case .array(let cols) = try s.pullValue(at: -1) else {
-                s.pop()
-                throw call.argumentError(3, "'columns' must be an array of names")
-            }
-            columns = cols.compactMap { if case .string(let c) = $0 { return c } else { return nil } }
-        }
-        s.pop()
-    }
+    let opts = try call.options(3, known: ["columns", "sep"])
+    let sep = try separator(call, 3, options: opts)
+    if let opts { columns = try columnNames(call, 3, options: opts) ?? [] }
     if columns.isEmpty, s.rawGet(at: rowsIndex, key: "header") == .table, case .array(let h) = try s.pullValue(at: -1) {
         columns = h.compactMap { if case .string(let c) = $0 { return c } else { return nil } }
     }
@@ -196,7 +256,7 @@ private func csvWrite(_ call: LuaCall) throws -> LuaResult {
             rows.append(columns.map { cellText(o[$0]) })
         }
     }
-    do { try CSV.writeFile(path: path, header: columns, rows: rows) } catch {
+    do { try CSV.writeFile(path: path, header: columns, rows: rows, separator: sep) } catch {
         throw LuaError(kind: .runtime, message: error.description)
     }
     return .none

@@ -312,6 +312,11 @@ function box.invites.create(...)
     {enterprise = {id = enterprise}, actionable_by = {login = login}}, {login = login})
 end
 
+function box.invites.get(...)
+  local id = check_id("get", 1, ...)
+  return call("invites.get", "GET", "/2.0/invites/" .. id, {})
+end
+
 -- Dates for the events API: ISO 8601 strings as given, numbers as Unix seconds (UTC).
 local function event_time(fname, v, key)
   if v == nil or type(v) == "string" then return v end

@@ -103,6 +103,11 @@ public enum APIReference {
             summary: "invite an existing Box user into the enterprise",
             details: "enterprise_id defaults to the signed-in user's enterprise."),
         APIEntry(
+            name: "box.invites.get",
+            signature: "box.invites.get(id) -> invite",
+            summary: "an invite by id, to see its status",
+            details: "Raises a Box error (status 404, code not_found) for an unknown id."),
+        APIEntry(
             name: "box.events.admin_logs",
             signature: "box.events.admin_logs{event_type=, created_after=, created_before=} -> iterator of events",
             summary: "the enterprise event stream (admin_logs), oldest first",
@@ -157,19 +162,23 @@ public enum APIReference {
     static let helpers: [APIEntry] = [
         APIEntry(
             name: "csv.read",
-            signature: "csv.read(path, {sep=}) -> rows (rows.header lists the columns)",
+            signature: "csv.read(path, {sep=, header=true, columns=}) -> rows (rows.header lists the columns)",
             summary: "read a CSV file into rows keyed by header",
-            details: "UTF-8 with or without BOM, UTF-16 with BOM, CRLF, quoted fields, PowerShell's #TYPE line."),
+            details: "UTF-8 with or without BOM, UTF-16 with BOM, CRLF, quoted fields, PowerShell's #TYPE line."
+                + " header=false: no header line, each row is an array of its fields (Box's bulk files);"
+                + " columns={...} names the columns of a file without a header line."),
         APIEntry(
             name: "csv.write",
-            signature: "csv.write(path, rows, {columns=})",
+            signature: "csv.write(path, rows, {columns=, sep=})",
             summary: "write rows (tables keyed by column) as RFC 4180 CSV",
-            details: "columns defaults to rows.header, else the sorted keys of the first row."),
+            details: "columns defaults to rows.header, else the sorted keys of the first row. A file is replaced"
+                + " atomically keeping its mode; a link is kept; \"-\", /dev/stdout, a pipe or a device is written in place."),
         APIEntry(
             name: "json.encode",
-            signature: "json.encode(value) -> string",
+            signature: "json.encode(value, {indent=}) -> string",
             summary: "a Lua value as JSON",
-            details: "Tables with keys 1..n become arrays, string keys objects; json.null is null."),
+            details: "Tables with keys 1..n become arrays, string keys objects; json.null is null."
+                + " indent=N: one value a line, nested N spaces, keys sorted."),
         APIEntry(
             name: "json.decode",
             signature: "json.decode(text) -> value",
@@ -182,9 +191,19 @@ public enum APIReference {
             details: "json.null stands for null inside arrays, where nil would leave a hole."),
         APIEntry(
             name: "log.info",
-            signature: "log.info(fmt, ...) / log.warn / log.error",
-            summary: "a timestamped line on stderr (string.format rules)",
-            details: "--quiet keeps only log.error."),
+            signature: "log.info(fmt, ...)",
+            summary: "a timestamped INFO line on stderr (string.format rules)",
+            details: "--quiet drops it."),
+        APIEntry(
+            name: "log.warn",
+            signature: "log.warn(fmt, ...)",
+            summary: "a timestamped WARN line on stderr (string.format rules)",
+            details: "--quiet drops it."),
+        APIEntry(
+            name: "log.error",
+            signature: "log.error(fmt, ...)",
+            summary: "a timestamped ERROR line on stderr (string.format rules)",
+            details: "Printed even with --quiet; it does not stop the script (use error() for that)."),
         APIEntry(
             name: "show",
             signature: "show(rows, {columns...})",

@@ -55,10 +55,16 @@ enum EventRoutes {
         return t
     }
 
+    /// `created_by` is who acted, `source` what the event is about: the same user for LOGIN, the
+    /// deleted user for DELETE_USER (see README "Fidelity" for the sources).
     static func json(_ e: SandboxEvent) -> JSON {
         let user: JSON = ["type": "user", "id": .string(e.userID), "name": .string(e.userName), "login": .string(e.userLogin)]
         var o = JSONObject()
-        o["source"] = user
+        if let s = e.source {
+            o["source"] = ["type": "user", "id": .string(s.id), "name": .string(s.name), "login": .string(s.login)]
+        } else {
+            o["source"] = user
+        }
         o["created_by"] = user
         o["action_by"] = .null
         o["created_at"] = .string(BoxTime.format(e.createdAt))

@@ -62,6 +62,7 @@ struct Router: Sendable {
         Route("PUT", "/2.0/users/{user_id}/folders/0", TransferRoute.transfer),
         Route("GET", "/2.0/users/{user_id}/memberships", UserRoutes.memberships),
         Route("POST", "/2.0/invites", UserWriteRoutes.invite),
+        Route("GET", "/2.0/invites/{invite_id}", UserWriteRoutes.getInvite),
         Route("GET", "/2.0/events", EventRoutes.list),
         Route("POST", "/oauth2/token", api: false, TokenRoute.token),
         Route("POST", "/oauth2/revoke", api: false, TokenRoute.revoke),

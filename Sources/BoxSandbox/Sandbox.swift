@@ -64,9 +64,18 @@ public final class Sandbox: @unchecked Sendable {
 
     deinit { stop() }
 
+    /// The largest body an API route reads: Box's JSON requests are small.
+    static let maxJSONBodyBytes = 1 << 20
+    /// The largest body of the OAuth endpoints, whose forms are a few fields.
+    static let maxFormBodyBytes = 64 * 1024
+
     /// Serves on 127.0.0.1:`port` (0: a free port); returns the base URL.
-    public func start(port: UInt16 = 0) throws -> URL {
-        let server = HTTPServer { [weak self] request in
+    public func start(port: UInt16 = 0, limits: HTTPServerLimits = HTTPServerLimits()) throws -> URL {
+        let server = HTTPServer(
+            limits: limits,
+            admit: { [weak self] request in self?.admit(request) ?? .readBody(maxBytes: 0) },
+            errorResponder: { status, message in Self.serverError(status, message) }
+        ) { [weak self] request in
             self?.handle(request) ?? HTTPResponse(status: 503, text: "the sandbox is stopping\n")
         }
         let bound = try server.start(port: port)
@@ -103,6 +112,11 @@ public final class Sandbox: @unchecked Sendable {
 
     public func clearRequestLog() { withLock { log.removeAll() } }
 
+    /// Requests being answered now: a test waits for 0 after killing a client, so that a
+    /// request the dead process left in flight is in the log before it looks.
+    public var requestsInProgress: Int { withLock { inProgress } }
+    private var inProgress = 0
+
     public var faults: Faults {
         get { withLock { currentFaults } }
         set { withLock { currentFaults = newValue } }
@@ -128,9 +142,43 @@ public final class Sandbox: @unchecked Sendable {
         return try body()
     }
 
+    /// Decides from a request's head whether its body is read. A request its route refuses
+    /// anyway (no such route, no or a bad token, a bad As-User) is answered at once, so a
+    /// client without a token cannot make the sandbox hold its body.
+    func admit(_ request: HTTPRequest) -> HTTPAdmission {
+        let (refused, maxBody) = withLock { () -> (Bool, Int) in
+            switch router.match(method: request.method, path: request.path) {
+            case .notFound, .methodNotAllowed:
+                return (true, 0)
+            case .found(let route, let params):
+                guard route.isAPI else { return (false, Self.maxFormBodyBytes) }
+                var context = RequestContext(request: request, params: params, now: BoxTime.now(), sandbox: self)
+                return ((try? context.authenticate()) == nil, Self.maxJSONBodyBytes)
+            }
+        }
+        return refused ? .answer(handle(request)) : .readBody(maxBytes: maxBody)
+    }
+
+    /// The HTTP server's own refusals (malformed or oversized requests, timeouts, too many
+    /// connections) in Box's error shape. 503 is Box's `unavailable` (the ClientError code enum
+    /// in Box's OpenAPI description); Box documents no body for 408/413/414/431, so their
+    /// codes are the status's name.
+    static func serverError(_ status: Int, _ message: String) -> HTTPResponse {
+        let code: String
+        switch status {
+        case 400: code = "bad_request"
+        case 503: code = "unavailable"
+        default: code = HTTPResponse.reason(status).lowercased().replacingOccurrences(of: " ", with: "_")
+        }
+        return Reply.error(BoxError(status: status, code: code, message: message))
+            .response(requestID: SecureRandom.hex(8), faults: Faults())
+    }
+
     /// Answers one request: faults, routing, auth, the route, then the request log and capture.
     func handle(_ request: HTTPRequest) -> HTTPResponse {
         let requestID = SecureRandom.hex(8)
+        withLock { inProgress += 1 }
+        defer { withLock { inProgress -= 1 } }
         let latency = faults.latencyMilliseconds
         if latency > 0 { usleep(useconds_t(latency * 1000)) }
         let (response, route) = withLock { () -> (HTTPResponse, String) in

@@ -1,6 +1,7 @@
 /// The enterprise a sandbox starts from, and its JSON form (`--seed`, `--save`; the format
 /// is documented in README.md, "Sandbox seed format").
 import Foundation
+import Files
 import JSON
 
 public struct SandboxGroup: Sendable, Equatable {
@@ -29,6 +30,16 @@ public struct SandboxEvent: Sendable, Equatable {
     public var userName: String
     public var userLogin: String
     public var ipAddress: String
+    /// The user the event is about when that is not the actor (NEW_USER, EDIT_USER, DELETE_USER:
+    /// the created, edited or deleted user), kept after that user is deleted; nil: the actor.
+    public var source: SandboxEventUser? = nil
+}
+
+/// A user's mini fields as an event keeps them.
+public struct SandboxEventUser: Sendable, Equatable {
+    public var id: String
+    public var name: String
+    public var login: String
 }
 
 public struct SandboxSeedError: Error, CustomStringConvertible, Sendable {
@@ -79,9 +90,10 @@ public struct SandboxSeed: Sendable {
     /// The seed as JSON, in the format `load` reads.
     public func json() -> JSON { SeedCoding.encode(self) }
 
-    /// Writes the seed atomically.
+    /// Writes the seed by the rules for files a user names (atomic; a link kept), mode 0600:
+    /// it holds the app's client secret.
     public func save(to url: URL) throws {
-        try Data(json().serialized(pretty: true).utf8 + [0x0A]).write(to: url, options: .atomic)
+        try Files.write(Array(json().serialized(pretty: true).utf8) + [0x0A], to: url.path, mode: 0o600, forceMode: true)
     }
 }
 

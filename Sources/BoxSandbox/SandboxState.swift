@@ -42,6 +42,8 @@ final class SandboxState {
     var events: [SandboxEvent]
     var nextFolderID: Int64 = 180_000_000_000
     var nextInviteID: Int64 = 5_500_000
+    /// Invites by id, as POST /invites answered them (GET /invites/{id} reads them back).
+    var invites: [String: JSON] = [:]
     var eventCounter: Int64 = 0
     /// User id -> when a pending content transfer completes (`transfer_pending` fault).
     var pendingTransfers: [String: (until: Int64, to: String)] = [:]
@@ -126,14 +128,15 @@ final class SandboxState {
         update(from) { $0.ownedItems = 0; $0.spaceUsed = 0 }
     }
 
-    /// Records an admin event done by `actor` (so changes show up in admin_logs).
-    func record(_ type: String, actor: SandboxUser, now: Int64) {
+    /// Records an admin event done by `actor` about `subject` (so changes show up in admin_logs).
+    func record(_ type: String, actor: SandboxUser, subject: SandboxUser, now: Int64) {
         eventCounter += 1
         let id = "sandbox" + String(now) + String(eventCounter)
         events.append(
             SandboxEvent(
                 eventID: id, eventType: type, createdAt: max(now, events.last?.createdAt ?? now), userID: actor.id,
-                userName: actor.name, userLogin: actor.login, ipAddress: "127.0.0.1"))
+                userName: actor.name, userLogin: actor.login, ipAddress: "127.0.0.1",
+                source: SandboxEventUser(id: subject.id, name: subject.name, login: subject.login)))
     }
 
     /// The state as a seed (for `--save` and assertions).

@@ -17,7 +17,7 @@ public struct SandboxUser: Sendable, Equatable {
     public var jobTitle = ""
     public var phone = ""
     public var address = ""
-    /// nil: unset (Box writes `[]`).
+    /// nil: unset, written as `null` (see README "Fidelity": not `[]`, which typed SDKs reject).
     public var notificationEmail: String? = nil
     public var notificationEmailConfirmed = false
     public var role = "user"
@@ -78,7 +78,7 @@ public struct SandboxUser: Sendable, Equatable {
         case "address": return .string(address)
         case "avatar_url": return .string("https://app.box.com/api/avatar/large/\(id)")
         case "notification_email":
-            guard let notificationEmail else { return .array([]) }
+            guard let notificationEmail else { return .null }
             return ["email": .string(notificationEmail), "is_confirmed": .bool(notificationEmailConfirmed)]
         default: return fullValue(field, enterpriseName: enterpriseName)
         }
@@ -159,7 +159,7 @@ public struct SandboxUser: Sendable, Equatable {
             key(#","notification_email":{"email":"#); JSON.writeString(notificationEmail, to: &out)
             key(#","is_confirmed":"#); key(notificationEmailConfirmed ? "true}" : "false}")
         } else {
-            key(#","notification_email":[]"#)
+            key(#","notification_email":null"#)
         }
         out.append(0x7D)
     }

@@ -25,12 +25,14 @@ enum SeedCoding {
             })
         o["events"] = .array(
             s.events.map {
-                [
-                    "event_id": .string($0.eventID), "event_type": .string($0.eventType),
-                    "created_at": .string(BoxTime.format($0.createdAt)),
-                    "user": ["id": .string($0.userID), "name": .string($0.userName), "login": .string($0.userLogin)],
-                    "ip_address": .string($0.ipAddress),
-                ]
+                var e: JSONObject = JSONObject([
+                    ("event_id", .string($0.eventID)), ("event_type", .string($0.eventType)),
+                    ("created_at", .string(BoxTime.format($0.createdAt))),
+                    ("user", ["id": .string($0.userID), "name": .string($0.userName), "login": .string($0.userLogin)]),
+                    ("ip_address", .string($0.ipAddress)),
+                ])
+                if let s = $0.source { e["source"] = ["id": .string(s.id), "name": .string(s.name), "login": .string(s.login)] }
+                return .object(e)
             })
         return .object(o)
     }
@@ -110,6 +112,11 @@ enum SeedCoding {
             eventID: try string(e, "event_id", "event"), eventType: e["event_type"]?.stringValue ?? "LOGIN",
             createdAt: try time(e, "created_at", default: 0), userID: try string(u, "id", "event user"),
             userName: u["name"]?.stringValue ?? "", userLogin: u["login"]?.stringValue ?? "",
-            ipAddress: e["ip_address"]?.stringValue ?? "Unknown IP")
+            ipAddress: e["ip_address"]?.stringValue ?? "Unknown IP",
+            source: try e["source"].map {
+                SandboxEventUser(
+                    id: try string($0, "id", "event source"), name: $0["name"]?.stringValue ?? "",
+                    login: $0["login"]?.stringValue ?? "")
+            })
     }
 }

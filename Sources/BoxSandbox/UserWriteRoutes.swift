@@ -1,5 +1,5 @@
 /// Changing users: POST /users, PUT and DELETE /users/{id}, POST /users/terminate_sessions,
-/// POST /invites.
+/// POST /invites (and reading one back, GET /invites/{id}).
 import JSON
 import Signing
 
@@ -28,7 +28,7 @@ enum UserWriteRoutes {
             u.id = id
             return u
         }
-        c.state.record("NEW_USER", actor: c.me, now: c.now)
+        c.state.record("NEW_USER", actor: c.me, subject: user, now: c.now)
         return .rawJSON(201, c.userBytes(user.id, fields: c.fields))
     }
 
@@ -60,7 +60,7 @@ enum UserWriteRoutes {
         if let e = body["enterprise"], e.isNull { u.enterpriseID = nil }
         u.modifiedAt = c.now
         c.state.update(id) { $0 = u }
-        c.state.record("EDIT_USER", actor: c.me, now: c.now)
+        c.state.record("EDIT_USER", actor: c.me, subject: u, now: c.now)
         return .rawJSON(200, c.userBytes(id, fields: c.fields))
     }
 
@@ -76,7 +76,7 @@ enum UserWriteRoutes {
         }
         c.state.remove(id)
         c.tokens.revokeAll(userID: id)
-        c.state.record("DELETE_USER", actor: c.me, now: c.now)
+        c.state.record("DELETE_USER", actor: c.me, subject: target, now: c.now)
         return .empty(204)
     }
 
@@ -126,12 +126,32 @@ enum UserWriteRoutes {
         guard let invitee = c.state.order.first(where: { $0.user.isExternal && $0.user.login.lowercased() == login.lowercased() })?.user
         else { throw BoxError.notFound() }
         c.state.nextInviteID += 1
+        let id = String(c.state.nextInviteID)
         let stamp = JSON.string(BoxTime.format(c.now))
-        return .json(200, [
-            "type": "invite", "id": .string(String(c.state.nextInviteID)),
+        let invite: JSON = [
+            "type": "invite", "id": .string(id),
             "invited_to": ["type": "enterprise", "id": .string(c.state.enterpriseID), "name": .string(c.state.enterpriseName)],
             "actionable_by": invitee.mini, "invited_by": c.me.mini, "status": "pending", "created_at": stamp,
             "modified_at": stamp,
-        ])
+        ]
+        c.state.invites[id] = invite
+        return .json(200, project(invite, c.fields))
+    }
+
+    /// GET /invites/{invite_id}: the invite as POST /invites answered it; 404 for ids never issued.
+    static func getInvite(_ c: inout RequestContext) throws -> Reply {
+        try c.requireAdmin()
+        guard let invite = c.state.invites[c.params["invite_id"] ?? ""] else { throw BoxError.notFound() }
+        return .json(200, project(invite, c.fields))
+    }
+
+    /// With `fields=`, Box returns the mini representation (type, id) plus the fields asked for.
+    private static func project(_ o: JSON, _ fields: [String]?) -> JSON {
+        guard let fields else { return o }
+        var out = JSONObject()
+        for k in ["type", "id"] + fields where out[k] == nil {
+            if let v = o[k] { out[k] = v }
+        }
+        return .object(out)
     }
 }

@@ -13,37 +13,51 @@
 /// - A first line starting with `#TYPE` (PowerShell's `Export-Csv` without
 ///   `-NoTypeInformation`) is skipped. Empty lines are skipped anywhere, so a trailing empty
 ///   line is fine; a line holding only separators is a record of empty fields.
-/// - The first record is the header. Every name must be non-empty and unique (exact,
-///   case-sensitive). Names and fields are never trimmed: spaces are data (RFC 4180).
+/// - The first record is the header, unless the caller says the file has none (`Header.none`,
+///   as Box's bulk files) or names the columns itself. Every name must be non-empty and unique
+///   (exact, case-sensitive). Names and fields are never trimmed: spaces are data (RFC 4180).
 /// - A record with fewer fields than the header is padded with empty strings (Excel drops
 ///   trailing empty cells; PowerShell never does). A record with more fields is an error.
 ///   A trailing separator makes an empty last field.
 /// - A quote may only open a field; inside a quoted field `""` is one quote; the closing quote
 ///   must be followed by a separator, a line end or the end of the file.
 public enum CSV {
+    /// Where the column names come from.
+    public enum Header: Equatable, Sendable {
+        /// The first record names the columns (the default).
+        case firstRecord
+        /// No names: every record is data (Box's bulk files: `546781,100001`). Rows are padded
+        /// to the widest record; the table's header is empty.
+        case none
+        /// These names, in order; every record is data and may not have more fields.
+        case names([String])
+    }
+
     /// Reads and parses the file at `path`; errors name `path` and the physical line.
-    public static func read(path: String, separator: Separator = .comma) throws(CSVError) -> CSVTable {
+    public static func read(
+        path: String, separator: Separator = .comma, header: Header = .firstRecord
+    ) throws(CSVError) -> CSVTable {
         let bytes = try FileIO.readAll(path: path)
-        return try parse(bytes: bytes, name: path, separator: separator)
+        return try parse(bytes: bytes, name: path, separator: separator, header: header)
     }
 
     /// Parses a file's raw bytes (any supported encoding); `name` is what errors call the file.
     public static func parse(
-        bytes: [UInt8], name: String, separator: Separator = .comma
+        bytes: [UInt8], name: String, separator: Separator = .comma, header: Header = .firstRecord
     ) throws(CSVError) -> CSVTable {
         let utf8 = try TextDecoding.utf8(bytes, name: name)
         let result: Result<CSVTable, CSVError> = utf8.withUnsafeBufferPointer { buffer in
             var parser = RecordParser(buffer, separator: separator, name: name)
-            return Result { () throws(CSVError) in try TableReader.read(&parser, name: name) }
+            return Result { () throws(CSVError) in try TableReader.read(&parser, name: name, header: header) }
         }
         return try result.get()
     }
 
     /// Parses text already in memory (a Swift `String` is UTF-8).
     public static func parse(
-        text: String, name: String, separator: Separator = .comma
+        text: String, name: String, separator: Separator = .comma, header: Header = .firstRecord
     ) throws(CSVError) -> CSVTable {
-        try parse(bytes: Array(text.utf8), name: name, separator: separator)
+        try parse(bytes: Array(text.utf8), name: name, separator: separator, header: header)
     }
 }
 

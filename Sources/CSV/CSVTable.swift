@@ -9,7 +9,7 @@ public struct CSVTable: Equatable, Sendable {
     public let header: [String]
     public let rows: [[String]]
     public let lines: [Int]
-    /// The physical line of the header (2 after PowerShell's `#TYPE` line).
+    /// The physical line of the header (2 after PowerShell's `#TYPE` line); 0 when the file has none.
     public let headerLine: Int
 
     public init(header: [String], rows: [[String]], lines: [Int], headerLine: Int) {

@@ -11,7 +11,7 @@ extension CSV {
         String(decoding: encode(header: header, rows: rows, separator: separator), as: UTF8.self)
     }
 
-    /// Writes the CSV of `header` and `rows` to `path` atomically (temp file + rename).
+    /// Writes the CSV of `header` and `rows` to `path` (see `FileIO.write`: atomic for a regular file).
     ///
     /// `byteOrderMark` prefixes a UTF-8 BOM, which Excel needs to read non-ASCII names right.
     public static func writeFile(
@@ -20,7 +20,7 @@ extension CSV {
     ) throws(CSVError) {
         var bytes: [UInt8] = byteOrderMark ? [0xEF, 0xBB, 0xBF] : []
         bytes += encode(header: header, rows: rows, separator: separator)
-        try FileIO.writeAtomically(bytes, to: path)
+        try FileIO.write(bytes, to: path)
     }
 
     static func encode(header: [String], rows: [[String]], separator: Separator) -> [UInt8] {

@@ -14,6 +14,12 @@ public struct HTTPHeaders: Sendable, Sequence {
         return fields.first { $0.name.lowercased() == lower }?.value
     }
 
+    /// Every value of the fields called `name`, in arrival order.
+    public func values(_ name: String) -> [String] {
+        let lower = name.lowercased()
+        return fields.filter { $0.name.lowercased() == lower }.map(\.value)
+    }
+
     public mutating func add(_ name: String, _ value: String) { fields.append((name, value)) }
 
     /// Replaces every field called `name` with one holding `value`.
@@ -102,9 +108,11 @@ public struct HTTPResponse: Sendable {
         case 403: return "Forbidden"
         case 404: return "Not Found"
         case 405: return "Method Not Allowed"
+        case 408: return "Request Timeout"
         case 409: return "Conflict"
         case 411: return "Length Required"
         case 413: return "Payload Too Large"
+        case 414: return "URI Too Long"
         case 429: return "Too Many Requests"
         case 431: return "Request Header Fields Too Large"
         case 500: return "Internal Server Error"

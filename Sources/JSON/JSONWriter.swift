@@ -1,20 +1,26 @@
 /// Serialises `JSON` compactly (or indented), escaping only what RFC 8259 requires.
 extension JSON {
     public func serialized(pretty: Bool = false, sortedKeys: Bool = false) -> String {
+        serialized(indentWidth: pretty ? 2 : 0, sortedKeys: sortedKeys)
+    }
+
+    /// One line when `indentWidth` is 0; else one value a line, nested `indentWidth` spaces deeper.
+    public func serialized(indentWidth: Int, sortedKeys: Bool = false) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(256)
-        write(to: &out, pretty: pretty, sorted: sortedKeys, indent: 0)
+        write(to: &out, width: max(0, indentWidth), sorted: sortedKeys, indent: 0)
         return String(decoding: out, as: UTF8.self)
     }
 
     public func serializedBytes() -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(256)
-        write(to: &out, pretty: false, sorted: false, indent: 0)
+        write(to: &out, width: 0, sorted: false, indent: 0)
         return out
     }
 
-    func write(to out: inout [UInt8], pretty: Bool, sorted: Bool, indent: Int) {
+    func write(to out: inout [UInt8], width: Int, sorted: Bool, indent: Int) {
+        let pretty = width > 0
         switch self {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let v): out.append(contentsOf: (v ? "true" : "false").utf8)
@@ -25,30 +31,30 @@ extension JSON {
             out.append(UInt8(ascii: "["))
             for (n, e) in a.enumerated() {
                 if n > 0 { out.append(UInt8(ascii: ",")) }
-                if pretty { newline(&out, indent + 1) }
-                e.write(to: &out, pretty: pretty, sorted: sorted, indent: indent + 1)
+                if pretty { newline(&out, (indent + 1) * width) }
+                e.write(to: &out, width: width, sorted: sorted, indent: indent + 1)
             }
-            if pretty && !a.isEmpty { newline(&out, indent) }
+            if pretty && !a.isEmpty { newline(&out, indent * width) }
             out.append(UInt8(ascii: "]"))
         case .object(let o):
             out.append(UInt8(ascii: "{"))
             let keys = sorted ? o.keys.sorted() : o.keys
             for (n, k) in keys.enumerated() {
                 if n > 0 { out.append(UInt8(ascii: ",")) }
-                if pretty { newline(&out, indent + 1) }
+                if pretty { newline(&out, (indent + 1) * width) }
                 JSON.writeString(k, to: &out)
                 out.append(UInt8(ascii: ":"))
                 if pretty { out.append(UInt8(ascii: " ")) }
-                (o[k] ?? .null).write(to: &out, pretty: pretty, sorted: sorted, indent: indent + 1)
+                (o[k] ?? .null).write(to: &out, width: width, sorted: sorted, indent: indent + 1)
             }
-            if pretty && !o.isEmpty { newline(&out, indent) }
+            if pretty && !o.isEmpty { newline(&out, indent * width) }
             out.append(UInt8(ascii: "}"))
         }
     }
 
-    private func newline(_ out: inout [UInt8], _ indent: Int) {
+    private func newline(_ out: inout [UInt8], _ spaces: Int) {
         out.append(0x0A)
-        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * 2))
+        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: spaces))
     }
 
     /// Doubles as the shortest text that reads back the same; non-finite values have no

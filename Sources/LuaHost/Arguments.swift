@@ -120,3 +120,25 @@ extension LuaCall {
         return .results(1)
     }
 }
+
+extension LuaCall {
+    /// The index of options table `n` (nil when absent), after checking that each of its keys is
+    /// one of `known`: a misspelt option must fail, not be silently ignored.
+    public func options(_ n: Int32, known: [String]) throws(LuaArgumentError) -> Int32? {
+        guard let table = try optionalTable(n) else { return nil }
+        let L = stack.L
+        lua_pushnil(L)
+        while lua_next(L, table) != 0 {
+            // Key at -2, value at -1; the key must stay as it is for lua_next.
+            let key: String? = lua_type(L, -2) == LUA_TSTRING ? stack.pullString(at: -2) : nil
+            lb_pop(L, 1)
+            guard let key, known.contains(key) else {
+                let shown = key.map { "'\($0)'" } ?? "of type \(stack.typeName(at: -1))"
+                lb_pop(L, 1)
+                let list = known.isEmpty ? "it takes none" : "known: " + known.joined(separator: ", ")
+                throw argumentError(n, "unknown option \(shown) (\(list))")
+            }
+        }
+        return table
+    }
+}

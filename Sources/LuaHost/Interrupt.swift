@@ -90,15 +90,18 @@ public enum InterruptSignal {
         route.pointee = Route(
             slots: state.interruptCell.slots, restoreDefaultOnSignal: restoreDefaultOnSignal)
         signal(SIGINT, handleInterrupt)
-        // SIGTERM stops the chunk the same way, so a killed run still ends cleanly: its
-        // summary printed, its files flushed.
+        // SIGTERM and SIGHUP (a closed terminal) stop the chunk the same way, so a killed
+        // run still ends cleanly: its summary printed, its files flushed, its changes logged.
         signal(SIGTERM, handleInterrupt)
+        signal(SIGHUP, handleInterrupt)
+        unblockStopSignals()
     }
 
     /// SIGINT gets its default action again (the process ends).
     public static func restoreDefault() {
         signal(SIGINT, SIG_DFL)
         signal(SIGTERM, SIG_DFL)
+        signal(SIGHUP, SIG_DFL)
         route.pointee.slots = nil
     }
 
@@ -114,4 +117,13 @@ public enum InterruptSignal {
 
 private let handleInterrupt: @convention(c) (Int32) -> Void = { sig in
     InterruptSignal.deliver(sig)
+}
+
+/// A process may inherit a signal mask that blocks these (a parent's worker thread spawned
+/// it): blocked, a hang-up or a kill would wait forever instead of stopping the run.
+public func unblockStopSignals() {
+    var set = sigset_t()
+    sigemptyset(&set)
+    for s in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&set, s) }
+    pthread_sigmask(SIG_UNBLOCK, &set, nil)
 }

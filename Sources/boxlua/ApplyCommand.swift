@@ -8,6 +8,32 @@ import BoxClient
 import BoxLua
 import BoxSandbox
 
+let applyHelp = """
+    usage: boxlua apply PLAN [--stop-on-error] [--sandbox[=SEED]] [--protect USER]... [--profile NAME]
+                             [--audit-log FILE] [--verbose] [--quiet]
+
+    Sends the changes of PLAN (written by `boxlua --plan PLAN script.lua`) in order, once each.
+      - The plan must end with its end line {"boxlua_plan_end":N,"sha256":...}: a cut or edited
+        plan, or one made for another base_url, is refused (exit 2).
+      - PLAN.journal records each change; a second apply skips what was done. The journal
+        belongs to its plan (a new --plan to the same file moves the old journal to
+        PLAN.journal.N); a journal of another plan is refused (exit 2).
+      - One apply of a plan at a time: a second one while it runs exits 2.
+      - When a change fails, the later changes of the same subject are skipped.
+      - A change whose outcome is unknown (Ctrl-C, kill, a timeout, a reset, a 5xx) is checked
+        on Box before it is sent again; what cannot be checked (terminate_sessions, invites,
+        box.request) is not resent: apply says so and leaves it to you.
+      - Every change gets an audit line before it is reported done; if the audit log cannot be
+        written, apply stops before the next change (exit 1).
+      - The guards of a live run hold: the whole plan is checked before anything is sent, and
+        a change to the signed-in user or a --protect USER (id or login; also protect = [...]
+        in the profile), or a delete of a transfer destination, refuses it (exit 2).
+      - --sandbox[=SEED] rehearses a plan made with --sandbox (base_url "sandbox") on a fresh
+        sandbox; its audit lines go to $XDG_STATE_HOME/boxlua/sandbox/audit.jsonl.
+      - Ctrl-C, SIGTERM or SIGHUP: the change in flight finishes, then apply stops (a second
+        one cuts it off; the next apply checks it). Exit 1 when anything is left undone.
+    """
+
 func applyCommand(_ arguments: [String]) -> Int32 {
     var planPath: String?
     var stopOnError = false, verbose = false, quiet = false
@@ -36,7 +62,7 @@ func applyCommand(_ arguments: [String]) -> Int32 {
         case "--sandbox": sandbox = .demo
         case _ where a.hasPrefix("--sandbox="): sandbox = .seed(String(a.dropFirst("--sandbox=".count)))
         case "-h", "--help":
-            print("usage: boxlua apply PLAN [--stop-on-error] [--sandbox[=SEED]] [--protect USER]... [--profile NAME] [--audit-log FILE] [--verbose] [--quiet]")
+            print(applyHelp)
             return 0
         default:
             if a.hasPrefix("-") && a != "-" { return fail("unknown option \(a)") }
@@ -78,24 +104,38 @@ func applyCommand(_ arguments: [String]) -> Int32 {
     defer { audit.close() }
 
     if let why = planGuardRefusal(plan: plan, client: client, protect: protect) { return fail("\(planPath): \(why)") }
-    StopSignals.install()
-    defer { StopSignals.restore() }
-    client.engine.shouldInterrupt = { StopSignals.requested }
     let say: (String) -> Void = { line in if !quiet { fputs(line + "\n", stderr) } }
     let applier = PlanApplier(client: client, plan: plan, planPath: planPath, audit: audit, say: say)
+    let journal: PlanJournal
+    do { journal = try applier.openJournal() } catch {
+        return fail("\(error)")
+    }
+    defer { journal.close() }
+
+    StopSignals.install()
+    defer { StopSignals.restore() }
+    // The first signal stops between changes, so the change in flight gets its answer; a
+    // second one cuts it off (the next apply checks it on Box).
+    client.engine.shouldInterrupt = { StopSignals.count >= 2 }
     applier.stopOnError = stopOnError
     applier.shouldStop = { StopSignals.requested }
     let report: ApplyReport
-    do { report = try applier.run() } catch {
+    do { report = try applier.run(journal: journal) } catch {
         fputs("boxlua apply: \(error)\n", stderr)
         return 1
     }
     var summary = "applied \(planPath): \(report.ok) ok, \(report.failed) failed, \(report.skipped) done before"
+    if report.skippedSubject > 0 { summary += ", \(report.skippedSubject) skipped" }
+    if report.unknown > 0 { summary += ", \(report.unknown) unknown" }
     if report.notRun > 0 { summary += ", \(report.notRun) not run" }
     fputs(summary + "\n", stderr)
+    if let failure = report.auditFailure {
+        fputs("boxlua apply: the audit log could not be written (\(failure)); stopped before the next change\n", stderr)
+        return 1
+    }
     if report.interrupted || StopSignals.requested {
         fputs("boxlua apply: interrupted; run `boxlua apply \(planPath)` again to finish\n", stderr)
         return 1
     }
-    return report.failed > 0 ? 1 : 0
+    return report.incomplete ? 1 : 0
 }

@@ -1,30 +1,35 @@
-/// Ctrl-C and SIGTERM for commands that run outside Lua (apply, sandbox): the handler only
-/// sets a flag that the command's loop checks between steps.
+/// Ctrl-C, SIGTERM and SIGHUP (a closed terminal or ssh session) for commands that run
+/// outside Lua (apply, sandbox): the handler only counts, and the command's loop checks the
+/// count between steps.
 #if canImport(Glibc)
     @preconcurrency import Glibc
 #endif
+import LuaHost
 
 enum StopSignals {
-    nonisolated(unsafe) private static let flag: UnsafeMutablePointer<sig_atomic_t> = {
+    nonisolated(unsafe) private static let counter: UnsafeMutablePointer<sig_atomic_t> = {
         let p = UnsafeMutablePointer<sig_atomic_t>.allocate(capacity: 1)
         p.initialize(to: 0)
         return p
     }()
 
-    static var requested: Bool { flag.pointee != 0 }
+    static let handled = [SIGINT, SIGTERM, SIGHUP]
+
+    static var requested: Bool { counter.pointee != 0 }
+    /// How many stop signals arrived.
+    static var count: Int { Int(counter.pointee) }
 
     static func install() {
-        _ = flag
-        signal(SIGINT, stopSignalHandler)
-        signal(SIGTERM, stopSignalHandler)
+        _ = counter
+        for s in handled { signal(s, stopSignalHandler) }
+        unblockStopSignals()
     }
 
     static func restore() {
-        signal(SIGINT, SIG_DFL)
-        signal(SIGTERM, SIG_DFL)
+        for s in handled { signal(s, SIG_DFL) }
     }
 
-    fileprivate static func raise() { flag.pointee = 1 }
+    fileprivate static func raise() { counter.pointee += 1 }
 }
 
 private let stopSignalHandler: @convention(c) (Int32) -> Void = { _ in StopSignals.raise() }

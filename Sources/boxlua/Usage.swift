@@ -49,6 +49,16 @@ enum Usage {
           --verbose        HTTP trace (tokens redacted) and Lua tracebacks on stderr
           --quiet          only errors on stderr
 
+        Credentials (environment first, then [profiles.NAME] of $XDG_CONFIG_HOME/boxlua/config.toml,
+        default ~/.config/boxlua/config.toml, with the same keys in lower case without BOX_):
+          BOX_ACCESS_TOKEN                       a developer token, used as is (60 minutes)
+          BOX_JWT_CONFIG                         the JWT app's JSON config from Box's developer console
+          BOX_CLIENT_ID, BOX_CLIENT_SECRET and   Client Credentials Grant for the enterprise or the user
+            BOX_ENTERPRISE_ID or BOX_USER_ID
+          BOX_CLIENT_ID, BOX_CLIENT_SECRET and   OAuth 2.0: `boxlua login` stores rotating tokens
+            `boxlua login` (or BOX_REFRESH_TOKEN)
+          BOX_BASE_URL                           API root (default https://api.box.com)
+
         Exit status: 0 success, 1 the script raised an error, 2 bad usage or configuration.
         """
 }

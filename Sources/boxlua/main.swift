@@ -12,8 +12,8 @@ sigaddset(&stopSignalSet, SIGTERM)
 sigprocmask(SIG_UNBLOCK, &stopSignalSet, nil)
 
 let argv = CommandLine.arguments
-if argv.count > 1, let subcommand = subcommands[argv[1]] {
-    exit(subcommand(Array(argv.dropFirst(2))))
+if let (name, arguments) = subcommandInvocation(argv), let subcommand = subcommands[name] {
+    exit(subcommand(arguments))
 }
 do {
     exit(LuaRun.main(try RunOptions.parse(argv)))

@@ -21,7 +21,8 @@ import JSON
     @Test func roundTrip() throws {
         let text = sample().jsonLines()
         let lines = text.split(separator: "\n")
-        #expect(lines.count == 3)
+        #expect(lines.count == 4)
+        #expect(lines[3].hasPrefix(#"{"boxlua_plan_end":2,"sha256":""#))
         #expect(lines[0] == #"{"boxlua_plan":1,"created_at":"2026-11-28T10:00:00Z","base_url":"http://127.0.0.1:9","as_user":null}"#)
         #expect(lines[2].hasPrefix(#"{"seq":2,"op":"users.delete","method":"DELETE","path":"/2.0/users/42","query":{"force":"false","notify":"false"},"body":null"#))
         let back = try Plan.parse(text)

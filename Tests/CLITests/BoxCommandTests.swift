@@ -88,10 +88,7 @@ let examples = packageRoot().appendingPathComponent("scripts/examples").path
     }
 
     func planned(_ plan: String) throws -> [String] {
-        try String(contentsOfFile: plan, encoding: .utf8).split(separator: "\n").dropFirst().map { line in
-            let j = try JSON.parse(String(line))
-            return "\(j["method"]?.stringValue ?? "") \(j["path"]?.stringValue ?? "")"
-        }
+        try planChanges(plan).map { j in "\(j["method"]?.stringValue ?? "") \(j["path"]?.stringValue ?? "")" }
     }
 
     @Test func applyMakesExactlyThePlannedRequestsOnce() throws {
@@ -120,7 +117,12 @@ let examples = packageRoot().appendingPathComponent("scripts/examples").path
         let plan = try makePlan(s)
         let text = try String(contentsOfFile: plan, encoding: .utf8)
         let other = s.home.appendingPathComponent("other.plan").path
-        try text.replacingOccurrences(of: s.url, with: "https://api.box.com").write(toFile: other, atomically: true, encoding: .utf8)
+        // Edited and signed again (a new trailer), so only its base_url is wrong.
+        var body = text.split(separator: "\n").dropLast().joined(separator: "\n") + "\n"
+        body = body.replacingOccurrences(of: s.url, with: "https://api.box.com")
+        try body.write(toFile: other, atomically: true, encoding: .utf8)
+        let hash = try run("/usr/bin/sha256sum", [other]).stdout.prefix(64)
+        try (body + #"{"boxlua_plan_end":75,"sha256":"\#(hash)"}"# + "\n").write(toFile: other, atomically: true, encoding: .utf8)
         let r = try s.boxlua(["apply", other])
         #expect(r.status == 2)
         #expect(r.stderr.contains("the plan was made for https://api.box.com"), "\(r.stderr)")
@@ -155,7 +157,8 @@ let examples = packageRoot().appendingPathComponent("scripts/examples").path
         #expect(p.terminationReason == .uncaughtSignal)
         let madeBeforeKill = s.changes.count
         #expect(madeBeforeKill > 0 && madeBeforeKill < 75)
-        usleep(300_000)  // let the sandbox finish a request the dead process left in flight
+        // A request the dead process left in flight finishes at the sandbox first.
+        #expect(waitUntil { s.sandbox.requestsInProgress == 0 })
         s.sandbox.faults = Faults()
         let r = try s.boxlua(["apply", plan])
         #expect(r.status == 0, "\(r.stderr)")
@@ -192,7 +195,7 @@ let examples = packageRoot().appendingPathComponent("scripts/examples").path
         #expect(stderr.contains("changes sent: "), "\(stderr)")
         // Every change that reached the sandbox is in the audit log; a call cut off by the signal
         // is recorded too, as interrupted ("may or may not have reached Box").
-        usleep(300_000)  // a request cut off mid-way may still be finishing at the sandbox
+        #expect(waitUntil { s.sandbox.requestsInProgress == 0 })  // a request cut off mid-way may still be finishing
         let audited = try String(contentsOfFile: s.auditLog, encoding: .utf8).split(separator: "\n").map { try JSON.parse(String($0)) }
         let ok = audited.filter { $0["outcome"] == "ok" }.count
         let cut = audited.filter { $0["error"]?.stringValue?.contains("interrupted") == true }.count

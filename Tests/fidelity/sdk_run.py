@@ -251,6 +251,9 @@ def memberships_terminate_sessions_invite():
     invite = client.invites.create_invite(CreateInviteEnterprise(id=ENV["BOX_ENTERPRISE_ID"]),
                                           CreateInviteActionableBy(login="sam.okoro@fabrikam.example"))
     assert invite.status == "pending" and invite.actionable_by.login == "sam.okoro@fabrikam.example"
+    again = client.invites.get_invite_by_id(invite.id)
+    assert again.id == invite.id and again.actionable_by.login == invite.actionable_by.login
+    assert api_error(lambda: client.invites.get_invite_by_id("1")).status_code == 404
 
 
 @check

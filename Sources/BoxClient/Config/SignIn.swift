@@ -75,14 +75,22 @@ extension Configuration {
         path.hasPrefix("~/") ? (environment["HOME"] ?? "") + path.dropFirst(1) : path
     }
 
+    /// One line under 200 characters (issue 13): which variables, and where the profile file is;
+    /// `boxlua --help` and README have the details of each way to sign in.
     private func missingCredentialsMessage() -> String {
-        let partial = value("BOX_CLIENT_ID") != nil && value("BOX_CLIENT_SECRET") != nil
-            ? " BOX_CLIENT_ID and BOX_CLIENT_SECRET are set but name no subject: add BOX_ENTERPRISE_ID or BOX_USER_ID, or run `boxlua login`."
-            : ""
-        return "no Box credentials: set BOX_ACCESS_TOKEN (a developer token); or BOX_JWT_CONFIG (the app's JSON config);"
-            + " or BOX_CLIENT_ID, BOX_CLIENT_SECRET and BOX_ENTERPRISE_ID or BOX_USER_ID (client credentials);"
-            + " or BOX_CLIENT_ID, BOX_CLIENT_SECRET and run `boxlua login` (OAuth 2.0)."
-            + " Environment variables, or the same keys in lower case without BOX_ under [profiles.\(profile)] in"
-            + " $XDG_CONFIG_HOME/boxlua/config.toml." + partial
+        if value("BOX_CLIENT_ID") != nil && value("BOX_CLIENT_SECRET") != nil {
+            return "BOX_CLIENT_ID and BOX_CLIENT_SECRET name no subject: add BOX_ENTERPRISE_ID or BOX_USER_ID,"
+                + " or run `boxlua login` (see boxlua --help)"
+        }
+        var file = configDirectory(environment) + "/boxlua/config.toml"
+        if let home = environment["HOME"], !home.isEmpty, home != "/", file.hasPrefix(home + "/") {
+            file = "~" + file.dropFirst(home.count)
+        }
+        let line = "no Box credentials: set BOX_ACCESS_TOKEN, BOX_JWT_CONFIG or BOX_CLIENT_ID/_SECRET,"
+            + " or profile '\(profile)' in \(file) (see boxlua --help)"
+        // A long home folder must not make the line wrap: name the file by its variable then.
+        return line.count < 190 ? line
+            : "no Box credentials: set BOX_ACCESS_TOKEN, BOX_JWT_CONFIG or BOX_CLIENT_ID/_SECRET,"
+                + " or profile '\(profile.prefix(20))' in $XDG_CONFIG_HOME/boxlua/config.toml (see boxlua --help)"
     }
 }
