@@ -43,24 +43,26 @@ local function id_value(v)
   return nil
 end
 
--- Box user ids are digits; anything else ('./42', '42/..', '%34%32') could reach another
--- path than the one the guards classify, so it is refused here.
-local function digits(fname, n, id)
-  if not id:match("^%d+$") then argerror(fname, n, format("user id must be digits, got '%s'", id)) end
+-- Box ids (users, invites) are digits; anything else ('./42', '42/..', '%34%32') could reach
+-- another path than the one the guards classify, so it is refused here.
+local function digits(fname, n, id, kind)
+  if not id:match("^%d+$") then argerror(fname, n, format("%s id must be digits, got '%s'", kind, id)) end
   return id
 end
 
-local function check_id(fname, n, ...)
+local function check_id_of(kind, fname, n, ...)
   local v = select(n, ...)
   local t = type(v)
-  if t == "string" and v ~= "" then return digits(fname, n, v) end
-  if t == "number" and math.tointeger(v) then return digits(fname, n, tostring(math.tointeger(v))) end
+  if t == "string" and v ~= "" then return digits(fname, n, v, kind) end
+  if t == "number" and math.tointeger(v) then return digits(fname, n, tostring(math.tointeger(v)), kind) end
   if t == "table" and (type(v.id) == "string" or type(v.id) == "number") then
-    return digits(fname, n, tostring(math.tointeger(v.id) or v.id))
+    return digits(fname, n, tostring(math.tointeger(v.id) or v.id), kind)
   end
   if t == "string" then argerror(fname, n, "non-empty string expected, got empty string") end
   argerror(fname, n, "string expected, got " .. typename(n, ...))
 end
+
+local function check_id(fname, n, ...) return check_id_of("user", fname, n, ...) end
 
 local function check_opts(fname, n, ...)
   local v = select(n, ...)
@@ -313,7 +315,7 @@ function box.invites.create(...)
 end
 
 function box.invites.get(...)
-  local id = check_id("get", 1, ...)
+  local id = check_id_of("invite", "get", 1, ...)
   return call("invites.get", "GET", "/2.0/invites/" .. id, {})
 end
 

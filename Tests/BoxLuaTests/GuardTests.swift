@@ -31,6 +31,8 @@ let pickDeletable = """
             let e = h.failure(code)
             #expect(e?.message == "test:1: bad argument #1 to '\(fname)' (user id must be digits, got '\(bad)')", "\(code): \(e?.message ?? "no error")")
         }
+        let invite = h.failure("box.invites.get('\(bad)')")
+        #expect(invite?.message == "test:1: bad argument #1 to 'get' (invite id must be digits, got '\(bad)')", "\(invite?.message ?? "no error")")
         let second = h.failure("box.users.transfer_content('\(id)', '\(bad)')")
         #expect(second?.message == "test:1: bad argument #2 to 'transfer_content' (user id must be digits, got '\(bad)')")
         #expect(h.changesSent.isEmpty, "\(h.changesSent)")
