@@ -47,6 +47,8 @@ public final class ChangeControl {
         client.mutationHook = { [unowned self] request, decide in self.decide(request, decide) }
         if mode == .live {
             client.sentObserver = { [unowned self] request, result, _ in self.observe(request, result) }
+            // A change cut off or answered 5xx is checked on Box before the client sends it again.
+            client.changeChecker = ChangeVerifier.checker(client)
         }
     }
 
@@ -95,7 +97,7 @@ public final class ChangeControl {
     }
 
     private func guardRefusal(_ request: BoxRequest) -> BoxError? {
-        let url = client.settings.baseURL + request.pathAndQuery
+        let url = displayURL(client.settings.baseURL) + request.pathAndQuery
         if let why = changeGuard.refusal(op: request.op, method: request.method, path: request.path, label: label) {
             return BoxError(status: 0, code: "refused", message: why, method: request.method, url: url)
         }

@@ -7,18 +7,15 @@
 import BoxClient
 import JSON
 
-/// The answer of a check (the integrator maps it to BoxClient's `ChangeCheck`).
-public enum ChangeVerification: Sendable, Equatable {
-    case made
-    case notMade
-    /// Cannot be told from Box: the reason, for the line that leaves it to the admin.
-    case unknown(String)
-}
-
 public enum ChangeVerifier {
+    /// The client's hook for changes it would otherwise resend blind (see `BoxClient.changeChecker`).
+    public static func checker(_ client: BoxClient) -> ChangeChecker {
+        { [unowned client] request, completion in check(request, client: client, completion: completion) }
+    }
+
     /// Checks `request` (a change) on Box and calls `completion` once, from the engine's loop.
     public static func check(
-        _ request: BoxRequest, client: BoxClient, completion: @escaping (ChangeVerification) -> Void
+        _ request: BoxRequest, client: BoxClient, completion: @escaping (ChangeCheck) -> Void
     ) {
         let body = request.body
         switch request.op {
@@ -73,8 +70,8 @@ public enum ChangeVerifier {
     }
 
     /// The synchronous form, for `apply`: drives the client's engine until the check ends.
-    public static func checkNow(_ request: BoxRequest, client: BoxClient) -> ChangeVerification {
-        var result: ChangeVerification?
+    public static func checkNow(_ request: BoxRequest, client: BoxClient) -> ChangeCheck {
+        var result: ChangeCheck?
         check(request, client: client) { result = $0 }
         client.engine.run { result != nil }
         return result ?? .unknown("the check never completed")
@@ -82,7 +79,7 @@ public enum ChangeVerifier {
 
     /// A user by login; an app user (no login) by `external_app_user_id`, else by its name.
     private static func checkCreate(
-        _ request: BoxRequest, client: BoxClient, completion: @escaping (ChangeVerification) -> Void
+        _ request: BoxRequest, client: BoxClient, completion: @escaping (ChangeCheck) -> Void
     ) {
         let body = request.body
         let query: [(String, String)]

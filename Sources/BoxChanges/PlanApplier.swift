@@ -45,9 +45,9 @@ public final class PlanApplier {
     /// Refuses a plan made against another Box (or another sandbox).
     public static func checkBaseURL(plan: Plan, client: BoxClient) throws(PlanError) {
         func norm(_ s: String) -> String { s.hasSuffix("/") ? String(s.dropLast()) : s }
-        guard norm(plan.header.baseURL) == norm(client.settings.baseURL) else {
+        guard norm(plan.header.baseURL) == norm(displayURL(client.settings.baseURL)) else {
             throw PlanError(
-                "the plan was made for \(plan.header.baseURL), but this run is signed in to \(client.settings.baseURL);"
+                "the plan was made for \(plan.header.baseURL), but this run is signed in to \(displayURL(client.settings.baseURL));"
                     + " refusing to apply it here")
         }
     }
@@ -60,6 +60,8 @@ public final class PlanApplier {
     public func run(journal: PlanJournal) throws -> ApplyReport {
         client.mutationHook = nil
         client.sentObserver = nil
+        // A change cut off or answered 5xx within this run is checked on Box before any resend.
+        client.changeChecker = ChangeVerifier.checker(client)
         var report = ApplyReport()
         // The changes of one subject depend on each other: once one fails (or its outcome is
         // unknown), the later ones are not sent (a delete never follows a failed transfer).

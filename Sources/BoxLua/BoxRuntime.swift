@@ -107,7 +107,8 @@ public final class BoxRuntime {
         if let (client, control) = session {
             if options.isDryRun, let path = options.planPath {
                 if scriptSucceeded {
-                    let plan = control.plan(baseURL: options.planBaseURL ?? client.settings.baseURL, asUser: client.settings.asUser)
+                    let plan = control.plan(
+                        baseURL: options.planBaseURL ?? displayURL(client.settings.baseURL), asUser: client.settings.asUser)
                     do {
                         // The old plan's journal must not be taken for this one's.
                         if let aside = try PlanJournal.moveAside(ofPlan: path) {

@@ -42,7 +42,7 @@ public struct HTTPServerLimits: Sendable {
     public init() {}
 }
 
-/// What to do with a request whose head has been read.
+/// What to do with a request whose head announces a body (asked before the body is read).
 public enum HTTPAdmission: Sendable {
     /// Read its body, at most this many bytes (413 beyond), then call the handler.
     case readBody(maxBytes: Int)
@@ -52,7 +52,7 @@ public enum HTTPAdmission: Sendable {
 
 public final class HTTPServer: @unchecked Sendable {
     public typealias Handler = @Sendable (HTTPRequest) -> HTTPResponse
-    /// Sees each request with an empty body before the body is read.
+    /// Sees each request that announces a body, with the body still unread (empty).
     public typealias Admit = @Sendable (HTTPRequest) -> HTTPAdmission
     /// Renders the server's own refusals (status and a short reason), e.g. in an API's error shape.
     public typealias ErrorResponder = @Sendable (Int, String) -> HTTPResponse
@@ -219,7 +219,9 @@ public final class HTTPServer: @unchecked Sendable {
             // Held until the answer is written: the body lives in `request` until then.
             var reserved = 0
             defer { releaseBody(reserved) }
-            switch admit(request) {
+            // Only a body needs admitting: a request without one costs nothing to read.
+            let admission = head.hasBody ? admit(request) : .readBody(maxBytes: limits.maxBodyBytes)
+            switch admission {
             case .answer(let response):
                 // An unread body leaves the connection unusable for another request.
                 let keepAlive = head.keepAlive && !head.hasBody && isRunning

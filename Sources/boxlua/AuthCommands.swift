@@ -62,7 +62,8 @@ func loginCommand(_ args: [String]) -> Int32 {
     if o.help {
         print("usage: boxlua login [--profile NAME] [--code CODE]\n"
             + "Signs in with OAuth 2.0 (BOX_CLIENT_ID, BOX_CLIENT_SECRET; BOX_REDIRECT_URI, BOX_AUTHORIZE_URL)\n"
-            + "and stores the tokens under $XDG_STATE_HOME/boxlua/tokens/PROFILE.json (mode 0600).")
+            + "and stores the tokens under $XDG_STATE_HOME/boxlua/tokens/PROFILE.json (mode 0600);\n"
+            + "for a BOX_BASE_URL other than Box's, PROFILE@HASH.json: each base URL has its own tokens.")
         return 0
     }
     do {

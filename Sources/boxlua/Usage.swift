@@ -42,12 +42,12 @@ enum Usage {
           --protect USER   never change this user (id or login; may repeat; also
                            protect = ["..."] in a profile); the signed-in user always is
           --audit-log FILE where live changes are logged
+          --verbose        HTTP trace (tokens and URL passwords left out) and Lua tracebacks on stderr
+          --quiet          only errors on stderr
 
         Box options go before the script: --dry-run, --plan, --max-deletes, --sandbox,
         --protect or --as-user after it is refused (exit 2), since the script would run
         live; `boxlua -- job.lua --dry-run` passes it to the script on purpose.
-          --verbose        HTTP trace (tokens redacted) and Lua tracebacks on stderr
-          --quiet          only errors on stderr
 
         Credentials (environment first, then [profiles.NAME] of $XDG_CONFIG_HOME/boxlua/config.toml,
         default ~/.config/boxlua/config.toml, with the same keys in lower case without BOX_):
@@ -58,6 +58,10 @@ enum Usage {
           BOX_CLIENT_ID, BOX_CLIENT_SECRET and   OAuth 2.0: `boxlua login` stores rotating tokens
             `boxlua login` (or BOX_REFRESH_TOKEN)
           BOX_BASE_URL                           API root (default https://api.box.com)
+
+        A change is never sent twice: one whose try was cut off or got a 5xx fails, saying it
+        may have reached Box (or, once checked on Box, finishes or fails as outcome_unknown).
+        Credentials sent over plain http to a host that is not loopback get one warning line.
 
         Exit status: 0 success, 1 the script raised an error, 2 bad usage or configuration.
         """

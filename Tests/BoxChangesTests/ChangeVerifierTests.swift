@@ -15,8 +15,8 @@ import TestSupport
     }
 
     /// The async form, driven by the engine until it calls back (exactly once).
-    func check(_ request: BoxRequest, _ client: BoxClient) -> [ChangeVerification] {
-        var answers: [ChangeVerification] = []
+    func check(_ request: BoxRequest, _ client: BoxClient) -> [ChangeCheck] {
+        var answers: [ChangeCheck] = []
         ChangeVerifier.check(request, client: client) { answers.append($0) }
         client.engine.run { !answers.isEmpty }
         return answers

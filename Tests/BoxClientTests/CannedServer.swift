@@ -14,6 +14,14 @@ final class CannedServer: @unchecked Sendable {
         var status: Int
         var headers: [(String, String)] = []
         var body: [UInt8] = []
+        /// Read the request, record it, then close the connection without answering:
+        /// a server (or proxy) that dies after the request arrived.
+        var cut = false
+        /// Sent as the Content-Length header instead of the body's real length.
+        var contentLength: String?
+
+        /// Records the request, then drops the connection unanswered.
+        static let cutOff = Answer(status: 0, cut: true)
 
         static func json(_ status: Int, _ text: String, _ headers: [(String, String)] = []) -> Answer {
             Answer(status: status, headers: [("Content-Type", "application/json")] + headers, body: Array(text.utf8))
@@ -70,7 +78,8 @@ final class CannedServer: @unchecked Sendable {
                 got.append(request)
                 return answers.isEmpty ? .json(500, "{}") : answers.removeFirst()
             }
-            var head = "HTTP/1.1 \(answer.status) X\r\nContent-Length: \(answer.body.count)\r\n"
+            if answer.cut { return }
+            var head = "HTTP/1.1 \(answer.status) X\r\nContent-Length: \(answer.contentLength ?? String(answer.body.count))\r\n"
             for (k, v) in answer.headers { head += "\(k): \(v)\r\n" }
             let bytes = Array((head + "\r\n").utf8) + answer.body
             _ = bytes.withUnsafeBytes { send(c, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }

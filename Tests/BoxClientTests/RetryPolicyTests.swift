@@ -10,6 +10,7 @@ struct RetryPolicyTests {
         let canRefresh: Bool
         let expected: RetryDecision
         var changesBox = false
+        var canCheck = false
         var testDescription: String { name }
     }
 
@@ -67,6 +68,18 @@ struct RetryPolicyTests {
             expected: .giveUp(reason: "not resent: the change may have reached Box, check before trying again"), changesBox: true),
         Row(name: "429 on a change is retried", outcome: .response(status: 429, retryAfter: "2"), state: .init(attempts: 1), canRefresh: true,
             expected: .retry(delay: 2, pauseAll: true, reason: "HTTP 429"), changesBox: true),
+        Row(name: "5xx on a change is not resent unchecked", outcome: .response(status: 502, retryAfter: nil), state: .init(attempts: 1), canRefresh: true,
+            expected: .giveUp(reason: "not resent: the change may have reached Box, check before trying again"), changesBox: true),
+        Row(name: "5xx on a change is checked, then retried", outcome: .response(status: 500, retryAfter: nil), state: .init(attempts: 2), canRefresh: true,
+            expected: .checkThenRetry(delay: 2, reason: "HTTP 500"), changesBox: true, canCheck: true),
+        Row(name: "timed-out change is checked, then retried", outcome: .transportFailure(retriable: true, mayHaveArrived: true), state: .init(networkFailures: 1), canRefresh: true,
+            expected: .checkThenRetry(delay: 1, reason: "network failure"), changesBox: true, canCheck: true),
+        Row(name: "refused change with a checker is retried unchecked", outcome: .transportFailure(retriable: true, mayHaveArrived: false), state: .init(networkFailures: 1), canRefresh: true,
+            expected: .retry(delay: 1, pauseAll: false, reason: "network failure"), changesBox: true, canCheck: true),
+        Row(name: "429 on a change with a checker is retried unchecked", outcome: .response(status: 429, retryAfter: "2"), state: .init(attempts: 1), canRefresh: true,
+            expected: .retry(delay: 2, pauseAll: true, reason: "HTTP 429"), changesBox: true, canCheck: true),
+        Row(name: "checked change still stops at max attempts", outcome: .response(status: 503, retryAfter: nil), state: .init(attempts: 5), canRefresh: true,
+            expected: .giveUp(reason: "gave up after 5 attempts"), changesBox: true, canCheck: true),
         Row(name: "certificate failure not retried", outcome: .transportFailure(retriable: false, mayHaveArrived: false), state: .init(networkFailures: 1), canRefresh: true,
             expected: .giveUp(reason: "not retriable")),
     ]
@@ -74,7 +87,7 @@ struct RetryPolicyTests {
     @Test(arguments: rows)
     func decides(_ row: Row) {
         let d = RetryPolicy.decide(row.outcome, state: row.state, settings: Self.settings, canRefresh: row.canRefresh,
-                                   changesBox: row.changesBox, jitter: 0.5, wallNow: 30)
+                                   changesBox: row.changesBox, canCheck: row.canCheck, jitter: 0.5, wallNow: 30)
         #expect(d == row.expected)
     }
 

@@ -55,7 +55,7 @@ final class SandboxFixture {
     /// An OAuth sign-in as `boxlua login` makes it: approve on the sandbox's consent page,
     /// take the code from the redirect, exchange it; returns the client and its store.
     func oauthLogin(profile: String = "default") throws -> (BoxClient, TokenStore) {
-        let store = TokenStore(profile: profile, environment: ["XDG_STATE_HOME": root.path + "/state"])
+        let store = TokenStore(profile: profile, environment: ["XDG_STATE_HOME": root.path + "/state"], baseURL: baseURL)
         let c = client(.oauth(clientID: credentials.clientID, clientSecret: credentials.clientSecret, refreshToken: nil, store: store))
         let state = OAuthLogin.newState()
         let redirect = "http://localhost:3000/callback"

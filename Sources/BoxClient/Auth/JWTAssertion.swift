@@ -41,6 +41,22 @@ public struct JWTAppConfig: Sendable {
     }
 }
 
+extension JWTAppConfig {
+    /// Decrypts the private key now, so a wrong passphrase or a damaged key is a
+    /// configuration error when the sign-in is chosen (exit 2), not a failed call later.
+    public func checkPrivateKey() throws(ConfigError) {
+        _ = try privateKey()
+    }
+
+    func privateKey() throws(ConfigError) -> RSAPrivateKey {
+        do {
+            return try RSAPrivateKey(pem: privateKeyPEM, passphrase: passphrase)
+        } catch {
+            throw ConfigError("\(path): cannot decrypt the private key with its passphrase (\(error))")
+        }
+    }
+}
+
 /// Builds the signed assertion of Box's JWT grant.
 public enum JWTAssertion {
     /// Box checks `aud` against this exact URL whatever host the token call goes to.
@@ -62,12 +78,7 @@ public enum JWTAssertion {
 
     /// `header.claims.signature`, RS256 with the config's `kid`.
     public static func make(config: JWTAppConfig, subject: TokenSubject, now: Double) throws(ConfigError) -> String {
-        let key: RSAPrivateKey
-        do {
-            key = try RSAPrivateKey(pem: config.privateKeyPEM, passphrase: config.passphrase)
-        } catch {
-            throw ConfigError("\(config.path): cannot decrypt the private key with its passphrase (\(error))")
-        }
+        let key = try config.privateKey()
         let header: JSON = .object(JSONObject([("alg", "RS256"), ("typ", "JWT"), ("kid", .string(config.publicKeyID))]))
         let input = Base64URL.encode(header.serialized()) + "." + Base64URL.encode(claims(config: config, subject: subject, now: now).serialized())
         do {

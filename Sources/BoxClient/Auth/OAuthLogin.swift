@@ -52,7 +52,7 @@ extension BoxClient {
             throw BoxError(status: 200, code: "invalid_response", message: "the token endpoint answered without an access_token")
         }
         let tokens = StoredTokens(accessToken: access, refreshToken: json["refresh_token"]?.stringValue,
-                                  expiresAt: wallClock() + (json["expires_in"]?.doubleValue ?? 3600))
+                                  expiresAt: wallClock() + tokenLifetime(json["expires_in"]))
         do { try store.save(tokens) } catch {
             throw BoxError(status: 0, code: "token_store_error", message: error.message)
         }

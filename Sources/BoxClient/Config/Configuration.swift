@@ -73,7 +73,10 @@ public struct Configuration: Sendable {
         return profileValues[key.lowercased()].flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    public var tokenStore: TokenStore { TokenStore(profile: profile, environment: environment) }
+    /// The profile's token file for this `BOX_BASE_URL`.
+    public var tokenStore: TokenStore {
+        TokenStore(profile: profile, environment: environment, baseURL: value("BOX_BASE_URL") ?? productionBaseURL)
+    }
 
     /// The client settings these values ask for.
     public func clientSettings() throws(ConfigError) -> ClientSettings {

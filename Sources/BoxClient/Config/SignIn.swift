@@ -54,6 +54,7 @@ extension Configuration {
         if let token = value("BOX_ACCESS_TOKEN") { return .accessToken(token) }
         if let path = value("BOX_JWT_CONFIG") {
             let config = try JWTAppConfig.load(path: expandHome(path))
+            try config.checkPrivateKey()
             let subject: TokenSubject = value("BOX_USER_ID").map { .user($0) }
                 ?? config.userID.map { .user($0) } ?? .enterprise(config.enterpriseID)
             return .jwt(config, subject: subject)

@@ -1,4 +1,5 @@
 /// The Box client: every call goes through `start`, the one place requests are sent.
+import Glibc
 import JSON
 
 /// What a mutation hook decides for a call that would change Box.
@@ -19,6 +20,19 @@ public typealias MutationHook = (BoxRequest, @escaping (MutationDecision) -> Voi
 /// with the number of HTTP tries it took.
 public typealias SentObserver = (BoxRequest, Result<BoxResponse, BoxError>, Int) -> Void
 
+/// What a change checker found on Box about a change whose earlier try may have reached it.
+public enum ChangeCheck: Sendable, Equatable {
+    /// Box shows the change made: it is not sent again.
+    case made
+    /// Box shows it not made: it is safe to send again.
+    case notMade
+    /// Box cannot tell (or the check failed), saying why: it is not sent again.
+    case unknown(String)
+}
+
+/// Asked before a change whose earlier try may have reached Box is tried again.
+public typealias ChangeChecker = (BoxRequest, @escaping (ChangeCheck) -> Void) -> Void
+
 /// A signed-in Box client on one `HTTPEngine`. Single-threaded: use it from the thread
 /// that drives its engine.
 public final class BoxClient {
@@ -26,6 +40,9 @@ public final class BoxClient {
     public let engine: HTTPEngine
     public var mutationHook: MutationHook?
     public var sentObserver: SentObserver?
+    /// Without one, a change cut off after it may have arrived (or answered 5xx) fails
+    /// instead of being sent again; with one, it is resent only when Box shows it not made.
+    public var changeChecker: ChangeChecker?
     public var trace: TraceSink?
     /// A number in 0...1 for backoff jitter; tests may fix it.
     public var random: () -> Double = { Double.random(in: 0...1) }
@@ -33,6 +50,9 @@ public final class BoxClient {
     public var wallClock: () -> Double = wallClockNow {
         didSet { tokens.now = wallClock }
     }
+    /// Where a warning line goes (the plain-http one); stderr unless a caller routes it.
+    public var warn: (String) -> Void = writeStderrLine
+    private var warnedPlainHTTP = false
     let tokens: TokenManager
 
     public init(settings: ClientSettings, signIn: SignIn, engine: HTTPEngine? = nil) {
@@ -40,6 +60,11 @@ public final class BoxClient {
         self.engine = engine ?? HTTPEngine(settings: settings.engine)
         self.tokens = TokenManager(signIn: signIn)
         tokens.post = { [unowned self] form, completion in self.postToken(form, completion) }
+        tokens.schedule = { [unowned self] seconds, action in
+            guard !self.engine.isInterrupting else { return false }
+            self.engine.schedule(after: seconds, action)
+            return true
+        }
     }
 
     /// The client the configuration describes (environment first, then the profile).
@@ -82,7 +107,14 @@ public final class BoxClient {
     public func postToken(_ form: [(String, String)], _ completion: @escaping (Result<JSON, BoxError>) -> Void) {
         let request = BoxRequest("POST", "/oauth2/token")
         CallTask(client: self, request: request, kind: .token(form)) { result in
-            completion(result.flatMap { r in Result { () throws(BoxError) in try r.json() } })
+            completion(result.flatMap { r in
+                Result { () throws(BoxError) in
+                    do { return try r.json() } catch {
+                        throw BoxError(status: r.status, code: "invalid_response", message: tokenBodySummary(r),
+                                       requestID: r.requestID, method: "POST", url: displayURL(self.url(for: request)))
+                    }
+                }
+            })
         }.begin()
     }
 
@@ -90,10 +122,24 @@ public final class BoxClient {
         engine.run { result() != nil }
         guard let r = result() else {
             throw BoxError(status: 0, code: "internal_error", message: "the request never completed",
-                           method: request.method, url: url(for: request))
+                           method: request.method, url: displayURL(url(for: request)))
         }
         return try r.get()
     }
 
     func url(for request: BoxRequest) -> String { settings.baseURL + request.pathAndQuery }
+
+    /// Warns once per client before a token or a secret first goes over plain http to a
+    /// host that is not loopback.
+    func warnIfPlainHTTP(_ url: String) {
+        guard !warnedPlainHTTP, let line = plainHTTPWarning(url) else { return }
+        warnedPlainHTTP = true
+        warn(line)
+    }
+}
+
+/// Writes `line` and a newline to stderr in one write.
+public func writeStderrLine(_ line: String) {
+    let bytes = Array((line + "\n").utf8)
+    bytes.withUnsafeBytes { _ = write(2, $0.baseAddress, $0.count) }
 }

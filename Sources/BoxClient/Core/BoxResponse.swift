@@ -10,12 +10,24 @@ public struct BoxResponse: Sendable {
     public var body: [UInt8]
     /// HTTP requests it took, retries included (0 for a synthesized answer).
     public var attempts: Int
+    /// True when no answer of Box's says the change succeeded: a try was cut off (or got a
+    /// 5xx) and the client's change checker then found the change made on Box. The status
+    /// is then the one Box gives on success (204 for DELETE, 200 otherwise) and the body is
+    /// empty; the caller's audit can say "found made on Box after a cut-off try".
+    public var foundMadeByCheck = false
 
     public init(status: Int, headers: [(String, String)] = [], body: [UInt8] = [], attempts: Int = 0) {
         self.status = status
         self.headers = headers
         self.body = body
         self.attempts = attempts
+    }
+
+    /// The answer for a change a checker found made on Box after a cut-off try.
+    public static func foundMade(by request: BoxRequest, attempts: Int) -> BoxResponse {
+        var r = BoxResponse(status: request.method.uppercased() == "DELETE" ? 204 : 200, attempts: attempts)
+        r.foundMadeByCheck = true
+        return r
     }
 
     /// A synthesized answer carrying `json` as its body.

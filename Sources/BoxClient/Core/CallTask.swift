@@ -29,7 +29,10 @@ final class CallTask {
         return false
     }
 
-    private var url: String { client.url(for: request) }
+    /// Where the request goes, userinfo included.
+    private var requestURL: String { client.url(for: request) }
+    /// The URL as errors and the trace show it: without userinfo.
+    private var url: String { displayURL(requestURL) }
 
     func begin() {
         guard isAPIMutation, let hook = client.mutationHook else { return authorize() }
@@ -78,7 +81,9 @@ final class CallTask {
         // The client owns auth and identity; a caller's Content-Type counts only without a body of ours.
         let owned: Set<String> = body == nil ? ["authorization", "as-user"] : ["authorization", "as-user", "content-type"]
         headers += request.headers.filter { !owned.contains($0.0.lowercased()) }
-        return HTTPRequest(method: request.method, url: url, headers: headers, body: body, timeout: request.timeout)
+        if token != nil || body != nil, case .token = kind { client.warnIfPlainHTTP(requestURL) }
+        if token != nil, case .api = kind { client.warnIfPlainHTTP(requestURL) }
+        return HTTPRequest(method: request.method, url: requestURL, headers: headers, body: body, timeout: request.timeout)
     }
 
     private func handle(_ result: Result<HTTPResponse, TransportError>) {
@@ -94,7 +99,8 @@ final class CallTask {
         }
         let decision = RetryPolicy.decide(
             outcome, state: state, settings: client.settings.retry, canRefresh: canRefresh,
-            changesBox: isAPIMutation, jitter: client.random(), wallNow: client.wallClock())
+            changesBox: isAPIMutation, canCheck: client.changeChecker != nil, jitter: client.random(),
+            wallNow: client.wallClock())
         traceAttempt(result, decision)
         act(on: decision, result)
     }
@@ -118,6 +124,27 @@ final class CallTask {
             state.waited += delay
             if pauseAll { client.engine.pause(until: client.engine.clock.now + delay) }
             client.engine.schedule(after: delay) { self.attempt() }
+        case .checkThenRetry(let delay, _):
+            guard let checker = client.changeChecker else { return finish(deliverable(result, note: RetryPolicy.unsureChangeReason)) }
+            checker(request) { check in self.act(on: check, after: result, delay: delay) }
+        }
+    }
+
+    /// What the change checker found decides: done, sent again, or failed as unknown.
+    private func act(on check: ChangeCheck, after result: Result<HTTPResponse, TransportError>, delay: Double) {
+        switch check {
+        case .made:
+            finish(.success(.foundMade(by: request, attempts: state.attempts + state.networkFailures)))
+        case .notMade:
+            state.waited += delay
+            client.engine.schedule(after: delay) { self.attempt() }
+        case .unknown(let why):
+            var status = 0
+            if case .success(let http) = result { status = http.status }
+            finish(.failure(BoxError(
+                status: status, code: "outcome_unknown",
+                message: "the change may or may not have been made on Box and was not resent: \(why)",
+                method: request.method, url: url)))
         }
     }
 
@@ -137,6 +164,7 @@ final class CallTask {
                                        attempts: state.attempts + state.networkFailures)
             guard http.status >= 400 else { return .success(response) }
             var err = BoxError.from(response: response, method: request.method, url: url)
+            if case .token = kind, (try? response.json()) == nil { err.message = tokenBodySummary(response) }
             if let note { err.message += " (\(note))" }
             if http.status == 401, case .accessToken = client.tokens.signIn {
                 err.message += " (the access token was rejected: it expired or was revoked; developer tokens"
@@ -169,8 +197,18 @@ final class CallTask {
             record.next = "retry in \(formatSeconds(delay)) (\(reason)\(pauseAll ? ", all calls paused" : ""))"
         case .refreshToken: record.next = "getting a new token"
         case .giveUp(let reason): record.next = reason
+        case .checkThenRetry(let delay, let reason):
+            record.next = "checking on Box whether the change was made; if not, retry in \(formatSeconds(delay)) (\(reason))"
         case .finish: break
         }
         trace(record)
     }
+}
+
+/// What an error shows of a token endpoint's answer that is not JSON: its size, never its
+/// text. That request carried client_secret, an assertion or a refresh token, and a proxy or
+/// a misrouted server may echo it back; a filter for secret-looking words could miss one
+/// encoding of them (URL-encoded, quoted, split), so no byte of the body is shown.
+func tokenBodySummary(_ response: BoxResponse) -> String {
+    "the token endpoint answered HTTP \(response.status) with a non-JSON body of \(response.body.count) bytes (not shown: it may echo credentials)"
 }

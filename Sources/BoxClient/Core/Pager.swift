@@ -102,8 +102,11 @@ public final class BoxPager {
         case .marker:
             advanceMarker(page.fields["next_marker"])
         case .offset(let limit):
-            let step = Int(page.fields["limit"]?.intValue ?? Int64(limit))
-            offset += max(step, 1)
+            // The page's own limit says how far the next offset is; a limit no server could
+            // mean (0, negative, past Box's offset cap) is ignored, so offsets cannot overflow.
+            let given = page.fields["limit"]?.intValue.map(Int.init) ?? limit
+            let step = (1...Self.maxOffset + 1).contains(given) ? given : max(limit, 1)
+            offset += step
             let total = page.fields["total_count"]?.intValue.map(Int.init)
             if count == 0 || total.map({ offset >= $0 }) ?? (count < step) { isFinished = true }
         case .stream:
@@ -143,6 +146,6 @@ public final class BoxPager {
     private func offsetLimitError() -> BoxError {
         BoxError(status: 0, code: "offset_limit",
                  message: "the listing has more than \(Self.maxOffset + 1) entries and Box refuses offsets past \(Self.maxOffset)",
-                 method: request.method, url: client.url(for: request))
+                 method: request.method, url: displayURL(client.url(for: request)))
     }
 }

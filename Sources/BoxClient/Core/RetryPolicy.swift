@@ -51,35 +51,38 @@ public enum RetryDecision: Sendable, Equatable {
     case retry(delay: Double, pauseAll: Bool, reason: String)
     /// Stop and raise the last outcome, saying why.
     case giveUp(reason: String)
+    /// A change whose try may have reached Box: ask Box (the client's `changeChecker`)
+    /// whether it was made; try again after `delay` only if it was not.
+    case checkThenRetry(delay: Double, reason: String)
 }
 
 public enum RetryPolicy {
     /// The decision for `outcome`, one rule per line, checked in order.
-    /// `changesBox`: the call is not a read. `jitter` is a number in 0...1 (random in real
-    /// use); `wallNow` is Unix time, for a `Retry-After` given as an HTTP date.
+    /// `changesBox`: the call is not a read. `canCheck`: a change checker can tell whether
+    /// a change reached Box. `jitter` is a number in 0...1 (random in real use); `wallNow`
+    /// is Unix time, for a `Retry-After` given as an HTTP date.
     public static func decide(
         _ outcome: AttemptOutcome, state: RetryState, settings: RetrySettings, canRefresh: Bool,
-        changesBox: Bool = false, jitter: Double, wallNow: Double
+        changesBox: Bool = false, canCheck: Bool = false, jitter: Double, wallNow: Double
     ) -> RetryDecision {
         switch outcome {
         case .transportFailure(let retriable, let mayHaveArrived):
             guard retriable else { return .giveUp(reason: "not retriable") }
-            // A change that may have reached Box is not sent twice: a repeated DELETE would
-            // report 404 for a user it did delete. The caller has to look first.
-            if changesBox && mayHaveArrived {
-                return .giveUp(reason: "not resent: the change may have reached Box, check before trying again")
-            }
-            // A refused, reset or timed-out read is retried on its own small budget.
+            // A refused, reset or timed-out try is retried on its own small budget.
             guard state.networkFailures <= settings.maxNetworkRetries else {
                 return .giveUp(reason: "gave up after \(state.networkFailures) network failures")
             }
-            return wait(backoff(retry: state.networkFailures, settings: settings, jitter: jitter),
-                        pauseAll: false, reason: "network failure", state: state, settings: settings)
+            let delay = backoff(retry: state.networkFailures, settings: settings, jitter: jitter)
+            // A change that may have reached Box is not sent twice unless Box says it was
+            // not made: a repeated DELETE would report 404 for a user it did delete.
+            let unsure = changesBox && mayHaveArrived
+            return wait(delay, pauseAll: false, reason: "network failure", check: unsure, canCheck: canCheck,
+                        state: state, settings: settings)
         case .response(let status, let retryAfter):
             // 401: the token expired or was revoked; a fresh one is worth one more try.
             if status == 401 { return canRefresh ? .refreshToken : .finish }
             let hinted = retryAfter.flatMap { parseRetryAfter($0, wallNow: wallNow) }
-            // 429 and 5xx are retried (every method, as Box's SDKs do); 202 only when it says when.
+            // 429 and 5xx are retried (reads as Box's SDKs do); 202 only when it says when.
             let retriable = status == 429 || (500...599).contains(status) || (status == 202 && hinted != nil)
             guard retriable else { return .finish }
             guard state.attempts < settings.maxAttempts else {
@@ -87,18 +90,28 @@ public enum RetryPolicy {
             }
             // Retry-After is honoured exactly; otherwise exponential backoff with jitter.
             let delay = hinted ?? backoff(retry: state.attempts, settings: settings, jitter: jitter)
-            return wait(delay, pauseAll: status == 429, reason: "HTTP \(status)", state: state, settings: settings)
+            // A 429 means Box did not process the call; a 5xx to a change may come after Box
+            // (or a gateway in front of it) did the work.
+            let unsure = changesBox && status != 429
+            return wait(delay, pauseAll: status == 429, reason: "HTTP \(status)", check: unsure, canCheck: canCheck,
+                        state: state, settings: settings)
         }
     }
 
-    /// A retry after `delay`, unless it would take the call past its total wait budget.
+    /// The reason a change is not resent when nobody can check it on Box.
+    public static let unsureChangeReason = "not resent: the change may have reached Box, check before trying again"
+
+    /// A retry after `delay`, unless it would take the call past its total wait budget; for
+    /// a change that may have been made (`check`), only after a check, or not at all.
     private static func wait(
-        _ delay: Double, pauseAll: Bool, reason: String, state: RetryState, settings: RetrySettings
+        _ delay: Double, pauseAll: Bool, reason: String, check: Bool, canCheck: Bool, state: RetryState,
+        settings: RetrySettings
     ) -> RetryDecision {
+        if check && !canCheck { return .giveUp(reason: unsureChangeReason) }
         guard state.waited + delay <= settings.maxWait else {
             return .giveUp(reason: "waiting \(formatSeconds(delay)) more would pass the \(formatSeconds(settings.maxWait)) wait limit")
         }
-        return .retry(delay: delay, pauseAll: pauseAll, reason: reason)
+        return check ? .checkThenRetry(delay: delay, reason: reason) : .retry(delay: delay, pauseAll: pauseAll, reason: reason)
     }
 
     /// Seconds before retry number `retry` (1 for the first): base × 2^(retry−1) scaled by
@@ -133,7 +146,10 @@ func parseHTTPDate(_ s: String) -> Double? {
         let month = months.firstIndex(of: String(parts[2]))
     else { return nil }
     let hms = parts[4].split(separator: ":").compactMap { Int($0) }
-    guard hms.count == 3, (1...31).contains(day), hms[0] < 24, hms[1] < 60, hms[2] < 61 else { return nil }
+    // IMF-fixdate years have four digits (RFC 9110 5.6.7); a longer one would overflow the day count.
+    guard hms.count == 3, (1...31).contains(day), (0...9999).contains(year), (0..<24).contains(hms[0]),
+        (0..<60).contains(hms[1]), (0..<61).contains(hms[2])
+    else { return nil }
     let days = daysFromCivil(year: year, month: month + 1, day: day)
     return Double(days * 86_400 + hms[0] * 3600 + hms[1] * 60 + hms[2])
 }
@@ -148,7 +164,9 @@ func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
     return era * 146_097 + doe - 719_468
 }
 
-/// "1.5 s", "300 s".
+/// "1.5 s", "300 s"; a server's absurd wait (`Retry-After: 1e308`) prints as a Double
+/// rather than trapping in an Int conversion.
 func formatSeconds(_ s: Double) -> String {
-    s == s.rounded() ? "\(Int(s)) s" : "\((s * 1000).rounded() / 1000) s"
+    guard s.isFinite, abs(s) < 1e15 else { return "\(s) s" }
+    return s == s.rounded() ? "\(Int(s)) s" : "\((s * 1000).rounded() / 1000) s"
 }

@@ -9,6 +9,10 @@ final class TokenManager {
         c(.failure(BoxError(status: 0, code: "internal_error", message: "token endpoint not wired")))
     }
     var now: () -> Double = wallClockNow
+    /// Runs an action later from the engine's loop; set by the client (waiting for a lock
+    /// must not block the loop, which may be driving the lock holder's own calls). False when
+    /// the engine is being interrupted (Ctrl-C): then nothing should wait any more.
+    var schedule: (_ seconds: Double, _ action: @escaping () -> Void) -> Bool = { _, _ in false }
 
     /// The token in use and when to stop using it: a little before Box's stated expiry
     /// (60 s, or a tenth of a short lifetime), so no call goes out with a dying token.
@@ -82,7 +86,7 @@ final class TokenManager {
         }
     }
 
-    func expiresIn(_ json: JSON) -> Double { json["expires_in"]?.doubleValue ?? 3600 }
+    func expiresIn(_ json: JSON) -> Double { tokenLifetime(json["expires_in"]) }
 
     func renewAt(expiresAt: Double, lifetime: Double) -> Double {
         expiresAt - min(60, max(0, lifetime) / 10)
@@ -100,16 +104,60 @@ extension TokenManager {
         id: String, secret: String, envRefresh: String?, store: TokenStore,
         _ done: @escaping (Result<String, BoxError>) -> Void
     ) {
-        let stored: StoredTokens?
-        do { stored = try store.load() } catch { return done(.failure(storeError(error))) }
-        if let s = stored, !rejected.contains(s.accessToken), now() < s.expiresAt - 60 {
-            current = (s.accessToken, s.expiresAt - 60)
-            return done(.success(s.accessToken))
+        if useStoredAccessToken(store, done) { return }
+        // Box's refresh tokens are single-use: refresh under the store's lock, and read the
+        // store again once it is held, since another process may have rotated the pair.
+        lockStore(store, deadline: now() + Self.lockPatience) { locked in
+            switch locked {
+            case .failure(let e): done(.failure(e))
+            case .success(let lock):
+                let release: (Result<String, BoxError>) -> Void = { result in
+                    lock.release()
+                    done(result)
+                }
+                if self.useStoredAccessToken(store, release) { return }
+                let stored = try? store.load()
+                var candidates: [String] = []
+                if let r = stored?.refreshToken { candidates.append(r) }
+                if let r = envRefresh, !candidates.contains(r) { candidates.append(r) }
+                self.refresh(candidates[...], id: id, secret: secret, store: store, release)
+            }
         }
-        var candidates: [String] = []
-        if let r = stored?.refreshToken { candidates.append(r) }
-        if let r = envRefresh, !candidates.contains(r) { candidates.append(r) }
-        refresh(candidates[...], id: id, secret: secret, store: store, done)
+    }
+
+    /// Seconds to wait for another process's refresh (its token call has a 60 s timeout).
+    static let lockPatience = 180.0
+
+    /// Hands out the stored access token when it is still good; false when a refresh is needed.
+    private func useStoredAccessToken(_ store: TokenStore, _ done: (Result<String, BoxError>) -> Void) -> Bool {
+        let stored: StoredTokens?
+        do { stored = try store.load() } catch {
+            done(.failure(storeError(error)))
+            return true
+        }
+        guard let s = stored, !rejected.contains(s.accessToken), now() < s.expiresAt - 60 else { return false }
+        current = (s.accessToken, s.expiresAt - 60)
+        done(.success(s.accessToken))
+        return true
+    }
+
+    /// The store's lock, polled every 50 ms from the engine's loop while someone else holds it.
+    private func lockStore(
+        _ store: TokenStore, deadline: Double, _ completion: @escaping (Result<TokenStoreLock, BoxError>) -> Void
+    ) {
+        do {
+            if let lock = try store.tryLock() { return completion(.success(lock)) }
+        } catch {
+            return completion(.failure(storeError(error)))
+        }
+        guard now() < deadline else {
+            return completion(.failure(BoxError(status: 0, code: "token_store_error",
+                message: "another boxlua has been refreshing the tokens in \(store.path) for \(Int(Self.lockPatience)) s (lock \(store.path).lock)")))
+        }
+        let waiting = schedule(0.05) { self.lockStore(store, deadline: deadline, completion) }
+        if !waiting {
+            completion(.failure(BoxError(status: 0, code: "interrupted", message: "interrupted while waiting for \(store.path).lock")))
+        }
     }
 
     private func refresh(
@@ -147,4 +195,12 @@ extension TokenManager {
     private func storeError(_ e: ConfigError) -> BoxError {
         BoxError(status: 0, code: "token_store_error", message: e.message)
     }
+}
+
+/// Seconds an access token lives, from a token answer's `expires_in`: a hint, so a value that
+/// is missing or not a number gives Box's usual 3600 and one out of range is clamped to
+/// 0...one year, never a trap later when it is turned into an integer.
+func tokenLifetime(_ expiresIn: JSON?) -> Double {
+    guard let v = expiresIn?.doubleValue, v.isFinite else { return 3600 }
+    return min(max(v, 0), 31_536_000)
 }

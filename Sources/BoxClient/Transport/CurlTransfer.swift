@@ -53,11 +53,22 @@ final class Transfer {
         ccurl_setopt_data_cb(easy, CURLOPT_HEADERFUNCTION, writeHeader)
         ccurl_setopt_ptr(easy, CURLOPT_HEADERDATA, me)
         setMethodAndBody(easy)
+        // libcurl silently sends a request again on a fresh connection when a reused one
+        // dies before any answer byte ("Connection died, retrying a fresh connect":
+        // Curl_retry_request in lib/transfer.c, taken only when conn->bits.reuse). A change
+        // must never be sent twice behind the retry policy's back, so it gets a new connection.
+        if !isIdempotentRead { ccurl_setopt_long(easy, CURLOPT_FRESH_CONNECT, 1) }
         // "Expect:" turns off 100-continue, which costs a round trip on every POST/PUT.
         for line in request.headers.map({ "\($0.0): \($0.1)" }) + ["Expect:"] {
             headerList = ccurl_slist_append(headerList, line)
         }
         ccurl_setopt_ptr(easy, CURLOPT_HTTPHEADER, headerList)
+    }
+
+    /// GET and HEAD: sending them twice changes nothing.
+    private var isIdempotentRead: Bool {
+        let method = request.method.uppercased()
+        return method == "GET" || method == "HEAD"
     }
 
     private func setMethodAndBody(_ easy: UnsafeMutableRawPointer) {

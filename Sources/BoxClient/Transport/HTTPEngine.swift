@@ -49,6 +49,9 @@ public final class HTTPEngine {
         ccurl_multi_cleanup(multi)
     }
 
+    /// True while `interruptAll` runs: whatever is scheduled now would only run at once.
+    public var isInterrupting: Bool { interrupting }
+
     /// Transfers started or waiting to start, and timers not yet fired.
     public var isIdle: Bool { running.isEmpty && waiting.isEmpty && timers.isEmpty }
     public var inFlight: Int { running.count }
