@@ -26,16 +26,18 @@ public final class ChangeControl {
     public private(set) var guardTripped = false
     /// Logins of users seen in responses or named by the script, for readable lines.
     private var logins: [String: String] = [:]
-    /// Users the run must not delete: the signed-in user and every transfer destination.
-    private var protected: [String: String] = [:]
-    private var signedInUserID: String?
+    /// Who the run must not change (the signed-in user, `--protect`, transfer destinations).
+    public private(set) var changeGuard: ChangeGuard
+    /// Changes waiting for the guard's look-up in flight (parallel workers ask together).
+    private var waitingForLookUp: [() -> Void]?
     /// Set when an audit line could not be written: every later change is refused.
     public private(set) var auditFailure: String?
 
     public init(
         client: BoxClient, mode: Mode, maxDeletes: Int?, audit: AuditLog?, source: String,
-        say: @escaping (String) -> Void
+        protect: [String] = [], say: @escaping (String) -> Void
     ) {
+        self.changeGuard = ChangeGuard(protect: protect)
         self.client = client
         self.mode = mode
         self.maxDeletes = maxDeletes
@@ -72,37 +74,34 @@ public final class ChangeControl {
                 self.answerDryRun(request, decide)
             } else {
                 if request.op == "users.delete" { self.deletesAllowed += 1 }
-                self.protectTransferDestination(request)
+                self.changeGuard.allowed(op: request.op, body: request.body)
                 decide(.send)
             }
         }
     }
 
-    /// Learns the signed-in user's id once (a real read) before the first change.
+    /// Learns the signed-in user's id and the `--protect` logins' ids (real reads) before a
+    /// change; a look-up that failed is tried again at the next change, and until it succeeds
+    /// the guard refuses changes to existing users.
     private func withSignedInUser(_ then: @escaping () -> Void) {
-        if signedInUserID != nil { return then() }
-        // Without As-User: the account the token belongs to, whatever --as-user says.
-        var me = BoxRequest("GET", "/2.0/users/me", query: [("fields", "id,login")])
-        me.asUser = ""
-        client.start(me) { result in
-            if case .success(let r) = result, let json = try? r.json(), let id = json["id"]?.stringValue {
-                self.signedInUserID = id
-                self.protected[id] = "the signed-in user"
-                self.note(userID: id, login: json["login"]?.stringValue)
-            } else {
-                self.signedInUserID = ""
-            }
-            then()
+        guard changeGuard.needsLookUp else { return then() }
+        if waitingForLookUp != nil { return waitingForLookUp!.append(then) }
+        waitingForLookUp = [then]
+        changeGuard.lookUp(client: client) { updated, seen in
+            self.changeGuard.take(lookUp: updated)
+            for (id, login) in seen { self.note(userID: id, login: login) }
+            let waiting = self.waitingForLookUp ?? []
+            self.waitingForLookUp = nil
+            waiting.forEach { $0() }
         }
     }
 
     private func guardRefusal(_ request: BoxRequest) -> BoxError? {
-        guard request.op == "users.delete", let id = request.subjectID else { return nil }
         let url = displayURL(client.settings.baseURL) + request.pathAndQuery
-        if let why = protected[id] {
-            return BoxError(status: 0, code: "refused", message: "refusing to delete \(label(id)): it is \(why)",
-                            method: request.method, url: url)
+        if let why = changeGuard.refusal(op: request.op, method: request.method, path: request.path, label: label) {
+            return BoxError(status: 0, code: "refused", message: why, method: request.method, url: url)
         }
+        guard request.op == "users.delete", let id = request.subjectID else { return nil }
         guard mode == .live, let limit = maxDeletes else { return nil }
         if guardTripped || deletesAllowed >= limit {
             guardTripped = true
@@ -113,12 +112,6 @@ public final class ChangeControl {
                 method: request.method, url: url)
         }
         return nil
-    }
-
-    private func protectTransferDestination(_ request: BoxRequest) {
-        if request.op == "users.transfer_content", let to = request.body?["owned_by"]?["id"]?.stringValue {
-            protected[to] = "the destination of a content transfer in this run"
-        }
     }
 
     // MARK: dry run
@@ -143,7 +136,7 @@ public final class ChangeControl {
     }
 
     private func record(_ request: BoxRequest, current: JSON?, _ decide: (MutationDecision) -> Void) {
-        protectTransferDestination(request)
+        changeGuard.allowed(op: request.op, body: request.body)
         let seq = recorded.count + 1
         let subject = subject(of: request)
         let change = PlannedChange(

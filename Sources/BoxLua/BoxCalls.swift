@@ -18,6 +18,7 @@ extension BoxRuntime {
         try state.register("_call", in: "box") { [unowned self] call in try self.boxCall(call) }
         try state.register("_request", in: "box") { [unowned self] call in try self.rawRequest(call) }
         try state.register("_pages", in: "box") { [unowned self] call in try self.pages(call) }
+        try state.register("_clean_path", in: "box") { call in try Self.cleanPath(call) }
         try state.register("parallel", in: "box") { [unowned self] call in try self.parallel(call) }
         try state.pushTable(path: "box")
         state.stack.pushBoolean(options.isDryRun)
@@ -43,7 +44,9 @@ extension BoxRuntime {
     /// `_request(method, path, query, body, headers, as_user)` for `box.request`.
     func rawRequest(_ call: LuaCall) throws -> LuaResult {
         if call.stage > 0 { return try resumeCall(call) }
-        let method = try call.string(1), path = try call.string(2)
+        let method = try call.string(1)
+        // The prelude passes the path `_clean_path` gave: what the guards classify is sent.
+        let path = try call.string(2)
         var request = BoxRequest(method, path, query: try queryPairs(call, 3))
         if !call.isNone(4) {
             request.body = try call.json(4)
@@ -64,6 +67,19 @@ extension BoxRuntime {
         request.asUser = try call.optionalString(6)
         let (client, _) = try client()
         return try perform(call) { done in client.start(request) { done($0.map(CallOutcome.response)) } }
+    }
+
+    /// `_clean_path(path)`: the path in its one clean form (`/2.0/users/./42` is
+    /// `/2.0/users/42`), or nil and why it has none, for `box.request`'s argument check.
+    static func cleanPath(_ call: LuaCall) throws -> LuaResult {
+        do {
+            call.stack.pushString(try BoxOperation.normalizedPath(try call.string(1)))
+            return .results(1)
+        } catch let e as BoxOperation.PathError {
+            call.stack.pushNil()
+            call.stack.pushString("path \(e)")
+            return .results(2)
+        }
     }
 
     /// `_pages(kind, query, as_user)`: a function returning the next page's entries, or nil.

@@ -13,6 +13,11 @@ public struct BoxRunOptions: Sendable {
     /// Where live changes are logged; nil for the default under `$XDG_STATE_HOME`.
     public var auditLogPath: String?
     public var asUser: String?
+    /// `--protect`: users (ids or logins) no change may touch, besides the signed-in user.
+    public var protect: [String] = []
+    /// The `base_url` a plan records; nil for the client's (`--sandbox` records "sandbox",
+    /// since its loopback port is gone when the plan is applied).
+    public var planBaseURL: String?
     public var profile: String?
     public var verbose = false
     public var quiet = false
@@ -47,11 +52,13 @@ public final class BoxRuntime {
     func client() throws -> (client: BoxClient, control: ChangeControl) {
         if let session { return session }
         let client: BoxClient
+        var protect = options.protect
         do {
             let configuration = try Configuration.load(environment: options.environment, profile: options.profile)
             var settings = try configuration.clientSettings()
             if let asUser = options.asUser { settings.asUser = asUser }
             client = BoxClient(settings: settings, signIn: try configuration.signIn())
+            protect += configuration.protect
         } catch {
             configurationError = "\(error)"
             throw LuaError(kind: .runtime, message: "\(error)")
@@ -68,7 +75,8 @@ public final class BoxRuntime {
             }
         }
         let control = ChangeControl(
-            client: client, mode: mode, maxDeletes: options.maxDeletes, audit: audit, source: "run", say: say)
+            client: client, mode: mode, maxDeletes: options.maxDeletes, audit: audit, source: "run",
+            protect: protect, say: say)
         session = (client, control)
         return (client, control)
     }
@@ -99,7 +107,8 @@ public final class BoxRuntime {
         if let (client, control) = session {
             if options.isDryRun, let path = options.planPath {
                 if scriptSucceeded {
-                    let plan = control.plan(baseURL: displayURL(client.settings.baseURL), asUser: client.settings.asUser)
+                    let plan = control.plan(
+                        baseURL: options.planBaseURL ?? displayURL(client.settings.baseURL), asUser: client.settings.asUser)
                     do {
                         // The old plan's journal must not be taken for this one's.
                         if let aside = try PlanJournal.moveAside(ofPlan: path) {

@@ -7,8 +7,8 @@ enum Prelude {
 
     static let source = #"""
 local box = box
-local _call, _pages = box._call, box._pages
-box._call, box._pages = nil, nil
+local _call, _pages, _clean_path = box._call, box._pages, box._clean_path
+box._call, box._pages, box._clean_path = nil, nil, nil
 local type, select, tostring, error, pairs, ipairs = type, select, tostring, error, pairs, ipairs
 local format, concat = string.format, table.concat
 
@@ -43,15 +43,26 @@ local function id_value(v)
   return nil
 end
 
-local function check_id(fname, n, ...)
+-- Box ids (users, invites) are digits; anything else ('./42', '42/..', '%34%32') could reach
+-- another path than the one the guards classify, so it is refused here.
+local function digits(fname, n, id, kind)
+  if not id:match("^%d+$") then argerror(fname, n, format("%s id must be digits, got '%s'", kind, id)) end
+  return id
+end
+
+local function check_id_of(kind, fname, n, ...)
   local v = select(n, ...)
   local t = type(v)
-  if t == "string" and v ~= "" then return v end
-  if t == "number" and math.tointeger(v) then return tostring(math.tointeger(v)) end
-  if t == "table" and (type(v.id) == "string" or type(v.id) == "number") then return tostring(v.id) end
+  if t == "string" and v ~= "" then return digits(fname, n, v, kind) end
+  if t == "number" and math.tointeger(v) then return digits(fname, n, tostring(math.tointeger(v)), kind) end
+  if t == "table" and (type(v.id) == "string" or type(v.id) == "number") then
+    return digits(fname, n, tostring(math.tointeger(v.id) or v.id), kind)
+  end
   if t == "string" then argerror(fname, n, "non-empty string expected, got empty string") end
   argerror(fname, n, "string expected, got " .. typename(n, ...))
 end
+
+local function check_id(fname, n, ...) return check_id_of("user", fname, n, ...) end
 
 local function check_opts(fname, n, ...)
   local v = select(n, ...)
@@ -268,6 +279,11 @@ end
 function users.terminate_sessions(...)
   local t = check_type("terminate_sessions", 1, "table", ...)
   local ids = string_list("terminate_sessions", 1, t.user_ids, "user_ids")
+  for i, id in ipairs(ids) do
+    if not id:match("^%d+$") then
+      argerror("terminate_sessions", 1, format("user_ids[%d] must be digits, got '%s'", i, id))
+    end
+  end
   local logins = string_list("terminate_sessions", 1, t.user_logins, "user_logins")
   if #ids == 0 and #logins == 0 then
     argerror("terminate_sessions", 1, "give user_ids or user_logins")
@@ -299,7 +315,7 @@ function box.invites.create(...)
 end
 
 function box.invites.get(...)
-  local id = check_id("get", 1, ...)
+  local id = check_id_of("invite", "get", 1, ...)
   return call("invites.get", "GET", "/2.0/invites/" .. id, {})
 end
 
@@ -347,6 +363,9 @@ function box.deprovision(...)
   local transfer_to = opts.transfer_to
   if transfer_to ~= nil then
     transfer_to = id_value(transfer_to) or argerror("deprovision", 2, "'transfer_to' must be a user or a user id")
+    if not transfer_to:match("^%d+$") then
+      argerror("deprovision", 2, format("'transfer_to' user id must be digits, got '%s'", transfer_to))
+    end
   end
   local delete = opts.delete
   if delete == nil then delete = true end
@@ -399,11 +418,14 @@ function box.request(...)
   local path = check_type("request", 2, "string", ...)
   local opts = check_opts("request", 3, ...)
   if path:sub(1, 1) ~= "/" then argerror("request", 2, "path must start with /, e.g. /2.0/users") end
+  -- The guards classify the path that is sent: './', '..', '//' and %-escapes resolved first.
+  local clean, why = _clean_path(path)
+  if clean == nil then argerror("request", 2, why) end
   local q = opts.query or {}
   if type(q) ~= "table" then argerror("request", 3, "'query' must be a table") end
   if opts.body ~= nil and type(opts.body) ~= "table" then argerror("request", 3, "'body' must be a table") end
   if opts.headers ~= nil and type(opts.headers) ~= "table" then argerror("request", 3, "'headers' must be a table") end
-  return box._request(method, path, q, opts.body, opts.headers, current_as_user())
+  return box._request(method, clean, q, opts.body, opts.headers, current_as_user())
 end
 
 function box.as_user(...)
@@ -417,6 +439,44 @@ function box.as_user(...)
   if not r[1] then error(r[2], 0) end
   return table.unpack(r, 2, r.n)
 end
+
+-- The As-User context belongs to everything fn starts: each box.parallel worker is a new
+-- coroutine, so it takes on the As-User of the coroutine that called box.parallel.
+-- Its arguments are checked here so that errors name the script's line.
+local _parallel = box.parallel
+local is_worker = setmetatable({}, {__mode = "k"})
+function box.parallel(...)
+  local items = check_type("parallel", 1, "table", ...)
+  local fn = check_type("parallel", 2, "function", ...)
+  local opts = check_opts("parallel", 3, ...)
+  local workers = opts.workers
+  if workers ~= nil and (math.type(workers) ~= "integer" or workers < 1 or workers > 64) then
+    argerror("parallel", 3, "'workers' must be an integer from 1 to 64")
+  end
+  if is_worker[coroutine.running()] then error("box.parallel cannot run inside box.parallel", caller_level()) end
+  local who = current_as_user()
+  return _parallel(items, function(...)
+    local co = coroutine.running()
+    is_worker[co] = true
+    as_user_of[co] = who
+    return fn(...)
+  end, opts)
+end
+
+-- Coroutines fn creates inside box.as_user take on its As-User too (the context belongs to
+-- everything fn starts), fixed when the coroutine is created.
+local co_create, co_wrap = coroutine.create, coroutine.wrap
+local function inheriting(fname, ...)
+  local f = check_type(fname, 1, "function", ...)
+  local who = current_as_user()
+  if who == nil then return f end
+  return function(...)
+    as_user_of[coroutine.running()] = who
+    return f(...)
+  end
+end
+function coroutine.create(...) return co_create(inheriting("create", ...)) end
+function coroutine.wrap(...) return co_wrap(inheriting("wrap", ...)) end
 
 -- help(fn) needs each function's name.
 local names = setmetatable({}, {__mode = "k"})

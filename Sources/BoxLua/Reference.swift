@@ -76,7 +76,8 @@ public enum APIReference {
             details: """
                 Fails with 400 bad_request "User has managed content" while the user owns content,
                 unless force=true (which deletes their files too: transfer first). Counts toward
-                --max-deletes in a live run. Deleting the signed-in user is refused.
+                --max-deletes in a live run. Refused for the signed-in user, a --protect user and a
+                transfer destination of this run. User ids are digits (anything else is an argument error).
                 """),
         APIEntry(
             name: "box.users.transfer_content",
@@ -132,20 +133,25 @@ public enum APIReference {
             name: "box.request",
             signature: "box.request(method, path, {query=, body=, headers=}) -> decoded body",
             summary: "call any Box endpoint (sign-in, retries and dry run apply)",
-            details: "path is relative to the API root, e.g. \"/2.0/groups\". A non-GET is a change."),
+            details: """
+                path is relative to the API root, e.g. "/2.0/groups". A non-GET is a change. The path is
+                sent in one clean form ('.', '..' and '//' resolved, escapes of unreserved characters
+                decoded), which the guards check; a path with none ('..' above /2.0, '%2F') is an error.
+                """),
         APIEntry(
             name: "box.parallel",
             signature: "box.parallel(items, fn, {workers=8}) -> array of {ok=true, value=} or {ok=false, error=}",
             summary: "run fn(item) for each item with up to `workers` Box calls in flight together",
             details: """
                 Results come back in item order. A 429 seen by one worker pauses all for its
-                Retry-After. Dry run, plans, audit log and --max-deletes behave as in a loop.
+                Retry-After. Dry run, plans, audit log and --max-deletes behave as in a loop; inside
+                box.as_user, every worker's calls are made As-User too.
                 """),
         APIEntry(
             name: "box.as_user",
             signature: "box.as_user(user_or_id, fn) -> fn's results",
             summary: "run fn with every Box call made As-User",
-            details: "Needs an admin or service-account sign-in."),
+            details: "Needs an admin or service-account sign-in. Holds for everything fn starts: box.parallel workers and coroutines."),
         APIEntry(
             name: "box.dry_run",
             signature: "box.dry_run -> boolean",

@@ -6,9 +6,11 @@
 import BoxChanges
 import BoxClient
 import BoxLua
+import BoxSandbox
 
 let applyHelp = """
-    usage: boxlua apply PLAN [--stop-on-error] [--profile NAME] [--audit-log FILE] [--verbose] [--quiet]
+    usage: boxlua apply PLAN [--stop-on-error] [--sandbox[=SEED]] [--protect USER]... [--profile NAME]
+                             [--audit-log FILE] [--verbose] [--quiet]
 
     Sends the changes of PLAN (written by `boxlua --plan PLAN script.lua`) in order, once each.
       - The plan must end with its end line {"boxlua_plan_end":N,"sha256":...}: a cut or edited
@@ -23,6 +25,11 @@ let applyHelp = """
         box.request) is not resent: apply says so and leaves it to you.
       - Every change gets an audit line before it is reported done; if the audit log cannot be
         written, apply stops before the next change (exit 1).
+      - The guards of a live run hold: the whole plan is checked before anything is sent, and
+        a change to the signed-in user or a --protect USER (id or login; also protect = [...]
+        in the profile), or a delete of a transfer destination, refuses it (exit 2).
+      - --sandbox[=SEED] rehearses a plan made with --sandbox (base_url "sandbox") on a fresh
+        sandbox; its audit lines go to $XDG_STATE_HOME/boxlua/sandbox/audit.jsonl.
       - Ctrl-C, SIGTERM or SIGHUP: the change in flight finishes, then apply stops (a second
         one cuts it off; the next apply checks it). Exit 1 when anything is left undone.
     """
@@ -31,6 +38,7 @@ func applyCommand(_ arguments: [String]) -> Int32 {
     var planPath: String?
     var stopOnError = false, verbose = false, quiet = false
     var profile: String?, auditLog: String?
+    var protect: [String] = [], sandbox: RunOptions.Sandbox?
     var args = arguments[...]
     func fail(_ message: String) -> Int32 {
         fputs("boxlua apply: \(message)\n", stderr)
@@ -47,6 +55,12 @@ func applyCommand(_ arguments: [String]) -> Int32 {
         case "--audit-log":
             guard let v = args.popFirst() else { return fail("--audit-log needs a FILE") }
             auditLog = v
+        case "--protect":
+            guard let v = args.popFirst(), !v.hasPrefix("-") else { return fail("--protect needs a USER (id or login)") }
+            protect.append(v)
+        case _ where a.hasPrefix("--protect=") && a.count > 10: protect.append(String(a.dropFirst(10)))
+        case "--sandbox": sandbox = .demo
+        case _ where a.hasPrefix("--sandbox="): sandbox = .seed(String(a.dropFirst("--sandbox=".count)))
         case "-h", "--help":
             print(applyHelp)
             return 0
@@ -62,22 +76,34 @@ func applyCommand(_ arguments: [String]) -> Int32 {
     do { plan = try Plan.parse(try JSONLinesFile.readText(planPath)) } catch {
         return fail("\(planPath): \(error)")
     }
-    let environment = ProcessEnvironment.current()
+    var environment = ProcessEnvironment.current()
     let client: BoxClient
+    var rehearsal: BoxSandbox.Sandbox?
+    defer { rehearsal?.stop() }
     do {
+        if let sandbox {
+            guard plan.header.baseURL == Rehearsal.planBaseURL else {
+                return fail("the plan was made for \(plan.header.baseURL), not with --sandbox; refusing to rehearse it")
+            }
+            (rehearsal, environment) = try Rehearsal.start(sandbox, environment: environment)
+            Rehearsal.setAsideJournal(ofPlan: planPath)
+        }
         let configuration = try Configuration.load(environment: environment, profile: profile)
         client = BoxClient(settings: try configuration.clientSettings(), signIn: try configuration.signIn())
-        try PlanApplier.checkBaseURL(plan: plan, client: client)
+        protect += configuration.protect
+        if sandbox == nil { try PlanApplier.checkBaseURL(plan: plan, client: client) }
     } catch {
         return fail("\(error)")
     }
     if verbose { client.trace = stderrTraceSink() }
     let audit: AuditLog
-    do { audit = try AuditLog(path: auditLog ?? defaultAuditLogPath(environment)) } catch {
+    let defaultAudit = sandbox == nil ? defaultAuditLogPath(environment) : Rehearsal.auditLogPath(environment)
+    do { audit = try AuditLog(path: auditLog ?? defaultAudit) } catch {
         return fail("\(error)")
     }
     defer { audit.close() }
 
+    if let why = planGuardRefusal(plan: plan, client: client, protect: protect) { return fail("\(planPath): \(why)") }
     let say: (String) -> Void = { line in if !quiet { fputs(line + "\n", stderr) } }
     let applier = PlanApplier(client: client, plan: plan, planPath: planPath, audit: audit, say: say)
     let journal: PlanJournal

@@ -33,25 +33,16 @@ func installBoxAPI(into state: LuaState, options: RunOptions) throws -> BoxSessi
     box.maxDeletes = options.maxDeletes
     box.auditLogPath = options.auditLog
     box.asUser = options.asUser
+    box.protect = options.protect
     box.profile = options.profile
     box.verbose = options.verbose
     box.quiet = options.quiet
     box.environment = ProcessEnvironment.current()
     var sandbox: Sandbox?
     if let which = options.sandbox {
-        let seed: SandboxSeed
-        switch which {
-        case .demo: seed = .demo()
-        case .seed(let path): seed = try SandboxSeed.load(from: URL(fileURLWithPath: path))
-        }
-        let s = try Sandbox(seed: seed)
-        let url = try s.start()
-        var base = url.absoluteString
-        if base.hasSuffix("/") { base.removeLast() }
-        // The sandbox's admin developer token wins over any other sign-in in the environment.
-        box.environment["BOX_BASE_URL"] = base
-        box.environment["BOX_ACCESS_TOKEN"] = s.credentials.accessToken
-        sandbox = s
+        (sandbox, box.environment) = try Rehearsal.start(which, environment: box.environment)
+        box.planBaseURL = Rehearsal.planBaseURL
+        box.auditLogPath = options.auditLog ?? Rehearsal.auditLogPath(box.environment)
     }
     let runtime = BoxRuntime(options: box) { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
     try runtime.install(into: state)

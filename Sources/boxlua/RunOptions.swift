@@ -3,7 +3,8 @@
 /// Everything the command line asked for when running Lua (not a subcommand).
 ///
 /// Options are read up to the script name, as lua.c does: what follows the script
-/// belongs to the script (`boxlua job.lua --dry-run` passes `--dry-run` to job.lua).
+/// belongs to the script. A safety option there is refused (see ``safetyOptions``): the admin
+/// meant it for boxlua, and the script would change Box for real; after `--` it is passed on.
 struct RunOptions: Equatable {
     /// A `-e` or `-l`, kept in command-line order because they run in that order.
     enum Step: Equatable {
@@ -56,6 +57,8 @@ struct RunOptions: Equatable {
     var sandbox: Sandbox?
     /// `--max-deletes N`: a live run refuses to delete more than N users.
     var maxDeletes = 100
+    /// `--protect USER` (repeatable): ids or logins no change may touch.
+    var protect: [String] = []
     /// `--audit-log FILE`: where live changes are logged (nil: the default path).
     var auditLog: String?
     /// `--verbose`: HTTP trace and Lua tracebacks on stderr.
@@ -89,16 +92,37 @@ extension RunOptions {
             if argument == "-" {
                 options.scriptIndex = parser.index
                 options.script = .standardInput
+                try options.refuseSafetyOptionsAfterScript()
                 break
             }
             guard argument.hasPrefix("-") else {
                 options.setScript(at: parser.index, name: argument)
+                try options.refuseSafetyOptionsAfterScript()
                 break
             }
             try options.apply(argument, &parser)
         }
         try options.validate()
         return options
+    }
+
+    /// Options that keep a run from changing Box by accident, or choose whom it changes:
+    /// written after the script they would reach the script, and the run would go live.
+    static let safetyOptions: Set<String> = [
+        "--dry-run", "--plan", "--max-deletes", "--sandbox", "--protect", "--as-user",
+    ]
+
+    /// `boxlua job.lua --dry-run` is refused: the admin asked for a dry run and would get a
+    /// live one. `boxlua -- job.lua --dry-run` (no check) passes it to the script on purpose.
+    private func refuseSafetyOptionsAfterScript() throws(UsageError) {
+        for argument in scriptArguments {
+            let name = ArgumentCursor.split(argument).name
+            guard Self.safetyOptions.contains(name) else { continue }
+            let script = if case .file(let f) = script { f } else { "-" }
+            throw UsageError(
+                "put \(name) before the script: after \(script) it would reach the script, not boxlua"
+                    + " (use 'boxlua -- \(script) ...' to pass it to the script)")
+        }
     }
 
     private mutating func setScript(at index: Int, name: String) {
@@ -144,6 +168,7 @@ extension RunOptions {
         case "--as-user": asUser = try Self.userID(value("a Box user ID"))
         case "--profile": profile = try value("a profile name")
         case "--audit-log": auditLog = try value("a file name")
+        case "--protect": protect.append(try value("a user (id or login)"))
         case "--max-deletes": maxDeletes = try Self.count(value("a number"), option: name)
         case "--sandbox": sandbox = try Self.sandbox(inline)
         default: throw UsageError("unknown option '\(name)'")

@@ -12,7 +12,7 @@ enum Usage {
     static let text = """
         usage: boxlua [OPTIONS] [SCRIPT [ARGS...]]
                boxlua [OPTIONS] -e CHUNK ...
-               boxlua apply PLAN [--stop-on-error]
+               boxlua apply PLAN [--stop-on-error] [--sandbox[=SEED]] [--protect USER]...
                boxlua sandbox [--port N] [--seed FILE] [--save FILE] [--faults SPEC] [--jwt-config FILE]
                boxlua login | whoami
 
@@ -35,11 +35,19 @@ enum Usage {
           --plan FILE      dry run that also writes the recorded changes to FILE
           --as-user ID     send every call as the user ID (As-User header)
           --profile NAME   use that profile of the config file (also BOXLUA_PROFILE)
-          --sandbox[=SEED] run against an in-process Box emulator (demo enterprise or SEED)
+          --sandbox[=SEED] run against an in-process Box emulator (demo enterprise or SEED);
+                           its plans say base_url "sandbox", its audit log is
+                           $XDG_STATE_HOME/boxlua/sandbox/audit.jsonl
           --max-deletes N  a live run stops before deleting more than N users (default 100)
+          --protect USER   never change this user (id or login; may repeat; also
+                           protect = ["..."] in a profile); the signed-in user always is
           --audit-log FILE where live changes are logged
           --verbose        HTTP trace (tokens and URL passwords left out) and Lua tracebacks on stderr
           --quiet          only errors on stderr
+
+        Box options go before the script: --dry-run, --plan, --max-deletes, --sandbox,
+        --protect or --as-user after it is refused (exit 2), since the script would run
+        live; `boxlua -- job.lua --dry-run` passes it to the script on purpose.
 
         Credentials (environment first, then [profiles.NAME] of $XDG_CONFIG_HOME/boxlua/config.toml,
         default ~/.config/boxlua/config.toml, with the same keys in lower case without BOX_):

@@ -44,3 +44,14 @@ struct TOMLReaderTests {
         #expect(throws: ConfigError(message)) { try TOMLDocument.parse(text, file: "c.toml") }
     }
 }
+
+@Suite struct TOMLStringArrays {
+    @Test func oneLineArraysOfStrings() throws {
+        let doc = try TOMLDocument.parse("[p]\nprotect = [\"a@x.example\", '42' ] # why\nnone = []\n")
+        #expect(doc.tables["p"]?["protect"] == .strings(["a@x.example", "42"]))
+        #expect(doc.tables["p"]?["protect"]?.text == "a@x.example,42")
+        #expect(doc.tables["p"]?["none"] == .strings([]))
+        #expect(throws: ConfigError("c.toml:1: expected ',' or ']' in the array")) { try TOMLDocument.parse("a = [\"x\" \"y\"]", file: "c.toml") }
+        #expect(throws: ConfigError("c.toml:1: an array holds \"quoted strings\" on one line, closed by ']'")) { try TOMLDocument.parse("a = [1]", file: "c.toml") }
+    }
+}

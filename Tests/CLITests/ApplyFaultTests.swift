@@ -223,7 +223,10 @@ let ordinaryUsers = """
         let script = try s.script("5xx.lua", ordinaryUsers + "box.users.update(us[1], {job_title = 'Five'})")
         #expect(try s.boxlua(["--plan", plan, script]).status == 0)
         let path = try planChanges(plan)[0]["path"]?.stringValue ?? ""
-        s.sandbox.faults = try Faults(spec: "server_error_every=1")
+        // apply's guard first reads the signed-in user (one API request; if that failed, apply
+        // would refuse the plan): it passes, the change gets a 500 and the check after it a 429.
+        let n = s.sandbox.requestLog.filter { !$0.path.hasPrefix("/oauth2/") }.count
+        s.sandbox.faults = try Faults(spec: "server_error_every=\(n + 2),rate_limit_every=\(n + 3)")
         let r = try TestSupport.boxlua(  // one try: no backoff between retries to wait out
             ["apply", plan], environment: s.processEnvironment.merging(["BOXLUA_MAX_ATTEMPTS": "1"]) { $1 },
             directory: s.home.path)
@@ -235,7 +238,7 @@ let ordinaryUsers = """
         s.sandbox.clearRequestLog()
         let again = try s.boxlua(["apply", plan])
         #expect(again.status == 0 && again.stderr.contains("1 ok, 0 failed"), "\(again.stderr)")
-        #expect(s.requests == ["GET \(path)", "PUT \(path)"], "\(s.requests)")
+        #expect(s.requests == ["GET /2.0/users/me", "GET \(path)", "PUT \(path)"], "\(s.requests)")
     }
 
     // Item 7: an audit log that cannot be written stops apply and a live run.

@@ -33,7 +33,8 @@ struct ClientSafetyCLITests {
         let plan = s.home.appendingPathComponent("plan.jsonl").path
         var env = s.processEnvironment
         env["BOX_BASE_URL"] = base
-        let r = try boxlua(["--verbose", "--plan", plan, "-e", "local me = box.users.me() box.users.update(me.id, {job_title = 'x'})"],
+        // A change to another user: the signed-in user is protected from every change.
+        let r = try boxlua(["--verbose", "--plan", plan, "-e", "local me = box.users.me() box.users.update(box.users.all{user_type = 'managed'}[7].id, {job_title = 'x'})"],
                            environment: env, directory: s.home.path)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stderr.contains("[http] GET \(s.url)/2.0/users/me"))

@@ -106,6 +106,13 @@ public struct Configuration: Sendable {
         return base.isBoxProduction ? "https://account.box.com/api/oauth2/authorize" : base.baseURL + "/oauth2/authorize"
     }
 
+    /// Users no change may touch (ids or logins): `protect = ["..."]` in the profile, or
+    /// `BOXLUA_PROTECT` (comma-separated); added to `--protect`.
+    public var protect: [String] {
+        (value("BOXLUA_PROTECT") ?? "").split(separator: ",").map { String($0.filter { $0 != " " && $0 != "\t" }) }
+            .filter { !$0.isEmpty }
+    }
+
     /// The redirect URI `boxlua login` listens on.
     public var redirectURI: String { value("BOX_REDIRECT_URI") ?? "http://localhost:3000/callback" }
 }

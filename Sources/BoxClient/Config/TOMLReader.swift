@@ -1,17 +1,20 @@
-/// A reader for the TOML subset boxlua's config file uses: tables, strings, integers, booleans.
+/// A reader for the TOML subset boxlua's config file uses: tables, strings, integers, booleans,
+/// and one-line arrays of strings (`protect = ["a", "b"]`).
 
 /// A value in the config file.
 public enum TOMLValue: Sendable, Equatable {
     case string(String)
     case integer(Int64)
     case boolean(Bool)
+    case strings([String])
 
-    /// The value as the text an environment variable would hold.
+    /// The value as the text an environment variable would hold (an array: comma-separated).
     public var text: String {
         switch self {
         case .string(let s): return s
         case .integer(let i): return String(i)
         case .boolean(let b): return b ? "true" : "false"
+        case .strings(let a): return a.joined(separator: ",")
         }
     }
 }
@@ -126,7 +129,28 @@ private struct TOMLLine {
         switch peek {
         case UInt8(ascii: "\""): return .string(try basicString())
         case UInt8(ascii: "'"): return .string(try literalString())
+        case UInt8(ascii: "["): return .strings(try stringArray())
         default: return try scalar()
+        }
+    }
+
+    /// `["a", 'b']` on one line.
+    mutating func stringArray() throws(ConfigError) -> [String] {
+        i += 1
+        var out: [String] = []
+        while true {
+            skipSpace()
+            if consume("]") { return out }
+            switch peek {
+            case UInt8(ascii: "\""): out.append(try basicString())
+            case UInt8(ascii: "'"): out.append(try literalString())
+            default: throw error("an array holds \"quoted strings\" on one line, closed by ']'")
+            }
+            skipSpace()
+            if !consume(",") {
+                guard consume("]") else { throw error("expected ',' or ']' in the array") }
+                return out
+            }
         }
     }
 

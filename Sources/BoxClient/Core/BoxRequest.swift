@@ -88,6 +88,75 @@ public enum BoxOperation {
         return ["me", "terminate_sessions"].contains(p[2]) ? nil : p[2]
     }
 
+    /// A path that does not reduce to one clean form; the reason reads after "path ...".
+    public struct PathError: Error, Sendable, Equatable, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// The one spelling of `path` that the guards classify and the client sends: `.` and `..`
+    /// segments resolved, empty segments (`//`) and a trailing `/` dropped, percent-escapes of
+    /// unreserved characters decoded (`%34%32` is `42`) and other escapes upper-cased
+    /// (RFC 3986 6.2.2). Refused: `..` above the first segment (/2.0), an escaped `/` or `\`
+    /// inside a segment, a malformed escape, and bytes no segment may hold (space, `;`,
+    /// controls): a server could read each of them as another path than the one classified.
+    /// A query (`?...`) is kept as it is.
+    public static func normalizedPath(_ path: String) throws(PathError) -> String {
+        var bare = Substring(path), query = ""
+        if let q = path.firstIndex(of: "?") {
+            bare = path[..<q]
+            query = String(path[q...])
+        }
+        guard bare.hasPrefix("/") else { throw PathError(description: "must start with /") }
+        var out: [String] = []
+        for raw in bare.split(separator: "/", omittingEmptySubsequences: true) {
+            let segment = try normalizedSegment(raw)
+            switch segment {
+            case ".": continue
+            case "..":
+                guard out.count > 1 else { throw PathError(description: "goes above \(out.first.map { "/" + $0 } ?? "/") with '..'") }
+                out.removeLast()
+            default: out.append(segment)
+            }
+        }
+        return "/" + out.joined(separator: "/") + query
+    }
+
+    private static func normalizedSegment(_ raw: Substring) throws(PathError) -> String {
+        let hex = Array("0123456789ABCDEF".utf8)
+        var out: [UInt8] = []
+        var bytes = Array(raw.utf8)[...]
+        while let b = bytes.popFirst() {
+            if b == UInt8(ascii: "%") {
+                guard bytes.count >= 2, let v = UInt8(String(decoding: bytes.prefix(2), as: UTF8.self), radix: 16) else {
+                    throw PathError(description: "has a malformed percent-escape in '\(raw)'")
+                }
+                bytes = bytes.dropFirst(2)
+                if isUnreserved(v) {
+                    out.append(v)
+                } else if v == UInt8(ascii: "/") || v == UInt8(ascii: "\\") || v < 0x20 || v == 0x7F {
+                    throw PathError(description: "has an encoded '/', '\\' or control character in '\(raw)'")
+                } else {
+                    out += [UInt8(ascii: "%"), hex[Int(v >> 4)], hex[Int(v & 15)]]
+                }
+            } else if b <= 0x20 || b == 0x7F || b == UInt8(ascii: ";") || b == UInt8(ascii: "\\") || b == UInt8(ascii: "#") {
+                throw PathError(description: "has a character no Box path holds in '\(raw)'")
+            } else {
+                out.append(b)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func isUnreserved(_ b: UInt8) -> Bool {
+        switch b {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+            UInt8(ascii: "~"):
+            return true
+        default: return false
+        }
+    }
+
     private static func segments(_ path: String) -> [String] {
         let bare = path.split(separator: "?", maxSplits: 1).first ?? ""
         return bare.split(separator: "/").map(String.init)
