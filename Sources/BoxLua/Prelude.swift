@@ -64,12 +64,30 @@ end
 
 local function check_id(fname, n, ...) return check_id_of("user", fname, n, ...) end
 
-local function check_opts(fname, n, ...)
+-- Every key of an options table must be one the function knows: a misspelt option fails
+-- instead of being ignored (`{forse = true}` must not delete without force silently).
+local function check_keys(fname, n, t, known)
+  for k in pairs(t) do
+    local ok = false
+    for _, name in ipairs(known) do
+      if k == name then ok = true; break end
+    end
+    if not ok then
+      local shown = type(k) == "string" and ("'" .. k .. "'") or ("of type " .. type(k))
+      argerror(fname, n, format("unknown option %s (known: %s)", shown, concat(known, ", ")))
+    end
+  end
+  return t
+end
+
+local function check_opts(fname, n, known, ...)
   local v = select(n, ...)
   if v == nil then return {} end
   if type(v) ~= "table" then argerror(fname, n, "table expected, got " .. type(v)) end
-  return v
+  return check_keys(fname, n, v, known)
 end
+
+local LIST_OPTS = {"filter_term", "user_type", "external_app_user_id", "fields", "page_size"}
 
 local function check_type(fname, n, want, ...)
   local v = select(n, ...)
@@ -160,12 +178,12 @@ local function list_query(fname, opts)
 end
 
 function users.list(...)
-  local opts = check_opts("list", 1, ...)
+  local opts = check_opts("list", 1, LIST_OPTS, ...)
   return entries("users", list_query("list", opts))
 end
 
 function users.all(...)
-  local opts = check_opts("all", 1, ...)
+  local opts = check_opts("all", 1, LIST_OPTS, ...)
   local out = {}
   for u in entries("users", list_query("all", opts)) do out[#out + 1] = u end
   return out
@@ -173,12 +191,12 @@ end
 
 function users.get(...)
   local id = check_id("get", 1, ...)
-  local opts = check_opts("get", 2, ...)
+  local opts = check_opts("get", 2, {"fields"}, ...)
   return call("users.get", "GET", "/2.0/users/" .. id, {fields = fields_param("get", 2, opts.fields)})
 end
 
 function users.me(...)
-  local opts = check_opts("me", 1, ...)
+  local opts = check_opts("me", 1, {"fields"}, ...)
   return call("users.me", "GET", "/2.0/users/me", {fields = fields_param("me", 1, opts.fields)})
 end
 
@@ -247,7 +265,7 @@ end
 
 function users.delete(...)
   local id = check_id("delete", 1, ...)
-  local opts = check_opts("delete", 2, ...)
+  local opts = check_opts("delete", 2, {"force", "notify"}, ...)
   local q = {force = flag("delete", 2, opts, "force"), notify = flag("delete", 2, opts, "notify")}
   call("users.delete", "DELETE", "/2.0/users/" .. id, q, nil, subject_of((...), id))
   return true
@@ -256,7 +274,7 @@ end
 function users.transfer_content(...)
   local from = check_id("transfer_content", 1, ...)
   local to = check_id("transfer_content", 2, ...)
-  local opts = check_opts("transfer_content", 3, ...)
+  local opts = check_opts("transfer_content", 3, {"notify"}, ...)
   if from == to then argerror("transfer_content", 2, "cannot transfer a user's content to the same user") end
   local q = {notify = flag("transfer_content", 3, opts, "notify")}
   return call("users.transfer_content", "PUT", "/2.0/users/" .. from .. "/folders/0", q,
@@ -278,6 +296,7 @@ end
 
 function users.terminate_sessions(...)
   local t = check_type("terminate_sessions", 1, "table", ...)
+  check_keys("terminate_sessions", 1, t, {"user_ids", "user_logins"})
   local ids = string_list("terminate_sessions", 1, t.user_ids, "user_ids")
   for i, id in ipairs(ids) do
     if not id:match("^%d+$") then
@@ -300,7 +319,7 @@ end
 
 box.invites = {}
 function box.invites.create(...)
-  local t = check_type("create", 1, "table", ...)
+  local t = check_keys("create", 1, check_type("create", 1, "table", ...), {"enterprise_id", "login"})
   local login = t.login
   if type(login) ~= "string" then argerror("create", 1, "'login' must be a string") end
   local enterprise = t.enterprise_id
@@ -328,7 +347,7 @@ end
 
 box.events = {}
 function box.events.admin_logs(...)
-  local opts = check_opts("admin_logs", 1, ...)
+  local opts = check_opts("admin_logs", 1, {"event_type", "created_after", "created_before"}, ...)
   local types = opts.event_type
   if type(types) == "table" then types = concat(types, ",") end
   if types ~= nil and type(types) ~= "string" then
@@ -342,7 +361,7 @@ function box.events.admin_logs(...)
 end
 
 function box.last_logins(...)
-  local opts = check_opts("last_logins", 1, ...)
+  local opts = check_opts("last_logins", 1, {"days"}, ...)
   local days = opts.days or 180
   if type(days) ~= "number" or days <= 0 then argerror("last_logins", 1, "'days' must be a positive number") end
   local newest = {}
@@ -358,7 +377,7 @@ end
 -- Box's deprovisioning order: inactive (logs them out), transfer owned content, delete.
 function box.deprovision(...)
   local id = check_id("deprovision", 1, ...)
-  local opts = check_opts("deprovision", 2, ...)
+  local opts = check_opts("deprovision", 2, {"transfer_to", "delete", "force", "notify"}, ...)
   local u = select(1, ...)
   local transfer_to = opts.transfer_to
   if transfer_to ~= nil then
@@ -416,7 +435,7 @@ end
 function box.request(...)
   local method = check_type("request", 1, "string", ...):upper()
   local path = check_type("request", 2, "string", ...)
-  local opts = check_opts("request", 3, ...)
+  local opts = check_opts("request", 3, {"query", "body", "headers"}, ...)
   if path:sub(1, 1) ~= "/" then argerror("request", 2, "path must start with /, e.g. /2.0/users") end
   -- The guards classify the path that is sent: './', '..', '//' and %-escapes resolved first.
   local clean, why = _clean_path(path)
@@ -448,7 +467,7 @@ local is_worker = setmetatable({}, {__mode = "k"})
 function box.parallel(...)
   local items = check_type("parallel", 1, "table", ...)
   local fn = check_type("parallel", 2, "function", ...)
-  local opts = check_opts("parallel", 3, ...)
+  local opts = check_opts("parallel", 3, {"workers"}, ...)
   local workers = opts.workers
   if workers ~= nil and (math.type(workers) ~= "integer" or workers < 1 or workers > 64) then
     argerror("parallel", 3, "'workers' must be an integer from 1 to 64")

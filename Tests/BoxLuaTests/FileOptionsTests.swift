@@ -79,3 +79,30 @@ import Testing
         #expect(try h.run("return json.encode({1, 2})").string == "[1,2]")
     }
 }
+
+@Suite struct BoxOptionKeys {
+    let h: BoxHarness
+    init() throws { h = try BoxHarness(dryRun: true) }
+
+    /// `{forse = true}` once deleted without force, silently: every box function names the bad key.
+    @Test func everyBoxFunctionRejectsAnOptionKeyItDoesNotKnow() throws {
+        let cases: [(String, String)] = [
+            ("box.users.delete('42', {forse = true})", "bad argument #2 to 'delete' (unknown option 'forse' (known: force, notify))"),
+            ("box.users.list{filter = 'x'}", "bad argument #1 to 'list' (unknown option 'filter' (known: filter_term, user_type, external_app_user_id, fields, page_size))"),
+            ("box.users.get('42', {feilds = 'x'})", "bad argument #2 to 'get' (unknown option 'feilds' (known: fields))"),
+            ("box.users.transfer_content('42', '43', {notfy = true})", "bad argument #3 to 'transfer_content' (unknown option 'notfy' (known: notify))"),
+            ("box.deprovision('42', {transfer = '7'})", "bad argument #2 to 'deprovision' (unknown option 'transfer' (known: transfer_to, delete, force, notify))"),
+            ("box.last_logins{day = 3}", "bad argument #1 to 'last_logins' (unknown option 'day' (known: days))"),
+            ("box.events.admin_logs{type = 'LOGIN'}", "bad argument #1 to 'admin_logs' (unknown option 'type' (known: event_type, created_after, created_before))"),
+            ("box.request('GET', '/2.0/users', {params = {}})", "bad argument #3 to 'request' (unknown option 'params' (known: query, body, headers))"),
+            ("box.parallel({}, print, {worker = 2})", "bad argument #3 to 'parallel' (unknown option 'worker' (known: workers))"),
+            ("box.users.terminate_sessions{user_id = {'42'}}", "bad argument #1 to 'terminate_sessions' (unknown option 'user_id' (known: user_ids, user_logins))"),
+            ("box.invites.create{email = 'a@x'}", "bad argument #1 to 'create' (unknown option 'email' (known: enterprise_id, login))"),
+        ]
+        for (code, message) in cases {
+            let e = h.failure(code)
+            #expect(e?.message == "test:1: \(message)", "\(code): \(e?.message ?? "no error")")
+        }
+        #expect(h.demo.changes.isEmpty)
+    }
+}

@@ -223,7 +223,7 @@ let examples = packageRoot().appendingPathComponent("scripts/examples").path
         let one = try boxlua(["-e", "help(box.users.delete)"])
         #expect(one.stdout.hasPrefix("box.users.delete(id, {force=false, notify=false}) -> true\n"), "\(one.stdout)")
         let byName = try boxlua(["-e", "help('csv.read')"])
-        #expect(byName.stdout.hasPrefix("csv.read(path, {sep=})"))
+        #expect(byName.stdout.hasPrefix("csv.read(path, {sep=, header=true, columns=})"))
     }
 
     @Test func logLinesAreTimestampedOnStderr() throws {
