@@ -46,7 +46,8 @@ let examples = packageRoot().appendingPathComponent("scripts/examples").path
         #expect(dry.status == 0 && dry.stderr.contains("[dry-run] 0 changes"), "\(dry.stderr)")
         let bad = try s.boxlua(["\(examples)/inactive-users-report.lua", "soon"])
         #expect(bad.status == 1)
-        #expect(bad.stderr.hasPrefix("boxlua: \(examples)/inactive-users-report.lua:11: DAYS must be a positive number"), "\(bad.stderr)")
+        let chunk = luaChunkName("\(examples)/inactive-users-report.lua")
+        #expect(bad.stderr.hasPrefix("boxlua: \(chunk):11: DAYS must be a positive number"), "\(bad.stderr)")
     }
 
     @Test func bulkCreateUsers() throws {

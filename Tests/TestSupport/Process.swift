@@ -80,3 +80,12 @@ public func temporaryDirectory(_ prefix: String = "boxlua-test") -> URL {
     try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
 }
+
+/// How Lua names the script at `path` in its messages (luaO_chunkid, LUA_IDSIZE 60): the
+/// path itself when it has at most 59 bytes, else "..." and its last 56 bytes. Tests build
+/// expected error lines with it, so they pass in a checkout at any path.
+public func luaChunkName(_ path: String) -> String {
+    let bytes = Array(path.utf8)
+    guard bytes.count > 59 else { return path }
+    return "..." + String(decoding: bytes.suffix(56), as: UTF8.self)
+}
