@@ -41,6 +41,8 @@ public func run(
     p.standardOutput = outPipe
     p.standardError = errPipe
     p.standardInput = inPipe
+    let exited = DispatchSemaphore(value: 0)
+    p.terminationHandler = { _ in exited.signal() }
     try p.run()
     // Drain both pipes concurrently so a chatty child never blocks on a full pipe.
     let outBox = DataBox(), errBox = DataBox()
@@ -51,9 +53,7 @@ public func run(
     DispatchQueue.global().async { errBox.data = errPipe.fileHandleForReading.readDataToEndOfFile(); group.leave() }
     if let stdin { inPipe.fileHandleForWriting.write(Data(stdin.utf8)) }
     try? inPipe.fileHandleForWriting.close()
-    let deadline = Date().addingTimeInterval(timeout)
-    while p.isRunning && Date() < deadline { usleep(2_000) }
-    if p.isRunning { p.terminate() }
+    if exited.wait(timeout: .now() + timeout) == .timedOut { p.terminate() }
     p.waitUntilExit()
     group.wait()
     return ProcessResult(
