@@ -78,12 +78,12 @@ extension BoxRuntime {
                 store(w.index, ok: false) { $0.pushString("box.parallel: fn yielded outside a Box call") }
             case .finished(let n):
                 store(w.index, ok: true) { s in
-                    if n > 0 {
-                        lua_pushvalue(w.coroutine.stack.L, -n)
-                        lua_xmove(w.coroutine.stack.L, s.L, 1)
-                    } else {
-                        s.pushNil()
-                    }
+                    guard n > 0 else { return s.pushNil() }
+                    let co = w.coroutine.stack
+                    // fn's results may fill the coroutine's stack: copying the first needs a
+                    // slot; without one, the others are dropped (the coroutine is dead).
+                    if co.reserve(1) { co.pushCopy(of: -n) } else { co.pop(n - 1) }
+                    lua_xmove(co.L, s.L, 1)
                 }
             case .failed(let error):
                 if isFatal(error) && fatal == nil { fatal = error }

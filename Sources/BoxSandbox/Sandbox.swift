@@ -26,7 +26,8 @@ public struct SandboxRequestRecord: Sendable {
 }
 
 public final class Sandbox: @unchecked Sendable {
-    let lock = NSLock()
+    /// Guards the state; broadcast when a request is logged (``waitForRequests``).
+    let lock = NSCondition()
     let state: SandboxState
     let tokens = TokenStore()
     private var server: HTTPServer?
@@ -111,6 +112,25 @@ public final class Sandbox: @unchecked Sendable {
 
     static let maxLogRecords = 200_000
 
+    /// Waits until `condition` holds for the request log (re-checked each time a request
+    /// is logged); false when `timeout` seconds pass first.
+    public func waitForRequests(timeout: TimeInterval, until condition: ([SandboxRequestRecord]) -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        lock.lock()
+        defer { lock.unlock() }
+        while !condition(log) {
+            if !lock.wait(until: deadline) { return condition(log) }
+        }
+        return true
+    }
+
+    /// Waits until no client connection is open, so every request a finished (or killed)
+    /// client sent has been handled and logged; false when `timeout` seconds pass first.
+    public func waitUntilNoOpenConnections(timeout: TimeInterval) -> Bool {
+        guard let server = withLock({ server }) else { return true }
+        return server.waitUntilNoOpenConnections(timeout: timeout)
+    }
+
     public func clearRequestLog() { withLock { log.removeAll() } }
 
     /// Requests being answered now: a test waits for 0 after killing a client, so that a
@@ -190,6 +210,7 @@ public final class Sandbox: @unchecked Sendable {
             log.append(
                 SandboxRequestRecord(
                     method: request.method, path: request.path, query: request.query, status: response.status, asUser: asUser))
+            lock.broadcast()
             return (response, route)
         }
         if CaptureLog.shared.enabled {

@@ -118,6 +118,19 @@ public final class HTTPServer: @unchecked Sendable {
         lock.unlock()
     }
 
+    /// Waits until no client connection is open: every request a client sent on a
+    /// connection it has closed (or a killed process left) has been answered or dropped.
+    /// False when `timeout` seconds pass first. Connections not yet accepted are not seen.
+    public func waitUntilNoOpenConnections(timeout: TimeInterval) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        lock.lock()
+        defer { lock.unlock() }
+        while !connections.isEmpty {
+            if !lock.wait(until: deadline) { return connections.isEmpty }
+        }
+        return true
+    }
+
     private static func listen(port: UInt16) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw HTTPServerError(message: "socket: \(String(cString: strerror(errno)))") }
@@ -203,6 +216,7 @@ public final class HTTPServer: @unchecked Sendable {
         defer {
             lock.lock()
             connections.remove(fd)
+            lock.broadcast()
             lock.unlock()
             close(fd)
         }

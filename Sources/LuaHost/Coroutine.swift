@@ -45,7 +45,8 @@ public final class LuaCoroutine {
         if state.isOpen { luaL_unref(state.pointer, lb_registryindex(), threadReference) }
     }
 
-    /// Resumes with the values `push` pushes onto ``stack`` (it returns how many).
+    /// Resumes with the values `push` pushes onto ``stack`` (it returns how many; more
+    /// than ``LuaStack/guaranteedSlots`` only after ``LuaStack/reserve(_:)``).
     /// The values of the previous yield are dropped first.
     public func resume(_ push: (LuaStack) throws -> Int32) rethrows -> LuaResume {
         guard isAlive else {
@@ -93,9 +94,13 @@ public final class LuaCoroutine {
     }
 
     private func failure(_ status: Int32) -> LuaError {
-        luaL_traceback(stack.L, stack.L, nil, 0)
-        let traceback = stack.pullString(at: -1)
-        stack.pop()
+        // A coroutine that died of a stack overflow may have no room left for a traceback.
+        var traceback: String?
+        if stack.reserve(LuaStack.guaranteedSlots) {
+            luaL_traceback(stack.L, stack.L, nil, 0)
+            traceback = stack.pullString(at: -1)
+            stack.pop()
+        }
         let error = LuaError.fromStack(stack, status: status, traceback: traceback)
         lua_resetthread(stack.L)
         return error

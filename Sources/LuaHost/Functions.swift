@@ -65,6 +65,11 @@ final class FunctionBox {
     func invoke(_ stack: LuaStack, stage: Int32) -> Int32 {
         let call = LuaCall(stack: stack, name: name, stage: Int(stage), argumentCount: stack.top)
         do {
+            // Lua gives a C function its guaranteed slots when it is called, not when it is
+            // resumed: the values of the resume may have filled the stack.
+            if stage > 0 && !stack.reserve(LuaStack.guaranteedSlots) {
+                throw LuaMessage("stack overflow (too many values to resume \(name) with)")
+            }
             switch try body(call) {
             case .results(let n): return n
             case .yield(let n):

@@ -29,8 +29,17 @@ public struct LuaStack {
     public func remove(at index: Int32) { lb_remove(L, index) }
     public func insert(at index: Int32) { lb_insert(L, index) }
 
-    /// Makes sure `extra` more slots fit; false when the stack cannot grow.
-    public func reserve(_ extra: Int32) -> Bool { lua_checkstack(L, extra) != 0 }
+    /// The slots Lua guarantees a C function on entry (LUA_MINSTACK): a fixed handful of
+    /// pushes needs no ``reserve(_:)``; a count that depends on data always does.
+    public static let guaranteedSlots = 20
+
+    /// Makes sure `extra` more slots fit (lua_checkstack); false when the stack cannot grow
+    /// that far (Lua's limit is LUAI_MAXSTACK, a million slots). Pushing past the room
+    /// Lua promised writes outside the stack: every push of a data-dependent count of
+    /// values must reserve first.
+    public func reserve(_ extra: Int) -> Bool {
+        extra <= Int(Int32.max) && lua_checkstack(L, Int32(extra)) != 0
+    }
 
     public func type(at index: Int32) -> LuaType { LuaType(rawValue: lua_type(L, index)) ?? .none }
 
@@ -215,7 +224,16 @@ extension LuaStack {
         owner?.pendingTraceback = nil
         let status = lb_pcall(L, Int32(arguments), Int32(results ?? Int(LUA_MULTRET)), base)
         remove(at: base)
-        if status == LUA_OK { return Int(top - base + 1) }
+        if status == LUA_OK {
+            let count = Int(top - base + 1)
+            // All results leave no room above them (lua_pcall sets the frame's top to the
+            // stack's): make the room a caller may push into, as lua.c's l_print does.
+            guard results != nil || reserve(LuaStack.guaranteedSlots) else {
+                top = base - 1
+                throw LuaError(kind: .runtime, message: "stack overflow (too many results)")
+            }
+            return count
+        }
         let error = LuaError.fromStack(self, status: status, traceback: owner?.pendingTraceback)
         pop()
         owner?.pendingTraceback = nil

@@ -116,6 +116,12 @@ struct LuaRun {
             return error.kind == .file ? 2 : 1
         }
         let arguments = options.scriptArguments
+        // lua.c's pushargs: luaL_checkstack(L, n + 3, "too many arguments to script").
+        guard state.stack.reserve(arguments.count + 3) else {
+            state.stack.pop()
+            report("stack overflow (too many arguments to script)")
+            return 1
+        }
         for a in arguments { state.stack.pushString(a) }
         do {
             try call(arguments: Int32(arguments.count))

@@ -123,7 +123,9 @@ struct RetryIntegrationTests {
             #expect(error.code == "network_error")
             #expect(error.message.hasSuffix("(not resent: the change may have reached Box, check before trying again)"))
         }
-        usleep(1_500_000)  // let the slow server finish what it received
+        // The slow server answers what it received (to a closed connection), then sees the close.
+        #expect(f.sandbox.waitForRequests(timeout: 60) { $0.contains { $0.method == "PUT" } })
+        #expect(f.sandbox.waitUntilNoOpenConnections(timeout: 60))
         #expect(f.log().filter { $0.method == "PUT" }.count == 1)
         #expect(heard == 1)
         // Nothing else is waiting to resend it.

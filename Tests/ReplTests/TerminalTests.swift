@@ -48,9 +48,9 @@ import Testing
     @Test func ctrlCInterruptsARunningChunkAndReturnsToThePrompt() throws {
         let repl = try TmuxREPL()
         try repl.waitForPrompt()
-        try repl.enter("while true do end")
-        try repl.waitFor("box> while true do end\n")
-        usleep(200_000)  // let the loop start; the hook stops it whenever the signal lands
+        // The chunk prints before it loops: once that line shows, Ctrl-C goes to the chunk.
+        try repl.enter("print('spin' .. 'ning') while true do end")
+        try repl.waitFor("\nspinning\n")
         try repl.press("C-c")
         try repl.waitFor("interrupted!")
         try repl.waitForPrompt()
@@ -77,8 +77,7 @@ import Testing
 
     @Test func ctrlCStopsAScriptWithStatusOne() throws {
         let run = try TmuxREPL(["-e", "print('looping') while true do end"])
-        try run.waitFor("looping")
-        usleep(100_000)
+        try run.waitFor("looping")  // printed by the running script: Ctrl-C now goes to it
         try run.press("C-c")
         let screen = try run.waitFor("EXIT=")
         #expect(screen.contains("interrupted!\nEXIT=1"))

@@ -71,13 +71,8 @@ final class TmuxREPL {
     /// Polls the screen until `condition` holds; returns the screen (or throws at the deadline).
     @discardableResult
     func waitFor(_ what: String, timeout: TimeInterval = 20, _ condition: (String) -> Bool) throws -> String {
-        let deadline = Date().addingTimeInterval(timeout)
         var last = ""
-        while Date() < deadline {
-            last = try screen()
-            if condition(last) { return last }
-            usleep(50_000)
-        }
+        if try recheckUntil(timeout: timeout, { last = try screen(); return condition(last) }) { return last }
         throw TmuxTimeout(what: what, screen: last)
     }
 

@@ -50,6 +50,19 @@ public final class DemoSandbox {
         sandbox.requestLog.filter { $0.method != "GET" && !$0.path.hasPrefix("/oauth2/") }.map { "\($0.method) \($0.path)" }
     }
 
+    /// Waits (60 s at most) until the sandbox has handled at least `count` changes.
+    public func waitForChanges(atLeast count: Int) -> Bool {
+        sandbox.waitForRequests(timeout: 60) { log in
+            log.lazy.filter { $0.method != "GET" && !$0.path.hasPrefix("/oauth2/") }.count >= count
+        }
+    }
+
+    /// Waits (60 s at most) until no client connection is open: whatever a finished or
+    /// killed boxlua sent has been handled and logged.
+    public func waitUntilNoOpenConnections() -> Bool {
+        sandbox.waitUntilNoOpenConnections(timeout: 60)
+    }
+
     /// The default audit log of a live run in this environment.
     public var auditLog: String { home.appendingPathComponent("state/boxlua/audit.jsonl").path }
 }

@@ -41,6 +41,8 @@ public func run(
     p.standardOutput = outPipe
     p.standardError = errPipe
     p.standardInput = inPipe
+    let exited = DispatchSemaphore(value: 0)
+    p.terminationHandler = { _ in exited.signal() }
     try p.run()
     // Drain both pipes concurrently so a chatty child never blocks on a full pipe.
     let outBox = DataBox(), errBox = DataBox()
@@ -51,9 +53,7 @@ public func run(
     DispatchQueue.global().async { errBox.data = errPipe.fileHandleForReading.readDataToEndOfFile(); group.leave() }
     if let stdin { inPipe.fileHandleForWriting.write(Data(stdin.utf8)) }
     try? inPipe.fileHandleForWriting.close()
-    let deadline = Date().addingTimeInterval(timeout)
-    while p.isRunning && Date() < deadline { usleep(2_000) }
-    if p.isRunning { p.terminate() }
+    if exited.wait(timeout: .now() + timeout) == .timedOut { p.terminate() }
     p.waitUntilExit()
     group.wait()
     return ProcessResult(
@@ -79,4 +79,13 @@ public func temporaryDirectory(_ prefix: String = "boxlua-test") -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
     try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
+}
+
+/// How Lua names the script at `path` in its messages (luaO_chunkid, LUA_IDSIZE 60): the
+/// path itself when it has at most 59 bytes, else "..." and its last 56 bytes. Tests build
+/// expected error lines with it, so they pass in a checkout at any path.
+public func luaChunkName(_ path: String) -> String {
+    let bytes = Array(path.utf8)
+    guard bytes.count > 59 else { return path }
+    return "..." + String(decoding: bytes.suffix(56), as: UTF8.self)
 }

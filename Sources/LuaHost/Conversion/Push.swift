@@ -17,9 +17,15 @@ extension LuaStack {
     }
 
     /// Pushes several values; returns how many (for a function's results).
+    /// - Throws: Lua's "stack overflow" when they cannot all fit (nothing is pushed).
     @discardableResult
     public func pushValues(_ values: [LuaValue]) throws(LuaConversionError) -> Int32 {
-        for v in values { try pushValue(v) }
+        guard reserve(values.count) else {
+            throw LuaConversionError("stack overflow (too many values: \(values.count))")
+        }
+        try pushChecked { () throws(LuaConversionError) in
+            for v in values { try pushValue(v, depth: 0) }
+        }
         return Int32(values.count)
     }
 
