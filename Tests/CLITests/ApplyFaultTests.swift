@@ -51,12 +51,8 @@ extension DemoSandbox {
 /// Waits for `condition` with a generous deadline; false when it never held.
 @discardableResult
 func waitUntil(_ seconds: TimeInterval = 60, _ condition: () -> Bool) -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-        if condition() { return true }
-        usleep(5_000)
-    }
-    return condition()
+    // Files and /proc counts announce nothing: re-check them (TestSupport's one helper for that).
+    recheckUntil(timeout: seconds, condition)
 }
 
 func lineCount(_ path: String) -> Int {

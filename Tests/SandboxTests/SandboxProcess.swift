@@ -74,11 +74,6 @@ final class SandboxProcess {
 
 /// Waits until `condition` holds, checking often, for at most `seconds`; returns whether it held.
 func waitUntil(seconds: TimeInterval = 60, _ condition: () -> Bool) -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-        if condition() { return true }
-        // Not a synchronisation sleep: a poll interval while waiting on a condition.
-        _ = poll(nil, 0, 10)
-    }
-    return condition()
+    // Files and /proc counts announce nothing: re-check them (TestSupport's one helper for that).
+    recheckUntil(timeout: seconds, condition)
 }
