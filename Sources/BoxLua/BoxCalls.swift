@@ -245,7 +245,7 @@ func scriptPosition(_ L: OpaquePointer) -> String? {
     while lua_getstack(L, level, &ar) != 0 {
         lua_getinfo(L, "Sl", &ar)
         let source = ar.source.map { String(cString: $0) } ?? ""
-        if ar.currentline > 0 && source != Prelude.chunkName {
+        if ar.currentline > 0 && source != EmbeddedLua.box.chunkName {
             let short = withUnsafePointer(to: &ar.short_src) {
                 String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))
             }

@@ -1,11 +1,7 @@
-/// The Lua half of the box API: argument checks, option handling and the composite
-/// operations (find, all, as_user, deprovision, last_logins), written in Lua over a few Swift
-/// primitives (`box._call`, `box._pages`, ...), so that every Box call a script makes,
-/// directly or through these, can yield inside `box.parallel`.
-enum Prelude {
-    static let chunkName = "=[boxlua]"
-
-    static let source = #"""
+-- The Lua half of the box API: argument checks, option handling and the composite
+-- operations (find, all, as_user, deprovision, last_logins), written in Lua over a few Swift
+-- primitives (`box._call`, `box._pages`, ...), so that every Box call a script makes,
+-- directly or through these, can yield inside `box.parallel`.
 local box = box
 local _call, _pages, _clean_path = box._call, box._pages, box._clean_path
 box._call, box._pages, box._clean_path = nil, nil, nil
@@ -496,46 +492,3 @@ local function inheriting(fname, ...)
 end
 function coroutine.create(...) return co_create(inheriting("create", ...)) end
 function coroutine.wrap(...) return co_wrap(inheriting("wrap", ...)) end
-
--- help(fn) needs each function's name.
-local names = setmetatable({}, {__mode = "k"})
-local function index_names(prefix, t)
-  for k, v in pairs(t) do
-    if type(v) == "function" then names[v] = prefix .. k
-    elseif type(v) == "table" and k ~= "_G" and prefix:match("^box") then index_names(prefix .. k .. ".", v) end
-  end
-end
-index_names("box.", box)
-for _, lib in ipairs({"csv", "json", "log"}) do index_names(lib .. ".", _G[lib]) end
-names[show] = "show"
-local _help = _help
-rawset(_G, "_help", nil)
-function help(fn)
-  if fn == nil then return _help() end
-  local name = type(fn) == "string" and fn or names[fn]
-  if name == nil then
-    io.write("no reference entry for this value; help() lists the API\n")
-    return
-  end
-  return _help(name)
-end
-names[help] = "help"
-"""#
-}
-
-extension Prelude {
-    /// log.info / log.warn / log.error: timestamped lines on stderr (--quiet keeps errors).
-    static let helpersSource = #"""
-local log = log
-local quiet = log._quiet
-log._quiet = nil
-local function emitter(level)
-  return function(fmt, ...)
-    if quiet and level ~= "ERROR" then return end
-    local text = select("#", ...) > 0 and string.format(fmt, ...) or tostring(fmt)
-    io.stderr:write(os.date("!%Y-%m-%dT%H:%M:%SZ"), " ", level, " ", text, "\n")
-  end
-end
-log.info, log.warn, log.error = emitter("INFO"), emitter("WARN"), emitter("ERROR")
-"""#
-}
