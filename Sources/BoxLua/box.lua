@@ -15,13 +15,16 @@ local function typename(n, ...)
   return v == nil and "nil" or type(v)
 end
 
--- The level of the first frame outside this prelude: the script line that made the call.
+-- The level of the first frame outside this file: the script line that made the call.
+-- The file's source name is the one its loader gave it (=box.lua), read here, not repeated;
+-- a script of the same name has another (@box.lua).
 local getinfo = debug.getinfo
+local own_source = getinfo(1, "S").source
 local function caller_level()
   local level = 3
   while true do
     local info = getinfo(level, "S")
-    if info == nil or info.source ~= "=[boxlua]" then return level - 1 end
+    if info == nil or info.source ~= own_source then return level - 1 end
     level = level + 1
   end
 end
