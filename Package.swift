@@ -46,7 +46,10 @@ let package = Package(
         // The Box emulator. No Lua, no CLI.
         .target(name: "BoxSandbox", dependencies: ["JSON", "Signing", "HTTPServer", "Files"]),
         // The Lua API: box.*, csv, json, log, show, help; dry runs, plans, audit log.
-        .target(name: "BoxLua", dependencies: ["LuaHost", "CLua", "LuaShim", "BoxClient", "BoxChanges", "CSV", "JSON"]),
+        // Its Lua half is the .lua files beside the Swift, compiled into the binary as byte arrays.
+        .target(
+            name: "BoxLua", dependencies: ["LuaHost", "CLua", "LuaShim", "BoxClient", "BoxChanges", "CSV", "JSON"],
+            resources: [.embedInCode("box.lua"), .embedInCode("help.lua"), .embedInCode("log.lua")]),
 
         .executableTarget(
             name: "boxlua",

@@ -45,7 +45,7 @@ extension BoxRuntime {
     func rawRequest(_ call: LuaCall) throws -> LuaResult {
         if call.stage > 0 { return try resumeCall(call) }
         let method = try call.string(1)
-        // The prelude passes the path `_clean_path` gave: what the guards classify is sent.
+        // box.lua passes the path `_clean_path` gave: what the guards classify is sent.
         let path = try call.string(2)
         var request = BoxRequest(method, path, query: try queryPairs(call, 3))
         if !call.isNone(4) {
@@ -238,14 +238,14 @@ extension BoxRuntime {
     }
 }
 
-/// The script line that made the call: the first frame outside the prelude.
+/// The script line that made the call: the first frame outside box.lua.
 func scriptPosition(_ L: OpaquePointer) -> String? {
     var ar = lua_Debug()
     var level: Int32 = 1
     while lua_getstack(L, level, &ar) != 0 {
         lua_getinfo(L, "Sl", &ar)
         let source = ar.source.map { String(cString: $0) } ?? ""
-        if ar.currentline > 0 && source != Prelude.chunkName {
+        if ar.currentline > 0 && source != EmbeddedLua.box.chunkName {
             let short = withUnsafePointer(to: &ar.short_src) {
                 String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))
             }

@@ -97,7 +97,8 @@ public final class BoxRuntime {
         interruptRequested = { [weak state] in state?.interruptRequested == true }
         try installHelpers(into: state)
         try installBoxPrimitives(into: state)
-        try state.run(Prelude.source, chunkName: Prelude.chunkName)
+        try EmbeddedLua.box.run(in: state)
+        try EmbeddedLua.help.run(in: state)
     }
 
     /// Ends the run: the dry-run summary and plan, or the summary of changes sent. Returns

@@ -1,4 +1,4 @@
-/// The non-Box globals of the API: csv, json, show and help (log is Lua, in the prelude).
+/// The non-Box globals of the API: csv, json, show and help (log is Lua, in log.lua).
 import CSV
 import JSON
 import LuaHost
@@ -60,7 +60,7 @@ extension BoxRuntime {
         state.stack.pushBoolean(options.quiet)
         state.stack.rawSet(at: -2, key: "_quiet")
         state.stack.pop()
-        try state.run(Prelude.helpersSource, chunkName: Prelude.chunkName)
+        try EmbeddedLua.log.run(in: state)
     }
 
     /// Writes to stdout through Lua's `io.write`, so output keeps its order with print().

@@ -19,6 +19,17 @@ import Testing
         #expect(r.status == 1)
     }
 
+    /// The API's own Lua file is the chunk =box.lua; a script run as box.lua is @box.lua, so
+    /// its argument errors still name its own line, not a frame further out.
+    @Test func aScriptNamedBoxLuaIsNotTakenForTheAPIsFile() throws {
+        let dir = temporaryDirectory("boxlua-chunk")
+        let script = dir.appendingPathComponent("box.lua").path
+        try "local id = '1/..'\nbox.users.get(id)\n".write(toFile: script, atomically: true, encoding: .utf8)
+        let r = try boxlua(["box.lua"], directory: dir.path)
+        #expect(r.stderr == "boxlua: box.lua:2: bad argument #1 to 'get' (user id must be digits, got '1/..')\n")
+        #expect(r.status == 1)
+    }
+
     @Test func shortNamesStayLongOnesKeepTheirEnd() {
         #expect(luaChunkName("job.lua") == "job.lua")
         let fiftyNine = String(repeating: "a", count: 55) + ".lua"

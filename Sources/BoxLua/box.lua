@@ -1,11 +1,7 @@
-/// The Lua half of the box API: argument checks, option handling and the composite
-/// operations (find, all, as_user, deprovision, last_logins), written in Lua over a few Swift
-/// primitives (`box._call`, `box._pages`, ...), so that every Box call a script makes,
-/// directly or through these, can yield inside `box.parallel`.
-enum Prelude {
-    static let chunkName = "=[boxlua]"
-
-    static let source = #"""
+-- The Lua half of the box API: argument checks, option handling and the composite
+-- operations (find, all, as_user, deprovision, last_logins), written in Lua over a few Swift
+-- primitives (`box._call`, `box._pages`, ...), so that every Box call a script makes,
+-- directly or through these, can yield inside `box.parallel`.
 local box = box
 local _call, _pages, _clean_path = box._call, box._pages, box._clean_path
 box._call, box._pages, box._clean_path = nil, nil, nil
@@ -19,13 +15,16 @@ local function typename(n, ...)
   return v == nil and "nil" or type(v)
 end
 
--- The level of the first frame outside this prelude: the script line that made the call.
+-- The level of the first frame outside this file: the script line that made the call.
+-- The file's source name is the one its loader gave it (=box.lua), read here, not repeated;
+-- a script of the same name has another (@box.lua).
 local getinfo = debug.getinfo
+local own_source = getinfo(1, "S").source
 local function caller_level()
   local level = 3
   while true do
     local info = getinfo(level, "S")
-    if info == nil or info.source ~= "=[boxlua]" then return level - 1 end
+    if info == nil or info.source ~= own_source then return level - 1 end
     level = level + 1
   end
 end
@@ -496,46 +495,3 @@ local function inheriting(fname, ...)
 end
 function coroutine.create(...) return co_create(inheriting("create", ...)) end
 function coroutine.wrap(...) return co_wrap(inheriting("wrap", ...)) end
-
--- help(fn) needs each function's name.
-local names = setmetatable({}, {__mode = "k"})
-local function index_names(prefix, t)
-  for k, v in pairs(t) do
-    if type(v) == "function" then names[v] = prefix .. k
-    elseif type(v) == "table" and k ~= "_G" and prefix:match("^box") then index_names(prefix .. k .. ".", v) end
-  end
-end
-index_names("box.", box)
-for _, lib in ipairs({"csv", "json", "log"}) do index_names(lib .. ".", _G[lib]) end
-names[show] = "show"
-local _help = _help
-rawset(_G, "_help", nil)
-function help(fn)
-  if fn == nil then return _help() end
-  local name = type(fn) == "string" and fn or names[fn]
-  if name == nil then
-    io.write("no reference entry for this value; help() lists the API\n")
-    return
-  end
-  return _help(name)
-end
-names[help] = "help"
-"""#
-}
-
-extension Prelude {
-    /// log.info / log.warn / log.error: timestamped lines on stderr (--quiet keeps errors).
-    static let helpersSource = #"""
-local log = log
-local quiet = log._quiet
-log._quiet = nil
-local function emitter(level)
-  return function(fmt, ...)
-    if quiet and level ~= "ERROR" then return end
-    local text = select("#", ...) > 0 and string.format(fmt, ...) or tostring(fmt)
-    io.stderr:write(os.date("!%Y-%m-%dT%H:%M:%SZ"), " ", level, " ", text, "\n")
-  end
-end
-log.info, log.warn, log.error = emitter("INFO"), emitter("WARN"), emitter("ERROR")
-"""#
-}
