@@ -195,17 +195,6 @@ struct CredentialSafetyTests {
             #expect(error.message == "interrupted while waiting for \(store.path).lock")
         }
     }
-
-    /// Already the case before this change (O_EXCL refuses an existing name, symlink or not):
-    /// kept as a guard now that O_NOFOLLOW is there too.
-    @Test func aPlantedSymlinkIsNeverWrittenThrough() throws {
-        let root = temporaryDirectory("boxlua-symlink")
-        let target = root.appendingPathComponent("target").path
-        let link = root.appendingPathComponent("link").path
-        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
-        #expect(throws: ConfigError.self) { try writePrivateFile(link, Array("secret".utf8)) }
-        #expect(!FileManager.default.fileExists(atPath: target))
-    }
 }
 
 /// Per-thread results, filled from several threads.

@@ -1,4 +1,5 @@
 /// Settings and credentials from the environment first, then the chosen profile of config.toml.
+import Files
 
 /// The version in the User-Agent header (`boxlua/<version>`).
 public let boxluaVersion = "0.1.0"
@@ -39,7 +40,7 @@ public struct Configuration: Sendable {
     public static func load(environment: [String: String], profile: String? = nil) throws(ConfigError) -> Configuration {
         let explicit = profile ?? environment["BOXLUA_PROFILE"].flatMap { $0.isEmpty ? nil : $0 }
         let name = explicit ?? "default"
-        let path = configDirectory(environment) + "/boxlua/config.toml"
+        let path = Files.boxluaConfigFolder(environment: environment) + "/config.toml"
         guard let text = try readFileIfPresent(path) else {
             if let explicit { throw ConfigError("profile '\(explicit)' not found: \(path) does not exist") }
             return Configuration(profile: name, environment: environment, profileValues: [:], profileSource: nil)

@@ -1,4 +1,5 @@
 /// The four ways to sign in to Box, and how the configuration picks one.
+import Files
 import JSON
 
 /// Whose token a server-auth app asks for.
@@ -83,7 +84,7 @@ extension Configuration {
             return "BOX_CLIENT_ID and BOX_CLIENT_SECRET name no subject: add BOX_ENTERPRISE_ID or BOX_USER_ID,"
                 + " or run `boxlua login` (see boxlua --help)"
         }
-        var file = configDirectory(environment) + "/boxlua/config.toml"
+        var file = Files.boxluaConfigFolder(environment: environment) + "/config.toml"
         if let home = environment["HOME"], !home.isEmpty, home != "/", file.hasPrefix(home + "/") {
             file = "~" + file.dropFirst(home.count)
         }
