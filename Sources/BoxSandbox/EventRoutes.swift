@@ -9,7 +9,7 @@ enum EventRoutes {
     static func list(_ c: inout RequestContext) throws -> Reply {
         let stream = c.query("stream_type") ?? "all"
         guard ["all", "changes", "sync", "admin_logs", "admin_logs_streaming"].contains(stream) else {
-            throw BoxError.invalidParameter("stream_type", "Invalid value '\(stream)'")
+            throw BoxErrorReply.invalidParameter("stream_type", "Invalid value '\(stream)'")
         }
         guard stream.hasPrefix("admin_logs") else {
             return .json(200, ["chunk_size": 0, "next_stream_position": .string(String(base)), "entries": []])
@@ -42,7 +42,7 @@ enum EventRoutes {
         guard let text, !text.isEmpty, text != "0" else { return 0 }
         if text == "now" { return count }
         guard let p = Int64(text), p >= base else {
-            throw BoxError.invalidParameter("stream_position", "Invalid value '\(text)'. Not a valid stream position")
+            throw BoxErrorReply.invalidParameter("stream_position", "Invalid value '\(text)'. Not a valid stream position")
         }
         return Int(min(p - base, Int64(count)))
     }
@@ -50,7 +50,7 @@ enum EventRoutes {
     private static func date(_ c: RequestContext, _ name: String) throws -> Int64? {
         guard let text = c.query(name), !text.isEmpty else { return nil }
         guard let t = BoxTime.parse(text) else {
-            throw BoxError.invalidParameter(name, "Invalid value '\(text)'. '\(name)' must be a date-time like 2024-01-31T09:00:00-08:00")
+            throw BoxErrorReply.invalidParameter(name, "Invalid value '\(text)'. '\(name)' must be a date-time like 2024-01-31T09:00:00-08:00")
         }
         return t
     }

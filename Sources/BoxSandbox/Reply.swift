@@ -10,7 +10,7 @@ enum Reply {
     case empty(Int)
     case html(Int, String)
     case redirect(String)
-    case error(BoxError)
+    case error(BoxErrorReply)
     case oauthError(OAuthError)
 
     func response(requestID: String, faults: Faults) -> HTTPResponse {
@@ -36,7 +36,7 @@ enum Reply {
         return r
     }
 
-    private func errorResponse(_ e: BoxError, requestID: String, faults: Faults) -> HTTPResponse {
+    private func errorResponse(_ e: BoxErrorReply, requestID: String, faults: Faults) -> HTTPResponse {
         var r: HTTPResponse
         if e.status == 401 && faults.emptyUnauthorizedBody {
             r = HTTPResponse(status: 401)

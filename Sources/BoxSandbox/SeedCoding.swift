@@ -91,7 +91,7 @@ enum SeedCoding {
         user.modifiedAt = try time(u, "modified_at", default: user.createdAt)
         do {
             try UserFields.apply(u.objectValue ?? JSONObject(), to: &user, creating: true, seed: true)
-        } catch let e as BoxError {
+        } catch let e as BoxErrorReply {
             let detail = e.contextInfo?["errors"]?.arrayValue?.first?["message"]?.stringValue ?? e.message
             throw SandboxSeedError(message: "users[\(index)]: \(detail)")
         }

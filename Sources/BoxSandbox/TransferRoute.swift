@@ -9,14 +9,14 @@ enum TransferRoute {
         let body = try c.jsonBody()
         _ = try c.bool("notify")
         guard let destID = body["owned_by"]?["id"]?.stringValue else {
-            throw BoxError.invalidParameter("owned_by", "'owned_by.id' is required", reason: "missing_parameter")
+            throw BoxErrorReply.invalidParameter("owned_by", "'owned_by.id' is required", reason: "missing_parameter")
         }
         let dest = try c.user(destID)
         guard dest.id != source.id, !dest.isExternal else {
-            throw BoxError.invalidParameter("owned_by", "Invalid value '\(destID)'. The destination must be another user of the enterprise")
+            throw BoxErrorReply.invalidParameter("owned_by", "Invalid value '\(destID)'. The destination must be another user of the enterprise")
         }
         if c.me.role != "admin" && c.me.id != c.state.serviceAccountUserID && (source.role == "admin" || dest.role == "admin") {
-            throw BoxError(status: 403, code: "forbidden", message: "Cannot transfer files from/to higher privileged accounts")
+            throw BoxErrorReply(status: 403, code: "forbidden", message: "Cannot transfer files from/to higher privileged accounts")
         }
         let pending = c.faults.transferPendingSeconds
         if pending > 0 && source.ownedItems > 0 {

@@ -63,7 +63,7 @@ enum UserRoutes {
     static func checkedOffset(_ c: RequestContext) throws -> Int {
         let offset = try c.integer("offset") ?? 0
         guard offset <= maxOffset else {
-            throw BoxError.invalidParameter(
+            throw BoxErrorReply.invalidParameter(
                 "offset", "Invalid value '\(offset)'. The offset must not exceed the maximum offset of \(maxOffset)")
         }
         return offset
@@ -83,7 +83,7 @@ enum UserRoutes {
     private static func filter(_ c: RequestContext) throws -> (UserSlot) -> Bool {
         let type = c.query("user_type") ?? "all"
         guard ["all", "managed", "external"].contains(type) else {
-            throw BoxError.invalidParameter("user_type", "Invalid value '\(type)'. Allowed: all, managed, external")
+            throw BoxErrorReply.invalidParameter("user_type", "Invalid value '\(type)'. Allowed: all, managed, external")
         }
         let term = c.query("filter_term")?.lowercased() ?? ""
         let appID = c.query("external_app_user_id")
@@ -109,7 +109,7 @@ enum UserRoutes {
         var start = 0
         if let marker = c.query("marker"), !marker.isEmpty {
             guard let after = decodeMarker(marker) else {
-                throw BoxError.invalidParameter("marker", "Invalid value '\(marker)'. The marker is not valid")
+                throw BoxErrorReply.invalidParameter("marker", "Invalid value '\(marker)'. The marker is not valid")
             }
             guard let i = c.state.index(after: after) else { return markerReply([], next: nil, limit: limit, c) }
             start = i
@@ -161,7 +161,7 @@ enum UserRoutes {
     static func memberships(_ c: inout RequestContext) throws -> Reply {
         let id = c.params["user_id"] ?? ""
         let user = try c.user(id)
-        guard c.isPrivileged(c.me) || c.me.id == id else { throw BoxError.forbidden() }
+        guard c.isPrivileged(c.me) || c.me.id == id else { throw BoxErrorReply.forbidden() }
         let limit = min(max(try c.integer("limit") ?? 100, 1), 1000)
         let offset = try checkedOffset(c)
         let all = c.state.memberships.filter { $0.userID == id }
