@@ -1,6 +1,7 @@
 /// The Active Directory export of the demo enterprise (scripts/examples/ad-export.csv), as
 /// PowerShell's `Export-Csv` writes it: a `#TYPE` line, every field quoted, CRLF.
 import Foundation
+import HTTPServer
 import JSON
 
 extension DemoEnterprise {
@@ -40,7 +41,7 @@ extension DemoEnterprise {
 
     /// PowerShell's US date style, e.g. `3/14/2025 10:22:31 AM`, fixed dates (not relative to today).
     private static func whenChanged(_ r: inout SeededRandom) -> String {
-        let (y, m, d) = BoxTime.civil(Int64(20_000 + r.int(0...400)))
+        let (y, m, d) = CivilDate.civil(days: Int64(20_000 + r.int(0...400)))
         let h = r.int(0...23)
         let mi = String(format2(r.int(0...59))), s = String(format2(r.int(0...59)))
         let h12 = h % 12 == 0 ? 12 : h % 12

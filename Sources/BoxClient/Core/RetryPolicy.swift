@@ -1,4 +1,5 @@
 /// Whether and when to try a Box call again: a pure function, as Box's SDKs decide it, then better.
+import HTTPServer
 
 /// Retry limits; every field has the default Box's own SDKs use unless noted.
 public struct RetrySettings: Sendable, Equatable {
@@ -150,18 +151,8 @@ func parseHTTPDate(_ s: String) -> Double? {
     guard hms.count == 3, (1...31).contains(day), (0...9999).contains(year), (0..<24).contains(hms[0]),
         (0..<60).contains(hms[1]), (0..<61).contains(hms[2])
     else { return nil }
-    let days = daysFromCivil(year: year, month: month + 1, day: day)
+    let days = Int(CivilDate.days(year: Int64(year), month: Int64(month + 1), day: Int64(day)))
     return Double(days * 86_400 + hms[0] * 3600 + hms[1] * 60 + hms[2])
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-    let y = month <= 2 ? year - 1 : year
-    let era = (y >= 0 ? y : y - 399) / 400
-    let yoe = y - era * 400
-    let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-    return era * 146_097 + doe - 719_468
 }
 
 /// "1.5 s", "300 s"; a server's absurd wait (`Retry-After: 1e308`) prints as a Double
