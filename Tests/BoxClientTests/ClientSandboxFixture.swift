@@ -5,7 +5,7 @@ import JSON
 import TestSupport
 @testable import BoxClient
 
-final class SandboxFixture {
+final class ClientSandboxFixture {
     let sandbox: Sandbox
     let baseURL: String
     let root: URL

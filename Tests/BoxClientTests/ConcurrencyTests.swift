@@ -11,7 +11,7 @@ struct ConcurrencyTests {
     @Test func callsStartedTogetherAreInFlightTogether() throws {
         var faults = Faults()
         faults.latencyMilliseconds = 200
-        let f = try SandboxFixture(jwt: false)
+        let f = try ClientSandboxFixture(jwt: false)
         f.sandbox.faults = faults
         let c = f.developer
         let ids = try c.listUsers(fields: "id", pageSize: 8).next()?.entries.compactMap { $0["id"]?.stringValue } ?? []
@@ -33,7 +33,7 @@ struct ConcurrencyTests {
         var faults = Faults()
         faults.rateLimitEvery = 1
         faults.retryAfter = 1
-        let f = try SandboxFixture(faults: faults, jwt: false)
+        let f = try ClientSandboxFixture(faults: faults, jwt: false)
         let c = f.developer
         let clock = c.engine.clock
         var finishedAt: [String: Double] = [:]
@@ -55,7 +55,7 @@ struct ConcurrencyTests {
         var faults = Faults()
         faults.rateLimitEvery = 1
         faults.retryAfter = 30
-        let f = try SandboxFixture(faults: faults, jwt: false)
+        let f = try ClientSandboxFixture(faults: faults, jwt: false)
         let c = f.client(.accessToken(f.credentials.accessToken)) { $0.retry.maxWait = 40 }
         var observed: [String] = []
         c.sentObserver = { r, result, _ in observed.append("\(r.op) \((try? result.get()).map { _ in "ok" } ?? result.failureCode)") }
@@ -79,7 +79,7 @@ struct ConcurrencyTests {
         var faults = Faults()
         faults.rateLimitEvery = 2
         faults.retryAfter = 5
-        let f = try SandboxFixture(faults: faults, jwt: false)
+        let f = try ClientSandboxFixture(faults: faults, jwt: false)
         let clock = VirtualClock()
         let c = f.client(.accessToken(f.credentials.accessToken), engine: HTTPEngine(clock: clock))
         for _ in 0..<3 { _ = try c.me(fields: "id") }

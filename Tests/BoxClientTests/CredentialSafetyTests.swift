@@ -117,7 +117,7 @@ struct CredentialSafetyTests {
     }
 
     @Test func aWrongJWTPassphraseIsAConfigurationError() throws {
-        let f = try SandboxFixture(jwt: true)
+        let f = try ClientSandboxFixture(jwt: true)
         let path = try #require(f.credentials.jwtConfigPath)
         guard case .object(var top) = try JSON.parse(String(contentsOfFile: path, encoding: .utf8)),
               case .object(var app) = top["boxAppSettings"], case .object(var auth) = app["appAuth"]
@@ -141,7 +141,7 @@ struct CredentialSafetyTests {
     /// the access token expired at once; the sandbox's refresh tokens are single-use, so only
     /// one may refresh, and the others must use what it stored.
     @Test func concurrentRefreshesTakeTurns() throws {
-        let f = try SandboxFixture(jwt: false)
+        let f = try ClientSandboxFixture(jwt: false)
         let (_, store) = try f.oauthLogin()
         var stored = try #require(try store.load())
         stored.expiresAt = 0

@@ -15,7 +15,7 @@ struct MutationHookTests {
     }
 
     @Test func hookSeesEveryMutationAndNothingIsSentWhenItResponds() throws {
-        let f = try SandboxFixture(jwt: false)
+        let f = try ClientSandboxFixture(jwt: false)
         let c = f.ccg
         var seen: [String] = []
         c.mutationHook = { request, decide in
@@ -42,7 +42,7 @@ struct MutationHookTests {
     }
 
     @Test func hookCanRefuse() throws {
-        let f = try SandboxFixture(jwt: false)
+        let f = try ClientSandboxFixture(jwt: false)
         let c = f.developer
         c.mutationHook = { request, decide in
             decide(request.op == "users.delete"
@@ -60,7 +60,7 @@ struct MutationHookTests {
     }
 
     @Test func asyncHookReadsForRealThenMerges() throws {
-        let f = try SandboxFixture(jwt: false)
+        let f = try ClientSandboxFixture(jwt: false)
         let c = f.developer
         c.mutationHook = { request, decide in
             guard request.op == "users.update", let id = request.subjectID else { return decide(.send) }
@@ -81,7 +81,7 @@ struct MutationHookTests {
     }
 
     @Test func observerHearsEverySentChangeWithItsOutcome() throws {
-        let f = try SandboxFixture(jwt: false)
+        let f = try ClientSandboxFixture(jwt: false)
         let c = f.developer
         var heard: [(String, Int, Int)] = []
         c.sentObserver = { request, result, attempts in
@@ -104,7 +104,7 @@ struct MutationHookTests {
     }
 
     @Test func asUserTravelsPerCallAndByDefault() throws {
-        let f = try SandboxFixture(jwt: false)
+        let f = try ClientSandboxFixture(jwt: false)
         let c = f.developer
         let id = try someUserID(c, skip: [f.credentials.adminUserID, f.credentials.serviceAccountUserID])
         var me = UsersAPI.me(fields: "id")

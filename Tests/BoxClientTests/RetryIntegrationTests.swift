@@ -12,7 +12,7 @@ struct RetryIntegrationTests {
         var faults = Faults()
         faults.rateLimitEvery = 3
         faults.retryAfter = 1
-        let f = try SandboxFixture(faults: faults, jwt: false)
+        let f = try ClientSandboxFixture(faults: faults, jwt: false)
         let c = f.developer
         let clock = c.engine.clock
         let start = clock.now
@@ -32,7 +32,7 @@ struct RetryIntegrationTests {
     @Test func serverErrorsAreRetried() throws {
         var faults = Faults()
         faults.serverErrorEvery = 2
-        let f = try SandboxFixture(faults: faults, jwt: false)
+        let f = try ClientSandboxFixture(faults: faults, jwt: false)
         let c = f.developer
         for _ in 0..<3 { _ = try c.me(fields: "id") }
         let statuses = f.statuses("/2.0/users/me")
@@ -43,7 +43,7 @@ struct RetryIntegrationTests {
     @Test func persistentServerErrorGivesUpAtMaxAttempts() throws {
         var faults = Faults()
         faults.serverErrorEvery = 1
-        let f = try SandboxFixture(faults: faults, jwt: false)
+        let f = try ClientSandboxFixture(faults: faults, jwt: false)
         let c = f.client(.accessToken(f.credentials.accessToken)) { $0.retry.maxAttempts = 4 }
         do {
             _ = try c.me()
@@ -58,7 +58,7 @@ struct RetryIntegrationTests {
     }
 
     @Test func notFoundIsRaisedAtOnce() throws {
-        let f = try SandboxFixture(jwt: false)
+        let f = try ClientSandboxFixture(jwt: false)
         do {
             try f.developer.deleteUser("99999999999")
             Issue.record("deleted a user that does not exist")
@@ -93,7 +93,7 @@ struct RetryIntegrationTests {
     @Test func timeoutsAreRetriedOnTheNetworkBudget() throws {
         var faults = Faults()
         faults.latencyMilliseconds = 1500
-        let f = try SandboxFixture(faults: faults, jwt: false)
+        let f = try ClientSandboxFixture(faults: faults, jwt: false)
         let clock = VirtualClock()
         let c = f.client(.accessToken(f.credentials.accessToken), engine: HTTPEngine(settings: EngineSettings(timeout: 0.3), clock: clock))
         do {
@@ -109,7 +109,7 @@ struct RetryIntegrationTests {
     }
 
     @Test func aTimedOutChangeIsNotResent() throws {
-        let f = try SandboxFixture(jwt: false)
+        let f = try ClientSandboxFixture(jwt: false)
         let c = f.client(.accessToken(f.credentials.accessToken), engine: HTTPEngine(settings: EngineSettings(timeout: 0.3)))
         var faults = Faults()
         faults.latencyMilliseconds = 1000
@@ -135,7 +135,7 @@ struct RetryIntegrationTests {
     @Test func emptyUnauthorizedBodyStillRefreshes() throws {
         var faults = Faults()
         faults.emptyUnauthorizedBody = true
-        let f = try SandboxFixture(faults: faults, jwt: false)
+        let f = try ClientSandboxFixture(faults: faults, jwt: false)
         let c = f.ccg
         _ = try c.me()
         f.revoke(try c.accessToken())
@@ -154,7 +154,7 @@ struct RetryIntegrationTests {
         var faults = Faults()
         faults.rateLimitEvery = 1
         faults.retryAfter = 30
-        let f = try SandboxFixture(faults: faults, jwt: false)
+        let f = try ClientSandboxFixture(faults: faults, jwt: false)
         let c = f.client(.accessToken(f.credentials.accessToken)) { $0.retry.maxWait = 10 }
         do {
             _ = try c.me()
@@ -168,7 +168,7 @@ struct RetryIntegrationTests {
     }
 
     @Test func keepAliveReusesOneConnection() throws {
-        let f = try SandboxFixture(jwt: false)
+        let f = try ClientSandboxFixture(jwt: false)
         let engine = HTTPEngine()
         var connections: [Int] = []
         for _ in 0..<5 {

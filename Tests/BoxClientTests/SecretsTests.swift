@@ -13,7 +13,7 @@ struct SecretsTests {
         var faults = Faults()
         faults.rateLimitEvery = 4
         faults.retryAfter = 1
-        let f = try SandboxFixture(faults: faults)
+        let f = try ClientSandboxFixture(faults: faults)
         var output: [String] = []
         var secrets: Set<String> = [f.credentials.clientSecret, f.credentials.accessToken]
 

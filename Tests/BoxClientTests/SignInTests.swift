@@ -10,7 +10,7 @@ import TestSupport
 @Suite(.serialized)
 struct SignInTests {
     @Test func developerTokenIsTheAdmin() throws {
-        let f = try SandboxFixture(jwt: false)
+        let f = try ClientSandboxFixture(jwt: false)
         let me = try f.developer.me(fields: "id,login,role")
         #expect(me["id"]?.stringValue == f.credentials.adminUserID)
         #expect(me["role"] == "admin")
@@ -18,7 +18,7 @@ struct SignInTests {
     }
 
     @Test func developerTokenRejectedIsClearAndNotRefreshed() throws {
-        let f = try SandboxFixture(jwt: false)
+        let f = try ClientSandboxFixture(jwt: false)
         let c = f.client(.accessToken("not-a-token"))
         #expect(throws: BoxError.self) { try c.me() }
         do { _ = try c.me() } catch {
@@ -30,7 +30,7 @@ struct SignInTests {
     }
 
     @Test func clientCredentialsEnterpriseAndUserSubjects() throws {
-        let f = try SandboxFixture(jwt: false)
+        let f = try ClientSandboxFixture(jwt: false)
         let c = f.ccg
         #expect(try c.me(fields: "id")["id"]?.stringValue == f.credentials.serviceAccountUserID)
         _ = try c.me()
@@ -42,7 +42,7 @@ struct SignInTests {
     }
 
     @Test func clientCredentialsWrongSecretIsAnOAuthError() throws {
-        let f = try SandboxFixture(jwt: false)
+        let f = try ClientSandboxFixture(jwt: false)
         let c = f.client(.clientCredentials(clientID: f.credentials.clientID, clientSecret: "wrong", subject: .enterprise(f.credentials.enterpriseID)))
         do {
             _ = try c.me()
@@ -56,14 +56,14 @@ struct SignInTests {
     }
 
     @Test func jwtWithTheSandboxConsoleConfig() throws {
-        let f = try SandboxFixture()
+        let f = try ClientSandboxFixture()
         let config = try Configuration(profile: "default", environment: ["BOX_JWT_CONFIG": try #require(f.credentials.jwtConfigPath)],
                                        profileValues: [:], profileSource: nil).signIn()
         #expect(try f.client(config).me(fields: "id")["id"]?.stringValue == f.credentials.serviceAccountUserID)
     }
 
     @Test func jwtWithAKeyGeneratedHereForEnterpriseAndUser() throws {
-        let f = try SandboxFixture(jwt: false)
+        let f = try ClientSandboxFixture(jwt: false)
         let key = try RSAPrivateKey.generate()
         try f.sandbox.trustJWTKey(id: "test-kid", publicKeyPEM: try key.publicKeyPEM())
         let json: JSON = [
@@ -86,7 +86,7 @@ struct SignInTests {
     }
 
     @Test func unauthorizedThenRefreshThenSuccess() throws {
-        let f = try SandboxFixture(jwt: false)
+        let f = try ClientSandboxFixture(jwt: false)
         let c = f.ccg
         _ = try c.me()
         f.revoke(try c.accessToken())
@@ -97,7 +97,7 @@ struct SignInTests {
     }
 
     @Test func concurrentUnauthorizedCallsShareOneRefresh() throws {
-        let f = try SandboxFixture(jwt: false)
+        let f = try ClientSandboxFixture(jwt: false)
         let c = f.ccg
         _ = try c.me()
         f.revoke(try c.accessToken())
@@ -112,7 +112,7 @@ struct SignInTests {
     @Test func tokensAreReusedUntilTheyAreAboutToExpire() throws {
         var faults = Faults()
         faults.expireTokensAfter = 100
-        let f = try SandboxFixture(faults: faults, jwt: false)
+        let f = try ClientSandboxFixture(faults: faults, jwt: false)
         let c = f.ccg
         var offset = 0.0
         c.wallClock = { wallClockNow() + offset }
@@ -128,7 +128,7 @@ struct SignInTests {
     }
 
     @Test func manyFirstCallsShareOneTokenCall() throws {
-        let f = try SandboxFixture(jwt: false)
+        let f = try ClientSandboxFixture(jwt: false)
         let c = f.ccg
         var done = 0
         for _ in 0..<6 { c.start(UsersAPI.me()) { if case .success = $0 { done += 1 } } }
@@ -138,7 +138,7 @@ struct SignInTests {
     }
 
     @Test func oauthLoginStoresTokensPrivately() throws {
-        let f = try SandboxFixture(jwt: false)
+        let f = try ClientSandboxFixture(jwt: false)
         let (c, store) = try f.oauthLogin()
         let stored = try #require(try store.load())
         #expect(stored.refreshToken != nil)
@@ -150,7 +150,7 @@ struct SignInTests {
     }
 
     @Test func loginEndToEndThroughTheLoopbackListener() throws {
-        let f = try SandboxFixture(jwt: false)
+        let f = try ClientSandboxFixture(jwt: false)
         let redirect = "http://localhost:\(freePort())/callback"
         let box = ListenerBox(try LoopbackListener(redirectURI: redirect))
         let done = DispatchSemaphore(value: 0)
@@ -181,7 +181,7 @@ struct SignInTests {
     }
 
     @Test func refreshTokenRotationIsPersistedAndTheOldOneIsDead() throws {
-        let f = try SandboxFixture(jwt: false)
+        let f = try ClientSandboxFixture(jwt: false)
         let (_, store) = try f.oauthLogin()
         let first = try #require(try store.load())
         // Make the stored access token look expired, so the next client must refresh.
@@ -206,7 +206,7 @@ struct SignInTests {
     }
 
     @Test func oauthRefreshOn401ThenRetry() throws {
-        let f = try SandboxFixture(jwt: false)
+        let f = try ClientSandboxFixture(jwt: false)
         let (c, store) = try f.oauthLogin()
         let before = try #require(try store.load())
         f.revoke(before.accessToken)
@@ -218,7 +218,7 @@ struct SignInTests {
     }
 
     @Test func storedRefreshRejectedFallsBackToEnvironmentToken() throws {
-        let f = try SandboxFixture(jwt: false)
+        let f = try ClientSandboxFixture(jwt: false)
         let (_, storeA) = try f.oauthLogin(profile: "a")
         let (_, storeB) = try f.oauthLogin(profile: "b")
         let good = try #require(try storeB.load()?.refreshToken)
