@@ -132,25 +132,14 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     private static func listen(port: UInt16) throws -> Int32 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw HTTPServerError(message: "socket: \(String(cString: strerror(errno)))") }
-        var one: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = port.bigEndian
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+        do throws(LoopbackSocketError) {
+            return try LoopbackSocket.listen(port: port, backlog: 128)
+        } catch {
+            switch error.step {
+            case .socket: throw HTTPServerError(message: "socket: \(error.reason)")
+            case .listen: throw HTTPServerError(message: "cannot listen on 127.0.0.1:\(port): \(error.reason)")
             }
         }
-        guard bound == 0, Glibc.listen(fd, 128) == 0 else {
-            let reason = String(cString: strerror(errno))
-            close(fd)
-            throw HTTPServerError(message: "cannot listen on 127.0.0.1:\(port): \(reason)")
-        }
-        return fd
     }
 
     private static func boundPort(_ fd: Int32) -> UInt16 {

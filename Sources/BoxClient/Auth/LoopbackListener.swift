@@ -1,5 +1,6 @@
 /// A one-shot HTTP listener on the loopback redirect URI, for `boxlua login`.
 import Glibc
+import HTTPServer
 
 /// Listens on 127.0.0.1:PORT for the browser's redirect, while also reading pasted lines
 /// from a file descriptor (stdin), whichever comes first.
@@ -21,23 +22,14 @@ public final class LoopbackListener {
         guard host == "localhost" || host == "127.0.0.1" else {
             throw ConfigError("BOX_REDIRECT_URI must be http://localhost:PORT/... or http://127.0.0.1:PORT/... to be received here (got \(redirectURI))")
         }
-        let s = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard s >= 0 else { throw ConfigError("cannot open a socket: \(errnoText())") }
-        var one: Int32 = 1
-        setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        addr.sin_addr.s_addr = in_addr_t(UInt32(0x7F00_0001).bigEndian)
-        let bound = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(s, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        do throws(LoopbackSocketError) {
+            fd = try LoopbackSocket.listen(port: UInt16(port), backlog: 8)
+        } catch {
+            switch error.step {
+            case .socket: throw ConfigError("cannot open a socket: \(error.reason)")
+            case .listen: throw ConfigError("cannot listen on 127.0.0.1:\(port) for \(redirectURI): \(error.reason)")
+            }
         }
-        guard bound == 0, listen(s, 8) == 0 else {
-            let reason = errnoText()
-            close(s)
-            throw ConfigError("cannot listen on 127.0.0.1:\(port) for \(redirectURI): \(reason)")
-        }
-        fd = s
         self.port = port
         self.path = path
     }
