@@ -17,13 +17,18 @@ struct BoxErrorReply: Error {
 
     static func forbidden() -> BoxErrorReply {
         BoxErrorReply(
-            status: 403, code: "access_denied_insufficient_permissions", message: "Access denied - insufficient permission")
+            status: 403, code: "access_denied_insufficient_permissions",
+            message: "Access denied - insufficient permission")
     }
 
-    static func unauthorized() -> BoxErrorReply { BoxErrorReply(status: 401, code: "unauthorized", message: "Unauthorized") }
+    static func unauthorized() -> BoxErrorReply {
+        BoxErrorReply(status: 401, code: "unauthorized", message: "Unauthorized")
+    }
 
     /// 400 bad_request naming one invalid (or missing) parameter, as Box's validation errors do.
-    static func invalidParameter(_ name: String, _ message: String, reason: String = "invalid_parameter") -> BoxErrorReply {
+    static func invalidParameter(_ name: String, _ message: String, reason: String = "invalid_parameter")
+        -> BoxErrorReply
+    {
         let info: JSON = ["errors": [["reason": .string(reason), "name": .string(name), "message": .string(message)]]]
         return BoxErrorReply(status: 400, code: "bad_request", message: "Bad Request", contextInfo: info)
     }

@@ -15,7 +15,8 @@ public enum BoxTime {
         let days = floorDiv(local, 86400)
         let secs = local - days * 86400
         let (y, m, d) = CivilDate.civil(days: days)
-        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(secs / 3600, 2)):\(pad(secs / 60 % 60, 2)):\(pad(secs % 60, 2))-08:00"
+        return
+            "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(secs / 3600, 2)):\(pad(secs / 60 % 60, 2)):\(pad(secs % 60, 2))-08:00"
     }
 
     /// Appends `"` + `format(seconds)` + `"` to `out` without building a String (user pages).

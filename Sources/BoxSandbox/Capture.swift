@@ -20,7 +20,8 @@ final class CaptureLog: @unchecked Sendable {
 
     var enabled: Bool { fd >= 0 }
 
-    func append(method: String, route: String, query: [String: String], status: Int, contentType: String, body: [UInt8]) {
+    func append(method: String, route: String, query: [String: String], status: Int, contentType: String, body: [UInt8])
+    {
         guard fd >= 0 else { return }
         var q = JSONObject()
         for k in query.keys.sorted() { q[k] = .string(query[k] ?? "") }

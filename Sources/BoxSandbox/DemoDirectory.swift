@@ -13,7 +13,10 @@ extension DemoEnterprise {
     static let directoryOnly = [
         ["Backup Service", "svc-backup", "svc-backup@\(domain)", "", "True", "IT", "Service Account"],
         ["Printer Kiosk", "kiosk-lobby", "kiosk-lobby@\(domain)", "", "True", "Facilities", "Kiosk"],
-        ["Rosa Delgado", "rdelgado", "rosa.delgado@\(domain)", "rosa.delgado@\(domain)", "True", "Sales", "Account Executive"],
+        [
+            "Rosa Delgado", "rdelgado", "rosa.delgado@\(domain)", "rosa.delgado@\(domain)", "True", "Sales",
+            "Account Executive",
+        ],
         ["Henrik Lund", "hlund", "henrik.lund@\(domain)", "henrik.lund@\(domain)", "False", "Finance", "Controller"],
         ["Test, Account \"QA\"", "qa-test", "qa-test@\(domain)", "", "False", "Engineering", "Test Account"],
     ]
@@ -52,7 +55,8 @@ extension DemoEnterprise {
 
     private static func mixedCase(_ login: String) -> String {
         let parts = login.split(separator: "@")
-        let local = parts[0].split(separator: ".").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: ".")
+        let local = parts[0].split(separator: ".").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(
+            separator: ".")
         return local + "@" + parts[1].prefix(1).uppercased() + parts[1].dropFirst()
     }
 }

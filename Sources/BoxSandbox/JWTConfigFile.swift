@@ -11,7 +11,9 @@ struct JWTConfigFile {
     var publicKeyID: String
     var publicKey: RSAPublicKey
 
-    static func loadOrCreate(path: String, clientID: String, clientSecret: String, enterpriseID: String) throws -> JWTConfigFile {
+    static func loadOrCreate(path: String, clientID: String, clientSecret: String, enterpriseID: String) throws
+        -> JWTConfigFile
+    {
         if access(path, F_OK) == 0 {
             try retarget(path, enterpriseID: enterpriseID)
             return try load(path)
@@ -30,7 +32,8 @@ struct JWTConfigFile {
             "enterpriseID": .string(enterpriseID),
         ]
         try writePrivately(config.serialized(pretty: true) + "\n", to: path)
-        return JWTConfigFile(clientID: clientID, clientSecret: clientSecret, publicKeyID: keyID, publicKey: try key.publicKey())
+        return JWTConfigFile(
+            clientID: clientID, clientSecret: clientSecret, publicKeyID: keyID, publicKey: try key.publicKey())
     }
 
     static func load(_ path: String) throws -> JWTConfigFile {

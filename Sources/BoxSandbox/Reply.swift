@@ -41,10 +41,14 @@ enum Reply {
         if e.status == 401 && faults.emptyUnauthorizedBody {
             r = HTTPResponse(status: 401)
         } else {
-            r = HTTPResponse(status: e.status, contentType: "application/json", body: e.body(requestID: requestID).serializedBytes())
+            r = HTTPResponse(
+                status: e.status, contentType: "application/json", body: e.body(requestID: requestID).serializedBytes())
         }
         if e.status == 401 {
-            r.headers.add("WWW-Authenticate", "Bearer realm=\"Service\", error=\"invalid_token\", error_description=\"The access token provided is invalid.\"")
+            r.headers.add(
+                "WWW-Authenticate",
+                "Bearer realm=\"Service\", error=\"invalid_token\", error_description=\"The access token provided is invalid.\""
+            )
         }
         for (n, v) in e.headers { r.headers.add(n, v) }
         return r

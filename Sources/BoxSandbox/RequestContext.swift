@@ -39,7 +39,9 @@ struct RequestContext {
             throw BoxErrorReply(status: 404, code: "not_found", message: "Not Found")
         }
         guard t.id != state.serviceAccountUserID, !t.isExternal else {
-            throw BoxErrorReply(status: 403, code: "access_denied_insufficient_permissions", message: "Access denied - insufficient permission")
+            throw BoxErrorReply(
+                status: 403, code: "access_denied_insufficient_permissions",
+                message: "Access denied - insufficient permission")
         }
         actor = t
     }
@@ -67,7 +69,9 @@ struct RequestContext {
 
     func bool(_ name: String) throws -> Bool? {
         guard let v = query(name) else { return nil }
-        guard let b = parseBool(v) else { throw BoxErrorReply.invalidParameter(name, "Invalid value '\(v)'. '\(name)' must be true or false") }
+        guard let b = parseBool(v) else {
+            throw BoxErrorReply.invalidParameter(name, "Invalid value '\(v)'. '\(name)' must be true or false")
+        }
         return b
     }
 
@@ -75,7 +79,9 @@ struct RequestContext {
     func integer(_ name: String) throws -> Int? {
         guard let v = query(name) else { return nil }
         guard let n = Int(v), n >= 0 else {
-            throw BoxErrorReply(status: 400, code: "invalid_\(name)", message: "\(name.prefix(1).uppercased() + name.dropFirst()) is not a valid number")
+            throw BoxErrorReply(
+                status: 400, code: "invalid_\(name)",
+                message: "\(name.prefix(1).uppercased() + name.dropFirst()) is not a valid number")
         }
         return n
     }
@@ -87,10 +93,18 @@ struct RequestContext {
         guard let j = try? JSON.parse(text) else {
             throw BoxErrorReply(
                 status: 400, code: "bad_request", message: "Invalid JSON in request body",
-                contextInfo: ["errors": [["reason": "invalid_parameter", "name": "entity-body", "message": "Entity body should be a correctly nested resource attribute name/value pair"]]])
+                contextInfo: [
+                    "errors": [
+                        [
+                            "reason": "invalid_parameter", "name": "entity-body",
+                            "message": "Entity body should be a correctly nested resource attribute name/value pair",
+                        ]
+                    ]
+                ])
         }
         guard case .object(let o) = j else {
-            throw BoxErrorReply.invalidParameter("entity-body", "Entity body should be a correctly nested resource attribute name/value pair")
+            throw BoxErrorReply.invalidParameter(
+                "entity-body", "Entity body should be a correctly nested resource attribute name/value pair")
         }
         return o
     }

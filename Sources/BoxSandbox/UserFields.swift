@@ -41,14 +41,19 @@ enum UserFields {
     }
 
     private static func text(_ key: String, _ v: JSON, max: Int) throws -> String {
-        guard let s = v.stringValue else { throw BoxErrorReply.invalidParameter(key, "Invalid value '\(v.serialized())'. '\(key)' must be a string") }
-        guard s.count <= max else { throw BoxErrorReply.invalidParameter(key, "'\(key)' must be at most \(max) characters") }
+        guard let s = v.stringValue else {
+            throw BoxErrorReply.invalidParameter(key, "Invalid value '\(v.serialized())'. '\(key)' must be a string")
+        }
+        guard s.count <= max else {
+            throw BoxErrorReply.invalidParameter(key, "'\(key)' must be at most \(max) characters")
+        }
         return s
     }
 
     private static func oneOf(_ key: String, _ v: JSON, _ allowed: [String]) throws -> String {
         guard let s = v.stringValue, allowed.contains(s) else {
-            throw BoxErrorReply.invalidParameter(key, "Invalid value '\(v.stringValue ?? v.serialized())'. Allowed: \(allowed.joined(separator: ", "))")
+            throw BoxErrorReply.invalidParameter(
+                key, "Invalid value '\(v.stringValue ?? v.serialized())'. Allowed: \(allowed.joined(separator: ", "))")
         }
         return s
     }
@@ -64,10 +69,13 @@ enum UserFields {
     }
 
     private static func trackingCodes(_ v: JSON) throws -> [JSON] {
-        guard let a = v.arrayValue else { throw BoxErrorReply.invalidParameter("tracking_codes", "'tracking_codes' must be an array") }
+        guard let a = v.arrayValue else {
+            throw BoxErrorReply.invalidParameter("tracking_codes", "'tracking_codes' must be an array")
+        }
         return try a.map { c in
             guard let name = c["name"]?.stringValue, let value = c["value"]?.stringValue else {
-                throw BoxErrorReply.invalidParameter("tracking_codes", "each tracking code needs a 'name' and a 'value'")
+                throw BoxErrorReply.invalidParameter(
+                    "tracking_codes", "each tracking code needs a 'name' and a 'value'")
             }
             return ["type": "tracking_code", "name": .string(name), "value": .string(value)]
         }
@@ -81,7 +89,14 @@ enum UserFields {
         guard let email = v["email"]?.stringValue, isEmail(email) else {
             throw BoxErrorReply(
                 status: 400, code: "invalid_parameter", message: "Invalid notification email",
-                contextInfo: ["errors": [["reason": "invalid_parameter", "name": "notification_email", "message": "Invalid email address"]]])
+                contextInfo: [
+                    "errors": [
+                        [
+                            "reason": "invalid_parameter", "name": "notification_email",
+                            "message": "Invalid email address",
+                        ]
+                    ]
+                ])
         }
         u.notificationEmail = email
         u.notificationEmailConfirmed = v["is_confirmed"]?.boolValue ?? false

@@ -36,7 +36,8 @@ enum UserRoutes {
     private static func offsetPage(
         _ c: RequestContext, match: (UserSlot) -> Bool, offset: Int, limit: Int
     ) -> ([String], Int) {
-        let key = ["user_type", "filter_term", "external_app_user_id"].map { c.query($0) ?? "\u{0}" }.joined(separator: "\u{1}")
+        let key = ["user_type", "filter_term", "external_app_user_id"].map { c.query($0) ?? "\u{0}" }.joined(
+            separator: "\u{1}")
         let state = c.state
         var ids: [String] = []
         var seen = 0
@@ -83,12 +84,15 @@ enum UserRoutes {
     private static func filter(_ c: RequestContext) throws -> (UserSlot) -> Bool {
         let type = c.query("user_type") ?? "all"
         guard ["all", "managed", "external"].contains(type) else {
-            throw BoxErrorReply.invalidParameter("user_type", "Invalid value '\(type)'. Allowed: all, managed, external")
+            throw BoxErrorReply.invalidParameter(
+                "user_type", "Invalid value '\(type)'. Allowed: all, managed, external")
         }
         let term = c.query("filter_term")?.lowercased() ?? ""
         let appID = c.query("external_app_user_id")
         let service = c.state.serviceAccountUserID
-        let exactExternal = term.isEmpty || type == "managed" ? false
+        let exactExternal =
+            term.isEmpty || type == "managed"
+            ? false
             : c.state.order.contains { $0.user.isExternal && $0.user.login.lowercased() == term }
         if term.isEmpty && appID == nil {
             // The common case, kept cheap for 100,000-user listings: no copies of the user.
@@ -169,14 +173,19 @@ enum UserRoutes {
             let g = c.state.groups[m.groupID]
             return [
                 "type": "group_membership", "id": .string(m.id), "user": user.mini,
-                "group": ["type": "group", "id": .string(m.groupID), "name": .string(g?.name ?? ""), "group_type": "managed_group"],
+                "group": [
+                    "type": "group", "id": .string(m.groupID), "name": .string(g?.name ?? ""),
+                    "group_type": "managed_group",
+                ],
                 "role": .string(m.role), "created_at": .string(BoxTime.format(m.createdAt)),
                 "modified_at": .string(BoxTime.format(m.createdAt)),
             ]
         }
-        return .json(200, [
-            "total_count": .int(Int64(all.count)), "entries": .array(page), "offset": .int(Int64(offset)),
-            "limit": .int(Int64(limit)),
-        ])
+        return .json(
+            200,
+            [
+                "total_count": .int(Int64(all.count)), "entries": .array(page), "offset": .int(Int64(offset)),
+                "limit": .int(Int64(limit)),
+            ])
     }
 }

@@ -19,7 +19,8 @@ enum UserWriteRoutes {
                 throw BoxErrorReply.invalidParameter("login", "'login' is required", reason: "missing_parameter")
             }
             guard UserFields.isEmail(draft.login) else {
-                throw BoxErrorReply.invalidParameter("login", "Invalid value '\(draft.login)'. 'login' must be an email address")
+                throw BoxErrorReply.invalidParameter(
+                    "login", "Invalid value '\(draft.login)'. 'login' must be an email address")
             }
             guard !c.state.login(exists: draft.login) else { throw loginTaken() }
         }
@@ -33,7 +34,8 @@ enum UserWriteRoutes {
     }
 
     static func loginTaken() -> BoxErrorReply {
-        BoxErrorReply(status: 409, code: "user_login_already_used", message: "User with the specified login already exists")
+        BoxErrorReply(
+            status: 409, code: "user_login_already_used", message: "User with the specified login already exists")
     }
 
     /// The app's service id, as in the service account's `AutomationUser_<id>_...` login.
@@ -49,12 +51,16 @@ enum UserWriteRoutes {
         let body = try c.jsonBody()
         let selfEdit = c.me.id == id && !c.isPrivileged(c.me)
         if !selfEdit { try c.requireAdmin() }
-        if selfEdit, body["role"] != nil || body["status"] != nil || body["enterprise"] != nil { throw BoxErrorReply.forbidden() }
+        if selfEdit, body["role"] != nil || body["status"] != nil || body["enterprise"] != nil {
+            throw BoxErrorReply.forbidden()
+        }
         if target.role == "admin" && c.me.role != "admin" && c.me.id != id { throw BoxErrorReply.forbidden() }
         var u = target
         try UserFields.apply(body, to: &u, creating: false)
         if let login = body["login"]?.stringValue, login.lowercased() != target.login.lowercased() {
-            guard UserFields.isEmail(login) else { throw BoxErrorReply.invalidParameter("login", "'login' must be an email address") }
+            guard UserFields.isEmail(login) else {
+                throw BoxErrorReply.invalidParameter("login", "'login' must be an email address")
+            }
             guard !c.state.login(exists: login) else { throw loginTaken() }
         }
         if let e = body["enterprise"], e.isNull { u.enterpriseID = nil }
@@ -70,7 +76,9 @@ enum UserWriteRoutes {
         let target = try c.user(id)
         let force = try c.bool("force") ?? false
         _ = try c.bool("notify")
-        guard target.role != "admin", id != c.state.serviceAccountUserID, id != c.me.id else { throw BoxErrorReply.forbidden() }
+        guard target.role != "admin", id != c.state.serviceAccountUserID, id != c.me.id else {
+            throw BoxErrorReply.forbidden()
+        }
         if !force && c.state.ownsContent(id, now: c.now) {
             throw BoxErrorReply.badRequest("User has managed content")
         }
@@ -117,20 +125,27 @@ enum UserWriteRoutes {
         try c.requireAdmin()
         let body = try c.jsonBody()
         guard let ent = body["enterprise"]?["id"]?.stringValue else {
-            throw BoxErrorReply.invalidParameter("enterprise", "'enterprise.id' is required", reason: "missing_parameter")
+            throw BoxErrorReply.invalidParameter(
+                "enterprise", "'enterprise.id' is required", reason: "missing_parameter")
         }
         guard let login = body["actionable_by"]?["login"]?.stringValue else {
-            throw BoxErrorReply.invalidParameter("actionable_by", "'actionable_by.login' is required", reason: "missing_parameter")
+            throw BoxErrorReply.invalidParameter(
+                "actionable_by", "'actionable_by.login' is required", reason: "missing_parameter")
         }
         guard ent == c.state.enterpriseID else { throw BoxErrorReply.notFound() }
-        guard let invitee = c.state.order.first(where: { $0.user.isExternal && $0.user.login.lowercased() == login.lowercased() })?.user
+        guard
+            let invitee = c.state.order.first(where: {
+                $0.user.isExternal && $0.user.login.lowercased() == login.lowercased()
+            })?.user
         else { throw BoxErrorReply.notFound() }
         c.state.nextInviteID += 1
         let id = String(c.state.nextInviteID)
         let stamp = JSON.string(BoxTime.format(c.now))
         let invite: JSON = [
             "type": "invite", "id": .string(id),
-            "invited_to": ["type": "enterprise", "id": .string(c.state.enterpriseID), "name": .string(c.state.enterpriseName)],
+            "invited_to": [
+                "type": "enterprise", "id": .string(c.state.enterpriseID), "name": .string(c.state.enterpriseName),
+            ],
             "actionable_by": invitee.mini, "invited_by": c.me.mini, "status": "pending", "created_at": stamp,
             "modified_at": stamp,
         ]

@@ -130,7 +130,9 @@ public enum Files {
 
     /// A new file beside `path` with an unpredictable name, created exclusively (never through
     /// a link planted under that name), readable by the owner only until its mode is set.
-    public static func createTemporary(beside path: String, shownAs shown: String? = nil) throws(FileError) -> (Int32, String) {
+    public static func createTemporary(beside path: String, shownAs shown: String? = nil) throws(FileError) -> (
+        Int32, String
+    ) {
         for _ in 0..<16 {
             let name = "\(path).tmp-\(getpid())-\(randomHex())"
             let fd = openExclusively(name)

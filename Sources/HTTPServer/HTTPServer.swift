@@ -3,9 +3,9 @@
 /// A request's head is read first and shown to `admit`, which decides whether its body is read
 /// at all; bodies, heads, connections and waits are all bounded (`HTTPServerLimits`).
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import Foundation
 
@@ -85,7 +85,8 @@ public final class HTTPServer: @unchecked Sendable {
         self.handler = handler
         let maxBody = limits.maxBodyBytes
         self.admit = admit ?? { _ in .readBody(maxBytes: maxBody) }
-        self.errorResponder = errorResponder ?? { status, message in HTTPResponse(status: status, text: message + "\n") }
+        self.errorResponder =
+            errorResponder ?? { status, message in HTTPResponse(status: status, text: message + "\n") }
     }
 
     deinit { stop() }
@@ -235,7 +236,8 @@ public final class HTTPServer: @unchecked Sendable {
                 let cap = min(maxBytes, limits.maxBodyBytes)
                 let wanted = Self.bytesToReserve(head.framing, cap: cap)
                 guard reserveBody(wanted) else {
-                    refuse(RequestError(status: 503, message: "too many request bodies in flight"), reader: reader, fd: fd)
+                    refuse(
+                        RequestError(status: 503, message: "too many request bodies in flight"), reader: reader, fd: fd)
                     return
                 }
                 reserved = wanted

@@ -19,7 +19,9 @@ struct ConcurrencyTests {
         var results: [String: String] = [:]
         var mostInFlight = 0
         for id in ids {
-            c.start(UsersAPI.get(id, fields: "id")) { r in results[id] = (try? r.get().json())?["id"]?.stringValue ?? "error" }
+            c.start(UsersAPI.get(id, fields: "id")) { r in
+                results[id] = (try? r.get().json())?["id"]?.stringValue ?? "error"
+            }
         }
         c.engine.run {
             mostInFlight = max(mostInFlight, c.engine.inFlight)
@@ -58,7 +60,9 @@ struct ConcurrencyTests {
         let f = try ClientSandboxFixture(faults: faults, jwt: false)
         let c = f.client(.accessToken(f.credentials.accessToken)) { $0.retry.maxWait = 40 }
         var observed: [String] = []
-        c.sentObserver = { r, result, _ in observed.append("\(r.op) \((try? result.get()).map { _ in "ok" } ?? result.failureCode)") }
+        c.sentObserver = { r, result, _ in
+            observed.append("\(r.op) \((try? result.get()).map { _ in "ok" } ?? result.failureCode)")
+        }
         var other: Result<BoxResponse, BoxError>?
         c.start(UsersAPI.update(f.credentials.adminUserID, ["job_title": "x"])) { other = $0 }
         c.engine.shouldInterrupt = { c.engine.pausedUntil > 0 }

@@ -69,7 +69,8 @@ struct PagingTests {
         let c = f.developer
         let snapshot = f.sandbox.stateSnapshot()
         let memberships = snapshot["memberships"]?.arrayValue ?? []
-        let user = try #require(memberships.first?["user_id"]?.stringValue ?? memberships.first?["user"]?["id"]?.stringValue)
+        let user = try #require(
+            memberships.first?["user_id"]?.stringValue ?? memberships.first?["user"]?["id"]?.stringValue)
         let pager = BoxPager(client: c, request: UsersAPI.memberships(user), mode: .offset(limit: 1))
         var ids: [String] = []
         while let page = try pager.next() { ids += page.entries.compactMap { $0["id"]?.stringValue } }

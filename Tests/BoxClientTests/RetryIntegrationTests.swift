@@ -26,7 +26,9 @@ struct RetryIntegrationTests {
         #expect(statuses.count == 8 + limited)
         // ...and its Retry-After (1 s) was waited out before the retry went out.
         #expect(elapsed >= Double(limited) * 0.99)
-        #expect(f.traceLines.filter { $0.contains("-> 429") && $0.contains("retry in 1 s (HTTP 429, all calls paused)") }.count == limited)
+        #expect(
+            f.traceLines.filter { $0.contains("-> 429") && $0.contains("retry in 1 s (HTTP 429, all calls paused)") }
+                .count == limited)
     }
 
     @Test func serverErrorsAreRetried() throws {
@@ -75,7 +77,8 @@ struct RetryIntegrationTests {
     @Test func refusedConnectionBecomesANetworkError() throws {
         let clock = VirtualClock()
         let engine = HTTPEngine(settings: EngineSettings(connectTimeout: 2, timeout: 5), clock: clock)
-        let c = BoxClient(settings: ClientSettings(baseURL: "http://127.0.0.1:9"), signIn: .accessToken("t"), engine: engine)
+        let c = BoxClient(
+            settings: ClientSettings(baseURL: "http://127.0.0.1:9"), signIn: .accessToken("t"), engine: engine)
         do {
             _ = try c.me()
             Issue.record("port 9 answered")
@@ -83,7 +86,10 @@ struct RetryIntegrationTests {
             #expect(error.status == 0)
             #expect(error.code == "network_error")
             #expect(error.message == "connection refused to 127.0.0.1:9 (gave up after 3 network failures)")
-            #expect(error.description == "box: 0 network_error: connection refused to 127.0.0.1:9 (gave up after 3 network failures) (GET /2.0/users/me)")
+            #expect(
+                error.description
+                    == "box: 0 network_error: connection refused to 127.0.0.1:9 (gave up after 3 network failures) (GET /2.0/users/me)"
+            )
         }
         // Two backoffs (1 s, then 2 s, ±50%) were waited on the virtual clock: 3 tries in all.
         #expect(clock.sleeps.count >= 2)
@@ -95,7 +101,9 @@ struct RetryIntegrationTests {
         faults.latencyMilliseconds = 1500
         let f = try ClientSandboxFixture(faults: faults, jwt: false)
         let clock = VirtualClock()
-        let c = f.client(.accessToken(f.credentials.accessToken), engine: HTTPEngine(settings: EngineSettings(timeout: 0.3), clock: clock))
+        let c = f.client(
+            .accessToken(f.credentials.accessToken),
+            engine: HTTPEngine(settings: EngineSettings(timeout: 0.3), clock: clock))
         do {
             _ = try c.me()
             Issue.record("a slow server answered within the timeout")
@@ -110,7 +118,8 @@ struct RetryIntegrationTests {
 
     @Test func aTimedOutChangeIsNotResent() throws {
         let f = try ClientSandboxFixture(jwt: false)
-        let c = f.client(.accessToken(f.credentials.accessToken), engine: HTTPEngine(settings: EngineSettings(timeout: 0.3)))
+        let c = f.client(
+            .accessToken(f.credentials.accessToken), engine: HTTPEngine(settings: EngineSettings(timeout: 0.3)))
         var faults = Faults()
         faults.latencyMilliseconds = 1000
         f.sandbox.faults = faults
@@ -173,8 +182,11 @@ struct RetryIntegrationTests {
         var connections: [Int] = []
         for _ in 0..<5 {
             var done = false
-            engine.submit(HTTPRequest(method: "GET", url: f.baseURL + "/2.0/users/me",
-                                      headers: [("Authorization", "Bearer \(f.credentials.accessToken)")])) { r in
+            engine.submit(
+                HTTPRequest(
+                    method: "GET", url: f.baseURL + "/2.0/users/me",
+                    headers: [("Authorization", "Bearer \(f.credentials.accessToken)")])
+            ) { r in
                 connections.append((try? r.get().newConnections) ?? -1)
                 done = true
             }

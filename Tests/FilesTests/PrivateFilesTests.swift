@@ -40,7 +40,8 @@ private func scratch() -> String {
     }
 
     @Test func aRelativeXDGFolderIsIgnored() {
-        #expect(Files.boxluaStateFolder(environment: ["XDG_STATE_HOME": "s", "HOME": "/h"]) == "/h/.local/state/boxlua")
+        #expect(
+            Files.boxluaStateFolder(environment: ["XDG_STATE_HOME": "s", "HOME": "/h"]) == "/h/.local/state/boxlua")
         #expect(Files.boxluaConfigFolder(environment: ["XDG_CONFIG_HOME": "c", "HOME": "/h"]) == "/h/.config/boxlua")
     }
 

@@ -20,7 +20,9 @@ public final class LoopbackListener {
     public init(redirectURI: String) throws(ConfigError) {
         let (host, port, path) = try Self.split(redirectURI)
         guard host == "localhost" || host == "127.0.0.1" else {
-            throw ConfigError("BOX_REDIRECT_URI must be http://localhost:PORT/... or http://127.0.0.1:PORT/... to be received here (got \(redirectURI))")
+            throw ConfigError(
+                "BOX_REDIRECT_URI must be http://localhost:PORT/... or http://127.0.0.1:PORT/... to be received here (got \(redirectURI))"
+            )
         }
         do throws(LoopbackSocketError) {
             fd = try LoopbackSocket.listen(port: UInt16(port), backlog: 8)
@@ -98,10 +100,12 @@ public final class LoopbackListener {
     }
 
     private func respond(_ c: Int32, ours: Bool) {
-        let body = ours
+        let body =
+            ours
             ? "<!doctype html><title>boxlua</title><p>boxlua received the sign-in. You can close this window.</p>\n"
             : "not found\n"
-        let head = "HTTP/1.1 \(ours ? "200 OK" : "404 Not Found")\r\nContent-Type: text/html; charset=utf-8\r\n"
+        let head =
+            "HTTP/1.1 \(ours ? "200 OK" : "404 Not Found")\r\nContent-Type: text/html; charset=utf-8\r\n"
             + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n"
         let bytes = Array((head + body).utf8)
         bytes.withUnsafeBytes { _ = send(c, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -117,7 +121,9 @@ public final class LoopbackListener {
         let path = rest.dropFirst(authority.count).prefix { $0 != "?" }
         let parts = authority.split(separator: ":")
         let port = parts.count == 2 ? Int(parts[1]) : 80
-        guard let port, (1...65535).contains(port) else { throw ConfigError("BOX_REDIRECT_URI has an invalid port (got \(uri))") }
+        guard let port, (1...65535).contains(port) else {
+            throw ConfigError("BOX_REDIRECT_URI has an invalid port (got \(uri))")
+        }
         return (parts.first.map(String.init) ?? "", port, path.isEmpty ? "/" : String(path))
     }
 }

@@ -56,12 +56,15 @@ extension Configuration {
         if let path = value("BOX_JWT_CONFIG") {
             let config = try JWTAppConfig.load(path: expandHome(path))
             try config.checkPrivateKey()
-            let subject: TokenSubject = value("BOX_USER_ID").map { .user($0) }
+            let subject: TokenSubject =
+                value("BOX_USER_ID").map { .user($0) }
                 ?? config.userID.map { .user($0) } ?? .enterprise(config.enterpriseID)
             return .jwt(config, subject: subject)
         }
         guard let id = value("BOX_CLIENT_ID"), let secret = value("BOX_CLIENT_SECRET") else { return nil }
-        if let user = value("BOX_USER_ID") { return .clientCredentials(clientID: id, clientSecret: secret, subject: .user(user)) }
+        if let user = value("BOX_USER_ID") {
+            return .clientCredentials(clientID: id, clientSecret: secret, subject: .user(user))
+        }
         if let ent = value("BOX_ENTERPRISE_ID") {
             return .clientCredentials(clientID: id, clientSecret: secret, subject: .enterprise(ent))
         }
@@ -88,10 +91,12 @@ extension Configuration {
         if let home = environment["HOME"], !home.isEmpty, home != "/", file.hasPrefix(home + "/") {
             file = "~" + file.dropFirst(home.count)
         }
-        let line = "no Box credentials: set BOX_ACCESS_TOKEN, BOX_JWT_CONFIG or BOX_CLIENT_ID/_SECRET,"
+        let line =
+            "no Box credentials: set BOX_ACCESS_TOKEN, BOX_JWT_CONFIG or BOX_CLIENT_ID/_SECRET,"
             + " or profile '\(profile)' in \(file) (see boxlua --help)"
         // A long home folder must not make the line wrap: name the file by its variable then.
-        return line.count < 190 ? line
+        return line.count < 190
+            ? line
             : "no Box credentials: set BOX_ACCESS_TOKEN, BOX_JWT_CONFIG or BOX_CLIENT_ID/_SECRET,"
                 + " or profile '\(profile.prefix(20))' in $XDG_CONFIG_HOME/boxlua/config.toml (see boxlua --help)"
     }

@@ -51,8 +51,9 @@ public struct TokenStore: Sendable {
         }
         let recorded = tokenBaseURL(json["base_url"]?.stringValue ?? productionBaseURL)
         guard recorded == baseURL else {
-            throw ConfigError("\(path) holds tokens for \(recorded), not for BOX_BASE_URL \(baseURL): not using them"
-                + " (run `boxlua login` for this base URL)")
+            throw ConfigError(
+                "\(path) holds tokens for \(recorded), not for BOX_BASE_URL \(baseURL): not using them"
+                    + " (run `boxlua login` for this base URL)")
         }
         return StoredTokens(
             accessToken: access, refreshToken: json["refresh_token"]?.stringValue,

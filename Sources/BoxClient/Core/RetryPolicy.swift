@@ -77,8 +77,9 @@ public enum RetryPolicy {
             // A change that may have reached Box is not sent twice unless Box says it was
             // not made: a repeated DELETE would report 404 for a user it did delete.
             let unsure = changesBox && mayHaveArrived
-            return wait(delay, pauseAll: false, reason: "network failure", check: unsure, canCheck: canCheck,
-                        state: state, settings: settings)
+            return wait(
+                delay, pauseAll: false, reason: "network failure", check: unsure, canCheck: canCheck,
+                state: state, settings: settings)
         case .response(let status, let retryAfter):
             // 401: the token expired or was revoked; a fresh one is worth one more try.
             if status == 401 { return canRefresh ? .refreshToken : .finish }
@@ -94,8 +95,9 @@ public enum RetryPolicy {
             // A 429 means Box did not process the call; a 5xx to a change may come after Box
             // (or a gateway in front of it) did the work.
             let unsure = changesBox && status != 429
-            return wait(delay, pauseAll: status == 429, reason: "HTTP \(status)", check: unsure, canCheck: canCheck,
-                        state: state, settings: settings)
+            return wait(
+                delay, pauseAll: status == 429, reason: "HTTP \(status)", check: unsure, canCheck: canCheck,
+                state: state, settings: settings)
         }
     }
 
@@ -110,9 +112,12 @@ public enum RetryPolicy {
     ) -> RetryDecision {
         if check && !canCheck { return .giveUp(reason: unsureChangeReason) }
         guard state.waited + delay <= settings.maxWait else {
-            return .giveUp(reason: "waiting \(formatSeconds(delay)) more would pass the \(formatSeconds(settings.maxWait)) wait limit")
+            return .giveUp(
+                reason:
+                    "waiting \(formatSeconds(delay)) more would pass the \(formatSeconds(settings.maxWait)) wait limit")
         }
-        return check ? .checkThenRetry(delay: delay, reason: reason) : .retry(delay: delay, pauseAll: pauseAll, reason: reason)
+        return check
+            ? .checkThenRetry(delay: delay, reason: reason) : .retry(delay: delay, pauseAll: pauseAll, reason: reason)
     }
 
     /// Seconds before retry number `retry` (1 for the first): base × 2^(retry−1) scaled by
