@@ -37,9 +37,9 @@ let package = Package(
         // The Lua host: state, values, functions, errors. Knows nothing of Box.
         .target(name: "LuaHost", dependencies: ["CLua", "LuaShim", "JSON"]),
         // The REPL on GNU readline.
-        .target(name: "Repl", dependencies: ["LuaHost", "LuaShim", "CReadline"]),
+        .target(name: "Repl", dependencies: ["LuaHost", "LuaShim", "CReadline", "Files"]),
         // The Box client: transport, sign-in, retries, paging, errors. Knows nothing of Lua.
-        .target(name: "BoxClient", dependencies: ["CCurl", "JSON", "Signing", "HTTPServer"]),
+        .target(name: "BoxClient", dependencies: ["CCurl", "JSON", "Signing", "HTTPServer", "Files"]),
         // Changes to Box under control: dry runs, plans, apply, journal, audit log, guards.
         // Knows nothing of Lua.
         .target(name: "BoxChanges", dependencies: ["BoxClient", "JSON", "Files"]),

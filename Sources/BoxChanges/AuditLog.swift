@@ -2,7 +2,7 @@
 /// "Audit log"). Requests are described by method, path and subject only: no header, no
 /// body, so no token or secret can reach it.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import BoxClient
 import JSON
@@ -27,7 +27,8 @@ public struct ChangeOutcome: Sendable {
         switch result {
         case .success(let r): self.init(status: r.status, requestID: r.requestID, error: nil)
         case .failure(let e):
-            self.init(status: e.status, requestID: e.requestID, error: e.description, unknown: Self.leavesOutcomeUnknown(e))
+            self.init(
+                status: e.status, requestID: e.requestID, error: e.description, unknown: Self.leavesOutcomeUnknown(e))
         }
     }
 
@@ -161,7 +162,8 @@ public final class PlanJournal {
         }
     }
 
-    public func record(seq: Int, state: State, time: String, outcome: ChangeOutcome? = nil, note: String? = nil) throws {
+    public func record(seq: Int, state: State, time: String, outcome: ChangeOutcome? = nil, note: String? = nil) throws
+    {
         var o = JSONObject([("seq", .int(Int64(seq))), ("state", .string(state.rawValue)), ("time", .string(time))])
         if let outcome {
             o["status"] = .int(Int64(outcome.status))

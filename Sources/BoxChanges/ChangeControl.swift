@@ -63,10 +63,12 @@ public final class ChangeControl {
     private func decide(_ request: BoxRequest, _ decide: @escaping (MutationDecision) -> Void) {
         if mode == .live, let failure = auditFailure {
             // A change that could not be logged must not be followed by more.
-            return decide(.refuse(BoxError(
-                status: 0, code: "audit_log_failed",
-                message: "not sent: the audit log could not be written (\(failure))", method: request.method,
-                url: client.settings.baseURL + request.pathAndQuery)))
+            return decide(
+                .refuse(
+                    BoxError(
+                        status: 0, code: "audit_log_failed",
+                        message: "not sent: the audit log could not be written (\(failure))", method: request.method,
+                        url: client.settings.baseURL + request.pathAndQuery)))
         }
         withSignedInUser {
             if let refusal = self.guardRefusal(request) { return decide(.refuse(refusal)) }
@@ -107,7 +109,8 @@ public final class ChangeControl {
             guardTripped = true
             return BoxError(
                 status: 0, code: "max_deletes",
-                message: "stopped before deleting \(label(id)): --max-deletes \(limit) reached (\(deletesAllowed) deleted);"
+                message:
+                    "stopped before deleting \(label(id)): --max-deletes \(limit) reached (\(deletesAllowed) deleted);"
                     + " review with --dry-run or --plan, then raise --max-deletes or use boxlua apply",
                 method: request.method, url: url)
         }
@@ -154,7 +157,8 @@ public final class ChangeControl {
 
     private func subject(of request: BoxRequest) -> ChangeSubject {
         if let id = request.subjectID { return ChangeSubject(id: id, login: logins[id]) }
-        let login = request.body?["login"]?.stringValue ?? request.body?["actionable_by"]?["login"]?.stringValue
+        let login =
+            request.body?["login"]?.stringValue ?? request.body?["actionable_by"]?["login"]?.stringValue
             ?? request.body?["user_logins"]?.arrayValue?.first?.stringValue
         let id = request.body?["user_ids"]?.arrayValue?.first?.stringValue
         if login == nil && id == nil && request.body?["is_platform_access_only"] == .bool(true) {
@@ -181,7 +185,8 @@ public final class ChangeControl {
             try audit?.record(
                 time: UTCTime.now(), op: request.op, method: request.method, path: request.path,
                 subject: subject(of: request), outcome: outcome, source: source,
-                target: ChangeTarget(baseURL: client.settings.baseURL, asUser: request.asUser ?? client.settings.asUser))
+                target: ChangeTarget(baseURL: client.settings.baseURL, asUser: request.asUser ?? client.settings.asUser)
+            )
         } catch {
             if auditFailure == nil { auditFailure = "\(error)" }
         }
@@ -196,8 +201,10 @@ public final class ChangeControl {
             var counts: [String: Int] = [:]
             for c in recorded { counts[c.op, default: 0] += 1 }
             let parts = counts.keys.sorted().map { "\(counts[$0]!) \($0)" }
-            return ["[dry-run] \(recorded.count) change\(recorded.count == 1 ? "" : "s")"
-                + (parts.isEmpty ? "" : ": " + parts.joined(separator: ", ")), "[dry-run] nothing was sent"]
+            return [
+                "[dry-run] \(recorded.count) change\(recorded.count == 1 ? "" : "s")"
+                    + (parts.isEmpty ? "" : ": " + parts.joined(separator: ", ")), "[dry-run] nothing was sent",
+            ]
         case .live:
             guard !sent.isEmpty else { return [] }
             let parts = sent.keys.sorted().map { op -> String in

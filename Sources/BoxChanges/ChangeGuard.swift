@@ -72,7 +72,8 @@ public struct ChangeGuard: Sendable {
             break
         }
         if let (login, why) = unresolvedLogins.min(by: { $0.key < $1.key }) {
-            return "refusing to \(what): --protect \(login) is not resolved to a user (\(why)), so it cannot be protected"
+            return
+                "refusing to \(what): --protect \(login) is not resolved to a user (\(why)), so it cannot be protected"
         }
         if protectedIDs.contains(id) { return "refusing to \(what): it is protected (--protect)" }
         if op == "users.delete" && transferDestinations.contains(id) {
@@ -119,7 +120,9 @@ extension ChangeGuard {
         }
         for (index, change) in plan.changes.enumerated() {
             let op = BoxOperation.name(method: change.method, path: change.path)
-            let label = { (id: String) in ChangeSubject(id: id, login: change.subject.id == id ? change.subject.login : nil).label }
+            let label = { (id: String) in
+                ChangeSubject(id: id, login: change.subject.id == id ? change.subject.login : nil).label
+            }
             if let why = guard_.refusal(op: op, method: change.method, path: change.path, label: label) {
                 throw PlanGuardError(description: "plan line \(index + 2) (seq \(change.seq)): \(why)")
             }
@@ -168,7 +171,8 @@ extension ChangeGuard {
         }
         for login in unresolvedLogins.keys.sorted() {
             var find = BoxRequest(
-                "GET", "/2.0/users", query: [("filter_term", login), ("user_type", "all"), ("fields", "id,login"), ("limit", "1000")])
+                "GET", "/2.0/users",
+                query: [("filter_term", login), ("user_type", "all"), ("fields", "id,login"), ("limit", "1000")])
             find.asUser = ""
             client.start(find) { result in
                 switch result {

@@ -108,7 +108,8 @@ public enum ChangeVerifier {
 
     /// A read as the signed-in account itself (no As-User), whatever the change used.
     private static func get(
-        _ client: BoxClient, _ path: String, _ query: [(String, String)], _ done: @escaping (Result<JSON, BoxError>) -> Void
+        _ client: BoxClient, _ path: String, _ query: [(String, String)],
+        _ done: @escaping (Result<JSON, BoxError>) -> Void
     ) {
         var r = BoxRequest("GET", path, query: query)
         r.asUser = ""

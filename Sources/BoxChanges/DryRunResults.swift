@@ -18,7 +18,8 @@ public enum DryRunResults {
     ) -> (status: Int, body: JSON?) {
         switch op {
         case "users.update":
-            var user = current?.objectValue ?? JSONObject([("type", "user"), ("id", .string(userID(inPath: path) ?? ""))])
+            var user =
+                current?.objectValue ?? JSONObject([("type", "user"), ("id", .string(userID(inPath: path) ?? ""))])
             if let changes = body?.objectValue {
                 for (k, v) in changes where k != "notify" { user[k] = v }
             }
@@ -29,13 +30,17 @@ public enum DryRunResults {
         case "users.transfer_content":
             let to = body?["owned_by"]?["id"]?.stringValue ?? ""
             let name = current?["name"]?.stringValue ?? "user \(userID(inPath: path) ?? "")"
-            return (200, .object(JSONObject([
-                ("type", "folder"), ("id", .string("dry-run-folder-\(seq)")),
-                ("name", .string("\(name)'s Files and Folders")),
-                ("owned_by", .object(JSONObject([("type", "user"), ("id", .string(to))]))),
-                ("created_at", .string(now)), ("modified_at", .string(now)),
-                ("item_status", "active"), ("dry_run", true),
-            ])))
+            return (
+                200,
+                .object(
+                    JSONObject([
+                        ("type", "folder"), ("id", .string("dry-run-folder-\(seq)")),
+                        ("name", .string("\(name)'s Files and Folders")),
+                        ("owned_by", .object(JSONObject([("type", "user"), ("id", .string(to))]))),
+                        ("created_at", .string(now)), ("modified_at", .string(now)),
+                        ("item_status", "active"), ("dry_run", true),
+                    ]))
+            )
         case "users.create":
             var user = JSONObject([("type", "user"), ("id", .string("dry-run-user-\(seq)"))])
             if let fields = body?.objectValue {
@@ -50,17 +55,33 @@ public enum DryRunResults {
             user["dry_run"] = true
             return (201, .object(user))
         case "users.terminate_sessions":
-            return (202, .object(JSONObject([
-                ("message", "Request is successful, please check the admin events for the status of the job"),
-                ("dry_run", true),
-            ])))
+            return (
+                202,
+                .object(
+                    JSONObject([
+                        ("message", "Request is successful, please check the admin events for the status of the job"),
+                        ("dry_run", true),
+                    ]))
+            )
         case "invites.create":
-            return (200, .object(JSONObject([
-                ("type", "invite"), ("id", .string("dry-run-invite-\(seq)")),
-                ("invited_to", .object(JSONObject([("type", "enterprise"), ("id", body?["enterprise"]?["id"] ?? .null)]))),
-                ("actionable_by", .object(JSONObject([("type", "user"), ("login", body?["actionable_by"]?["login"] ?? .null)]))),
-                ("status", "pending"), ("created_at", .string(now)), ("modified_at", .string(now)), ("dry_run", true),
-            ])))
+            return (
+                200,
+                .object(
+                    JSONObject([
+                        ("type", "invite"), ("id", .string("dry-run-invite-\(seq)")),
+                        (
+                            "invited_to",
+                            .object(JSONObject([("type", "enterprise"), ("id", body?["enterprise"]?["id"] ?? .null)]))
+                        ),
+                        (
+                            "actionable_by",
+                            .object(
+                                JSONObject([("type", "user"), ("login", body?["actionable_by"]?["login"] ?? .null)]))
+                        ),
+                        ("status", "pending"), ("created_at", .string(now)), ("modified_at", .string(now)),
+                        ("dry_run", true),
+                    ]))
+            )
         default:
             if method == "DELETE" { return (204, nil) }
             var echo = body?.objectValue ?? JSONObject()

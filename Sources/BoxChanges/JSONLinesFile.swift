@@ -1,7 +1,7 @@
 /// An append-only JSON Lines file: each record reaches the kernel with one write(2), so a
 /// crash or SIGKILL after `append` returns never loses it.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Files
 import JSON

@@ -17,10 +17,11 @@ public struct PlanHeader: Equatable, Sendable {
     }
 
     public var json: JSON {
-        .object(JSONObject([
-            ("boxlua_plan", .int(Int64(version))), ("created_at", .string(createdAt)),
-            ("base_url", .string(baseURL)), ("as_user", asUser.map(JSON.string) ?? .null),
-        ]))
+        .object(
+            JSONObject([
+                ("boxlua_plan", .int(Int64(version))), ("created_at", .string(createdAt)),
+                ("base_url", .string(baseURL)), ("as_user", asUser.map(JSON.string) ?? .null),
+            ]))
     }
 
     public init(json: JSON) throws {
@@ -231,7 +232,8 @@ public struct Plan: Sendable {
                 }
                 let hash = SHA256.hex(Array(bytes[0..<start]))
                 guard value["sha256"]?.stringValue == hash else {
-                    throw PlanError("the plan's sha256 does not match its end line: it was edited after --plan wrote it")
+                    throw PlanError(
+                        "the plan's sha256 does not match its end line: it was edited after --plan wrote it")
                 }
                 trailerID = hash
             } else {
@@ -245,7 +247,8 @@ public struct Plan: Sendable {
         guard let header else { throw PlanError("the plan is empty") }
         guard let trailerID else {
             throw PlanError(
-                #"the plan has no end line ({"boxlua_plan_end":N,"sha256":...}): it was cut short; make it again with --plan"#)
+                #"the plan has no end line ({"boxlua_plan_end":N,"sha256":...}): it was cut short; make it again with --plan"#
+            )
         }
         var plan = Plan(header: header, changes: changes)
         plan.parsedID = trailerID

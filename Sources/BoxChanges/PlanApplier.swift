@@ -104,7 +104,9 @@ public final class PlanApplier {
                 case .unknown(let why):
                     report.unknown += 1
                     if let key = change.subject.key { failedSubjects.insert(key) }
-                    say("\(tag): outcome unknown, not sent again: \(why); check it on Box and make it by hand if needed")
+                    say(
+                        "\(tag): outcome unknown, not sent again: \(why); check it on Box and make it by hand if needed"
+                    )
                     continue
                 }
             default: break
@@ -141,7 +143,9 @@ public final class PlanApplier {
             if let key = change.subject.key { failedSubjects.insert(key) }
             if outcome.unknown {
                 report.unknown += 1
-                say("\(tag): outcome unknown: \(outcome.error ?? ""); the next apply checks it on Box before sending it again")
+                say(
+                    "\(tag): outcome unknown: \(outcome.error ?? ""); the next apply checks it on Box before sending it again"
+                )
             } else {
                 report.failed += 1
                 say("\(tag): failed: \(outcome.error ?? "")")

@@ -26,7 +26,8 @@ public enum SHA256 {
         for block in stride(from: 0, to: message.count, by: 64) {
             for t in 0..<16 {
                 let j = block + t * 4
-                w[t] = UInt32(message[j]) << 24 | UInt32(message[j + 1]) << 16 | UInt32(message[j + 2]) << 8
+                w[t] =
+                    UInt32(message[j]) << 24 | UInt32(message[j + 1]) << 16 | UInt32(message[j + 2]) << 8
                     | UInt32(message[j + 3])
             }
             for t in 16..<64 {

@@ -1,6 +1,6 @@
 /// Timestamps for plans, journals and the audit log: `2026-11-28T10:00:00Z`.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 public enum UTCTime {

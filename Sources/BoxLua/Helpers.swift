@@ -23,7 +23,8 @@ extension BoxRuntime {
                 }
             }
             // Indented output is for people: keys sorted so that two runs compare line by line.
-            call.stack.pushString(width > 0 ? value.serialized(indentWidth: width, sortedKeys: true) : value.serialized())
+            call.stack.pushString(
+                width > 0 ? value.serialized(indentWidth: width, sortedKeys: true) : value.serialized())
             return .results(1)
         }
         try state.register("decode", in: "json") { call in
@@ -80,7 +81,9 @@ extension BoxRuntime {
         let rows = try call.value(1)
         var columns: [String] = []
         if !call.isNone(2) {
-            guard case .array(let cols) = try call.value(2) else { throw call.typeError(2, expected: "array of column names") }
+            guard case .array(let cols) = try call.value(2) else {
+                throw call.typeError(2, expected: "array of column names")
+            }
             columns = try cols.map { c throws -> String in
                 guard case .string(let s) = c else { throw call.argumentError(2, "column names must be strings") }
                 return s
@@ -101,7 +104,8 @@ extension BoxRuntime {
             try write(TextTable.format(columns: columns, rows: cells), call.stack)
         case .object(let o):
             let keys = columns.isEmpty ? o.keys.sorted() : columns
-            try write(TextTable.format(columns: ["field", "value"], rows: keys.map { [$0, cellText(o[$0])] }), call.stack)
+            try write(
+                TextTable.format(columns: ["field", "value"], rows: keys.map { [$0, cellText(o[$0])] }), call.stack)
         default:
             throw call.typeError(1, expected: "table")
         }
@@ -203,7 +207,8 @@ private func headerMode(_ call: LuaCall, _ n: Int32, options opts: Int32?) throw
     s.pop()
     if let names = try columnNames(call, n, options: opts) {
         if header == true {
-            throw call.argumentError(n, "'columns' names the columns of a file without a header line: drop 'header=true'")
+            throw call.argumentError(
+                n, "'columns' names the columns of a file without a header line: drop 'header=true'")
         }
         return .names(names)
     }

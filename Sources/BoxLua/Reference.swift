@@ -15,7 +15,8 @@ public enum APIReference {
     static let users: [APIEntry] = [
         APIEntry(
             name: "box.users.list",
-            signature: "box.users.list{filter_term=, user_type=, external_app_user_id=, fields=, page_size=} -> iterator",
+            signature:
+                "box.users.list{filter_term=, user_type=, external_app_user_id=, fields=, page_size=} -> iterator",
             summary: "iterate over the enterprise's users, fetching pages only as the loop asks",
             details: """
                 Marker paging (usemarker), `page_size` users per request (default 1000, the maximum).
@@ -151,7 +152,9 @@ public enum APIReference {
             name: "box.as_user",
             signature: "box.as_user(user_or_id, fn) -> fn's results",
             summary: "run fn with every Box call made As-User",
-            details: "Needs an admin or service-account sign-in. Holds for everything fn starts: box.parallel workers and coroutines."),
+            details:
+                "Needs an admin or service-account sign-in. Holds for everything fn starts: box.parallel workers and coroutines."
+        ),
         APIEntry(
             name: "box.dry_run",
             signature: "box.dry_run -> boolean",
@@ -172,7 +175,8 @@ public enum APIReference {
             signature: "csv.write(path, rows, {columns=, sep=})",
             summary: "write rows (tables keyed by column) as RFC 4180 CSV",
             details: "columns defaults to rows.header, else the sorted keys of the first row. A file is replaced"
-                + " atomically keeping its mode; a link is kept; \"-\", /dev/stdout, a pipe or a device is written in place."),
+                + " atomically keeping its mode; a link is kept; \"-\", /dev/stdout, a pipe or a device is written in place."
+        ),
         APIEntry(
             name: "json.encode",
             signature: "json.encode(value, {indent=}) -> string",
@@ -234,7 +238,8 @@ public enum APIReference {
     public static func describe(_ e: APIEntry) -> String {
         var out = e.signature + "\n  " + e.summary + "\n"
         if !e.details.isEmpty {
-            out += e.details.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n")
+            out += e.details.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(
+                separator: "\n")
             out += "\n"
         }
         return out

@@ -43,7 +43,8 @@ enum AuthorizeRoute {
         var items: [(String, String)] = []
         if parseBool(approve) == true, let user = signer(p, c) {
             let code = SecureRandom.token(32)
-            c.tokens.codes[code] = AuthCode(userID: user.id, clientID: p["client_id"] ?? "", redirectURI: uri, expiresAt: c.now + 30)
+            c.tokens.codes[code] = AuthCode(
+                userID: user.id, clientID: p["client_id"] ?? "", redirectURI: uri, expiresAt: c.now + 30)
             items.append(("code", code))
         } else {
             items.append(("error", "access_denied"))
@@ -58,7 +59,9 @@ enum AuthorizeRoute {
         let hidden = ["response_type", "client_id", "redirect_uri", "state", "scope", "login"].compactMap { k in
             p[k].map { "<input type=\"hidden\" name=\"\(k)\" value=\"\(escape($0))\">" }
         }.joined(separator: "\n")
-        var linkItems = p.filter { $0.key != "approve" }.sorted { $0.key < $1.key }.map { "\($0.key)=\(URLEncoding.encode($0.value))" }
+        var linkItems = p.filter { $0.key != "approve" }.sorted { $0.key < $1.key }.map {
+            "\($0.key)=\(URLEncoding.encode($0.value))"
+        }
         linkItems.append("approve=1")
         let who = signer(p, c).map { "\(escape($0.name)) (\(escape($0.login)))" } ?? "the admin"
         return """

@@ -1,6 +1,7 @@
 /// Box's timestamps: written as `2024-05-01T09:30:00-08:00` (Pacific standard offset, no
 /// fractions); read in any RFC 3339 form (`Z`, `±hh:mm`, fractional seconds) or a bare date.
 import Foundation
+import HTTPServer
 
 public enum BoxTime {
     /// The offset Box writes, in seconds east of UTC.
@@ -13,8 +14,9 @@ public enum BoxTime {
         let local = seconds + offset
         let days = floorDiv(local, 86400)
         let secs = local - days * 86400
-        let (y, m, d) = civil(days)
-        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(secs / 3600, 2)):\(pad(secs / 60 % 60, 2)):\(pad(secs % 60, 2))-08:00"
+        let (y, m, d) = CivilDate.civil(days: days)
+        return
+            "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(secs / 3600, 2)):\(pad(secs / 60 % 60, 2)):\(pad(secs % 60, 2))-08:00"
     }
 
     /// Appends `"` + `format(seconds)` + `"` to `out` without building a String (user pages).
@@ -22,7 +24,7 @@ public enum BoxTime {
         let local = seconds + offset
         let days = floorDiv(local, 86400)
         let secs = local - days * 86400
-        let (y, m, d) = civil(days)
+        let (y, m, d) = CivilDate.civil(days: days)
         out.append(0x22)
         digits(y, 4, &out)
         out.append(0x2D)
@@ -56,7 +58,7 @@ public enum BoxTime {
         guard b.count >= 10, let y = num(b, 0, 4), b[4] == 0x2D, let mo = num(b, 5, 2), b[7] == 0x2D,
             let d = num(b, 8, 2), (1...12).contains(mo), (1...31).contains(d)
         else { return nil }
-        let day = days(y, mo, d)
+        let day = CivilDate.days(year: y, month: mo, day: d)
         if b.count == 10 { return day * 86400 }
         guard b.count >= 19, b[10] == 0x54 || b[10] == 0x74 || b[10] == 0x20, let h = num(b, 11, 2), b[13] == 0x3A,
             let mi = num(b, 14, 2), b[16] == 0x3A, let s = num(b, 17, 2), h < 24, mi < 60, s < 61
@@ -101,27 +103,5 @@ public enum BoxTime {
 
     private static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
         a >= 0 ? a / b : -((-a + b - 1) / b)
-    }
-
-    /// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
-    static func days(_ y0: Int64, _ m: Int64, _ d: Int64) -> Int64 {
-        let y = m <= 2 ? y0 - 1 : y0
-        let era = floorDiv(y, 400)
-        let yoe = y - era * 400
-        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146097 + doe - 719468
-    }
-
-    static func civil(_ z0: Int64) -> (Int64, Int64, Int64) {
-        let z = z0 + 719468
-        let era = floorDiv(z, 146097)
-        let doe = z - era * 146097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 }

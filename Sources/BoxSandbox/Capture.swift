@@ -1,10 +1,11 @@
 /// Appends one JSON line per response to `$BOXLUA_SANDBOX_CAPTURE` (method, route template,
 /// status, content type, body), for the OpenAPI validation in Tests/fidelity.
+import Files
 import Foundation
 import JSON
 
 final class CaptureLog: @unchecked Sendable {
-    static let shared = CaptureLog(path: ProcessInfo.processInfo.environment["BOXLUA_SANDBOX_CAPTURE"])
+    static let shared = CaptureLog(path: ProcessEnvironment.current()["BOXLUA_SANDBOX_CAPTURE"])
 
     private let lock = NSLock()
     private let fd: Int32
@@ -19,7 +20,8 @@ final class CaptureLog: @unchecked Sendable {
 
     var enabled: Bool { fd >= 0 }
 
-    func append(method: String, route: String, query: [String: String], status: Int, contentType: String, body: [UInt8]) {
+    func append(method: String, route: String, query: [String: String], status: Int, contentType: String, body: [UInt8])
+    {
         guard fd >= 0 else { return }
         var q = JSONObject()
         for k in query.keys.sorted() { q[k] = .string(query[k] ?? "") }

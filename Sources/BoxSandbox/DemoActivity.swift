@@ -23,7 +23,9 @@ extension DemoEnterprise {
             ("Ines Duarte", "ines.duarte@gmail.example"), ("Wei Zhang", "wei.zhang@tailspin.example"),
         ]
         return people.enumerated().map { i, p in
-            var u = SandboxUser(id: userID(n + i), name: p.0, login: p.1, createdAt: 1_600_000_000 + Int64(i) * 86400, enterpriseID: nil)
+            var u = SandboxUser(
+                id: userID(n + i), name: p.0, login: p.1, createdAt: 1_600_000_000 + Int64(i) * 86400, enterpriseID: nil
+            )
             u.canSeeManagedUsers = false
             return u
         }
@@ -48,7 +50,8 @@ extension DemoEnterprise {
     }
 
     private static func member(_ k: Int, _ u: SandboxUser, _ gid: String, role: String) -> SandboxMembership {
-        SandboxMembership(id: String(8_200_000 + k), userID: u.id, groupID: gid, role: role, createdAt: u.createdAt + 3600)
+        SandboxMembership(
+            id: String(8_200_000 + k), userID: u.id, groupID: gid, role: role, createdAt: u.createdAt + 3600)
     }
 
     /// LOGIN events over the 183 days before `today`, oldest first; event ids are stable.

@@ -1,6 +1,7 @@
 /// The Active Directory export of the demo enterprise (scripts/examples/ad-export.csv), as
 /// PowerShell's `Export-Csv` writes it: a `#TYPE` line, every field quoted, CRLF.
 import Foundation
+import HTTPServer
 import JSON
 
 extension DemoEnterprise {
@@ -12,7 +13,10 @@ extension DemoEnterprise {
     static let directoryOnly = [
         ["Backup Service", "svc-backup", "svc-backup@\(domain)", "", "True", "IT", "Service Account"],
         ["Printer Kiosk", "kiosk-lobby", "kiosk-lobby@\(domain)", "", "True", "Facilities", "Kiosk"],
-        ["Rosa Delgado", "rdelgado", "rosa.delgado@\(domain)", "rosa.delgado@\(domain)", "True", "Sales", "Account Executive"],
+        [
+            "Rosa Delgado", "rdelgado", "rosa.delgado@\(domain)", "rosa.delgado@\(domain)", "True", "Sales",
+            "Account Executive",
+        ],
         ["Henrik Lund", "hlund", "henrik.lund@\(domain)", "henrik.lund@\(domain)", "False", "Finance", "Controller"],
         ["Test, Account \"QA\"", "qa-test", "qa-test@\(domain)", "", "False", "Engineering", "Test Account"],
     ]
@@ -40,7 +44,7 @@ extension DemoEnterprise {
 
     /// PowerShell's US date style, e.g. `3/14/2025 10:22:31 AM`, fixed dates (not relative to today).
     private static func whenChanged(_ r: inout SeededRandom) -> String {
-        let (y, m, d) = BoxTime.civil(Int64(20_000 + r.int(0...400)))
+        let (y, m, d) = CivilDate.civil(days: Int64(20_000 + r.int(0...400)))
         let h = r.int(0...23)
         let mi = String(format2(r.int(0...59))), s = String(format2(r.int(0...59)))
         let h12 = h % 12 == 0 ? 12 : h % 12
@@ -51,7 +55,8 @@ extension DemoEnterprise {
 
     private static func mixedCase(_ login: String) -> String {
         let parts = login.split(separator: "@")
-        let local = parts[0].split(separator: ".").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: ".")
+        let local = parts[0].split(separator: ".").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(
+            separator: ".")
         return local + "@" + parts[1].prefix(1).uppercased() + parts[1].dropFirst()
     }
 }

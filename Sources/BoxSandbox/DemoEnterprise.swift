@@ -109,13 +109,20 @@ public enum DemoEnterprise {
         admin.role = "admin"
         admin.jobTitle = "IT Director"
         admin.phone = "+1 206 555 0100"
-        out.append(DemoPerson(user: admin, samAccountName: "amorgan", department: "IT", leaver: false, lastLoginDaysAgo: 1, loginEveryDays: 1))
+        out.append(
+            DemoPerson(
+                user: admin, samAccountName: "amorgan", department: "IT", leaver: false, lastLoginDaysAgo: 1,
+                loginEveryDays: 1))
         var service = SandboxUser(
-            id: userID(1), name: "Northwind Offboarding", login: "AutomationUser_\(serviceID)_\(r.token(10))@boxdevedition.com",
+            id: userID(1), name: "Northwind Offboarding",
+            login: "AutomationUser_\(serviceID)_\(r.token(10))@boxdevedition.com",
             createdAt: 1_672_560_000, enterpriseID: enterpriseID)
         service.role = "coadmin"
         service.canSeeManagedUsers = true
-        out.append(DemoPerson(user: service, samAccountName: "", department: "", leaver: false, lastLoginDaysAgo: nil, loginEveryDays: 0))
+        out.append(
+            DemoPerson(
+                user: service, samAccountName: "", department: "", leaver: false, lastLoginDaysAgo: nil,
+                loginEveryDays: 0))
         var usedSam = Set(["amorgan"])
         for n in 0..<peopleCount {
             out.append(person(n, &r, &usedSam))
@@ -147,7 +154,9 @@ public enum DemoEnterprise {
         u.role = n % 50 == 7 ? "coadmin" : "user"
         u.ownedItems = (leaver ? n % 24 < 15 : r.chance(40)) ? r.int(1...400) : 0
         u.spaceUsed = Int64(u.ownedItems) * Int64(r.int(50_000...5_000_000))
-        if r.chance(10) { u.notificationEmail = "\(plain)@personal.example"; u.notificationEmailConfirmed = r.chance(50) }
+        if r.chance(10) {
+            u.notificationEmail = "\(plain)@personal.example"; u.notificationEmailConfirmed = r.chance(50)
+        }
         if n % 9 == 0 { u.trackingCodes = [["type": "tracking_code", "name": "department", "value": .string(dept)]] }
         let lastLogin: Int? = loginProfile(n, leaver: leaver, &r)
         return DemoPerson(
@@ -176,7 +185,9 @@ public enum DemoEnterprise {
     }
 
     static func asciiFold(_ s: String) -> String {
-        let map: [Character: String] = ["á": "a", "é": "e", "í": "i", "ó": "o", "ú": "u", "ü": "u", "ñ": "n", "ç": "c", "à": "a"]
+        let map: [Character: String] = [
+            "á": "a", "é": "e", "í": "i", "ó": "o", "ú": "u", "ü": "u", "ñ": "n", "ç": "c", "à": "a",
+        ]
         return s.map { map[$0] ?? String($0) }.joined()
     }
 }

@@ -9,7 +9,7 @@ enum EventRoutes {
     static func list(_ c: inout RequestContext) throws -> Reply {
         let stream = c.query("stream_type") ?? "all"
         guard ["all", "changes", "sync", "admin_logs", "admin_logs_streaming"].contains(stream) else {
-            throw BoxError.invalidParameter("stream_type", "Invalid value '\(stream)'")
+            throw BoxErrorReply.invalidParameter("stream_type", "Invalid value '\(stream)'")
         }
         guard stream.hasPrefix("admin_logs") else {
             return .json(200, ["chunk_size": 0, "next_stream_position": .string(String(base)), "entries": []])
@@ -18,7 +18,9 @@ enum EventRoutes {
         let limit = min(max(try c.integer("limit") ?? 100, 1), 500)
         let events = c.state.events
         let start = try position(c.query("stream_position"), count: events.count)
-        let types = c.query("event_type").map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }
+        let types = c.query("event_type").map {
+            Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        }
         let dated = stream == "admin_logs"
         let after = dated ? try date(c, "created_after") : nil
         let before = dated ? try date(c, "created_before") : nil
@@ -32,17 +34,20 @@ enum EventRoutes {
             if let before, e.createdAt > before { continue }
             entries.append(json(e))
         }
-        return .json(200, [
-            "chunk_size": .int(Int64(entries.count)), "next_stream_position": .string(String(base + Int64(i))),
-            "entries": .array(entries),
-        ])
+        return .json(
+            200,
+            [
+                "chunk_size": .int(Int64(entries.count)), "next_stream_position": .string(String(base + Int64(i))),
+                "entries": .array(entries),
+            ])
     }
 
     private static func position(_ text: String?, count: Int) throws -> Int {
         guard let text, !text.isEmpty, text != "0" else { return 0 }
         if text == "now" { return count }
         guard let p = Int64(text), p >= base else {
-            throw BoxError.invalidParameter("stream_position", "Invalid value '\(text)'. Not a valid stream position")
+            throw BoxErrorReply.invalidParameter(
+                "stream_position", "Invalid value '\(text)'. Not a valid stream position")
         }
         return Int(min(p - base, Int64(count)))
     }
@@ -50,7 +55,8 @@ enum EventRoutes {
     private static func date(_ c: RequestContext, _ name: String) throws -> Int64? {
         guard let text = c.query(name), !text.isEmpty else { return nil }
         guard let t = BoxTime.parse(text) else {
-            throw BoxError.invalidParameter(name, "Invalid value '\(text)'. '\(name)' must be a date-time like 2024-01-31T09:00:00-08:00")
+            throw BoxErrorReply.invalidParameter(
+                name, "Invalid value '\(text)'. '\(name)' must be a date-time like 2024-01-31T09:00:00-08:00")
         }
         return t
     }
@@ -58,7 +64,9 @@ enum EventRoutes {
     /// `created_by` is who acted, `source` what the event is about: the same user for LOGIN, the
     /// deleted user for DELETE_USER (see README "Fidelity" for the sources).
     static func json(_ e: SandboxEvent) -> JSON {
-        let user: JSON = ["type": "user", "id": .string(e.userID), "name": .string(e.userName), "login": .string(e.userLogin)]
+        let user: JSON = [
+            "type": "user", "id": .string(e.userID), "name": .string(e.userName), "login": .string(e.userLogin),
+        ]
         var o = JSONObject()
         if let s = e.source {
             o["source"] = ["type": "user", "id": .string(s.id), "name": .string(s.name), "login": .string(s.login)]

@@ -64,7 +64,9 @@ public struct Faults: Sendable, Equatable, CustomStringConvertible {
         case "transfer_pending": transferPendingSeconds = try count()
         case "gateway_error_after_change_every": gatewayErrorAfterChangeEvery = try count()
         case "empty_401_body":
-            guard let b = parseBool(value) else { throw FaultsError(message: "fault 'empty_401_body' needs true or false") }
+            guard let b = parseBool(value) else {
+                throw FaultsError(message: "fault 'empty_401_body' needs true or false")
+            }
             emptyUnauthorizedBody = b
         case "marker_end":
             guard let m = MarkerEnd(rawValue: value) else {
@@ -85,7 +87,9 @@ public struct Faults: Sendable, Equatable, CustomStringConvertible {
         if emptyUnauthorizedBody { parts.append("empty_401_body=true") }
         if markerEnd != .omit { parts.append("marker_end=\(markerEnd.rawValue)") }
         if transferPendingSeconds > 0 { parts.append("transfer_pending=\(transferPendingSeconds)") }
-        if gatewayErrorAfterChangeEvery > 0 { parts.append("gateway_error_after_change_every=\(gatewayErrorAfterChangeEvery)") }
+        if gatewayErrorAfterChangeEvery > 0 {
+            parts.append("gateway_error_after_change_every=\(gatewayErrorAfterChangeEvery)")
+        }
         return parts.joined(separator: ",")
     }
 }

@@ -10,7 +10,7 @@ enum Reply {
     case empty(Int)
     case html(Int, String)
     case redirect(String)
-    case error(BoxError)
+    case error(BoxErrorReply)
     case oauthError(OAuthError)
 
     func response(requestID: String, faults: Faults) -> HTTPResponse {
@@ -36,15 +36,19 @@ enum Reply {
         return r
     }
 
-    private func errorResponse(_ e: BoxError, requestID: String, faults: Faults) -> HTTPResponse {
+    private func errorResponse(_ e: BoxErrorReply, requestID: String, faults: Faults) -> HTTPResponse {
         var r: HTTPResponse
         if e.status == 401 && faults.emptyUnauthorizedBody {
             r = HTTPResponse(status: 401)
         } else {
-            r = HTTPResponse(status: e.status, contentType: "application/json", body: e.body(requestID: requestID).serializedBytes())
+            r = HTTPResponse(
+                status: e.status, contentType: "application/json", body: e.body(requestID: requestID).serializedBytes())
         }
         if e.status == 401 {
-            r.headers.add("WWW-Authenticate", "Bearer realm=\"Service\", error=\"invalid_token\", error_description=\"The access token provided is invalid.\"")
+            r.headers.add(
+                "WWW-Authenticate",
+                "Bearer realm=\"Service\", error=\"invalid_token\", error_description=\"The access token provided is invalid.\""
+            )
         }
         for (n, v) in e.headers { r.headers.add(n, v) }
         return r

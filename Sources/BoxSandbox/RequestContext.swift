@@ -30,16 +30,18 @@ struct RequestContext {
         guard let header = request.headers["Authorization"], header.lowercased().hasPrefix("bearer "),
             let grant = tokens.grant(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)),
             !grant.expired(now: now, faults: faults), let user = state.user(grant.userID)
-        else { throw BoxError.unauthorized() }
+        else { throw BoxErrorReply.unauthorized() }
         caller = user
         actor = user
         guard let target = request.headers["As-User"] else { return }
-        guard isPrivileged(user) else { throw BoxError.forbidden() }
+        guard isPrivileged(user) else { throw BoxErrorReply.forbidden() }
         guard let t = state.user(target.trimmingCharacters(in: .whitespaces)) else {
-            throw BoxError(status: 404, code: "not_found", message: "Not Found")
+            throw BoxErrorReply(status: 404, code: "not_found", message: "Not Found")
         }
         guard t.id != state.serviceAccountUserID, !t.isExternal else {
-            throw BoxError(status: 403, code: "access_denied_insufficient_permissions", message: "Access denied - insufficient permission")
+            throw BoxErrorReply(
+                status: 403, code: "access_denied_insufficient_permissions",
+                message: "Access denied - insufficient permission")
         }
         actor = t
     }
@@ -53,7 +55,7 @@ struct RequestContext {
     var me: SandboxUser { actor ?? SandboxUser(id: "0", name: "", login: "", createdAt: 0, enterpriseID: nil) }
 
     func requireAdmin() throws {
-        guard isPrivileged(me) else { throw BoxError.forbidden() }
+        guard isPrivileged(me) else { throw BoxErrorReply.forbidden() }
     }
 
     func query(_ name: String) -> String? { request.query(name) }
@@ -67,7 +69,9 @@ struct RequestContext {
 
     func bool(_ name: String) throws -> Bool? {
         guard let v = query(name) else { return nil }
-        guard let b = parseBool(v) else { throw BoxError.invalidParameter(name, "Invalid value '\(v)'. '\(name)' must be true or false") }
+        guard let b = parseBool(v) else {
+            throw BoxErrorReply.invalidParameter(name, "Invalid value '\(v)'. '\(name)' must be true or false")
+        }
         return b
     }
 
@@ -75,7 +79,9 @@ struct RequestContext {
     func integer(_ name: String) throws -> Int? {
         guard let v = query(name) else { return nil }
         guard let n = Int(v), n >= 0 else {
-            throw BoxError(status: 400, code: "invalid_\(name)", message: "\(name.prefix(1).uppercased() + name.dropFirst()) is not a valid number")
+            throw BoxErrorReply(
+                status: 400, code: "invalid_\(name)",
+                message: "\(name.prefix(1).uppercased() + name.dropFirst()) is not a valid number")
         }
         return n
     }
@@ -85,12 +91,20 @@ struct RequestContext {
         let text = request.body
         guard !text.isEmpty else { return JSONObject() }
         guard let j = try? JSON.parse(text) else {
-            throw BoxError(
+            throw BoxErrorReply(
                 status: 400, code: "bad_request", message: "Invalid JSON in request body",
-                contextInfo: ["errors": [["reason": "invalid_parameter", "name": "entity-body", "message": "Entity body should be a correctly nested resource attribute name/value pair"]]])
+                contextInfo: [
+                    "errors": [
+                        [
+                            "reason": "invalid_parameter", "name": "entity-body",
+                            "message": "Entity body should be a correctly nested resource attribute name/value pair",
+                        ]
+                    ]
+                ])
         }
         guard case .object(let o) = j else {
-            throw BoxError.invalidParameter("entity-body", "Entity body should be a correctly nested resource attribute name/value pair")
+            throw BoxErrorReply.invalidParameter(
+                "entity-body", "Entity body should be a correctly nested resource attribute name/value pair")
         }
         return o
     }
@@ -103,7 +117,7 @@ struct RequestContext {
     }
 
     func user(_ id: String) throws -> SandboxUser {
-        guard let u = state.user(id) else { throw BoxError.notFound() }
+        guard let u = state.user(id) else { throw BoxErrorReply.notFound() }
         return u
     }
 

@@ -11,7 +11,10 @@ struct Route {
     let handler: (inout RequestContext) throws -> Reply
     let segments: [Substring]
 
-    init(_ method: String, _ template: String, api: Bool = true, _ handler: @escaping (inout RequestContext) throws -> Reply) {
+    init(
+        _ method: String, _ template: String, api: Bool = true,
+        _ handler: @escaping (inout RequestContext) throws -> Reply
+    ) {
         self.method = method
         self.template = template
         self.isAPI = api

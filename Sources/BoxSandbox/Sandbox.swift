@@ -46,7 +46,9 @@ public final class Sandbox: @unchecked Sendable {
     ///   - stateDirectory: where `jwt-config.json` lives when `jwtConfigPath` is nil.
     ///   - jwtConfigPath: where the console-style JWT config lives; created (with a fresh key pair)
     ///     when missing, trusted either way. nil: no JWT config (keys can still be trusted with `trustJWTKey`).
-    public init(seed: SandboxSeed, faults: Faults = Faults(), stateDirectory: URL? = nil, jwtConfigPath: String? = nil) throws {
+    public init(seed: SandboxSeed, faults: Faults = Faults(), stateDirectory: URL? = nil, jwtConfigPath: String? = nil)
+        throws
+    {
         state = SandboxState(seed: seed)
         currentFaults = faults
         let now = BoxTime.now()
@@ -58,7 +60,8 @@ public final class Sandbox: @unchecked Sendable {
             serviceAccountUserID: seed.serviceAccountUserID)
         if let configPath {
             let config = try JWTConfigFile.loadOrCreate(
-                path: configPath, clientID: seed.clientID, clientSecret: seed.clientSecret, enterpriseID: seed.enterpriseID)
+                path: configPath, clientID: seed.clientID, clientSecret: seed.clientSecret,
+                enterpriseID: seed.enterpriseID)
             state.clients[config.clientID] = config.clientSecret
             tokens.jwtKeys[config.publicKeyID] = config.publicKey
         }
@@ -191,7 +194,7 @@ public final class Sandbox: @unchecked Sendable {
         case 503: code = "unavailable"
         default: code = HTTPResponse.reason(status).lowercased().replacingOccurrences(of: " ", with: "_")
         }
-        return Reply.error(BoxError(status: status, code: code, message: message))
+        return Reply.error(BoxErrorReply(status: status, code: code, message: message))
             .response(requestID: SecureRandom.hex(8), faults: Faults())
     }
 
@@ -209,7 +212,8 @@ public final class Sandbox: @unchecked Sendable {
             if log.count >= Self.maxLogRecords { log.removeFirst(Self.maxLogRecords / 2) }
             log.append(
                 SandboxRequestRecord(
-                    method: request.method, path: request.path, query: request.query, status: response.status, asUser: asUser))
+                    method: request.method, path: request.path, query: request.query, status: response.status,
+                    asUser: asUser))
             lock.broadcast()
             return (response, route)
         }
@@ -226,9 +230,12 @@ public final class Sandbox: @unchecked Sendable {
         let asUser = request.headers["As-User"]
         switch router.match(method: request.method, path: request.path) {
         case .notFound:
-            return (.error(BoxError.notFound()), "unmatched", asUser)
+            return (.error(BoxErrorReply.notFound()), "unmatched", asUser)
         case .methodNotAllowed(let template):
-            return (.error(BoxError(status: 405, code: "method_not_allowed", message: "Method Not Allowed")), template, asUser)
+            return (
+                .error(BoxErrorReply(status: 405, code: "method_not_allowed", message: "Method Not Allowed")), template,
+                asUser
+            )
         case .found(let route, let params):
             if route.isAPI { requestCount += 1 }
             if route.isAPI, let fault = apiFault() { return (.error(fault), route.template, asUser) }
@@ -236,36 +243,42 @@ public final class Sandbox: @unchecked Sendable {
             do {
                 if route.isAPI { try context.authenticate() }
                 let reply = try route.handler(&context)
-                if route.isAPI, request.method != "GET", let lost = lostAnswer() { return (.error(lost), route.template, asUser) }
+                if route.isAPI, request.method != "GET", let lost = lostAnswer() {
+                    return (.error(lost), route.template, asUser)
+                }
                 return (reply, route.template, asUser)
-            } catch let e as BoxError {
+            } catch let e as BoxErrorReply {
                 return (.error(e), route.template, asUser)
             } catch let e as OAuthError {
                 return (.oauthError(e), route.template, asUser)
             } catch {
-                return (.error(BoxError(status: 500, code: "internal_server_error", message: "Internal Server Error")), route.template, asUser)
+                return (
+                    .error(BoxErrorReply(status: 500, code: "internal_server_error", message: "Internal Server Error")),
+                    route.template, asUser
+                )
             }
         }
     }
 
     /// The 502 that replaces the answer of a change already made, if its number comes up.
-    private func lostAnswer() -> BoxError? {
+    private func lostAnswer() -> BoxErrorReply? {
         let every = currentFaults.gatewayErrorAfterChangeEvery
         guard every > 0 else { return nil }
         changeCount += 1
-        return changeCount % every == 0 ? BoxError(status: 502, code: "bad_gateway", message: "Bad Gateway") : nil
+        return changeCount % every == 0 ? BoxErrorReply(status: 502, code: "bad_gateway", message: "Bad Gateway") : nil
     }
 
     /// The injected failure for this API request, if its number comes up.
-    private func apiFault() -> BoxError? {
+    private func apiFault() -> BoxErrorReply? {
         let f = currentFaults
         if f.rateLimitEvery > 0, requestCount % f.rateLimitEvery == 0 {
-            return BoxError(
-                status: 429, code: "rate_limit_exceeded", message: "Request rate limit exceeded, please try again later",
+            return BoxErrorReply(
+                status: 429, code: "rate_limit_exceeded",
+                message: "Request rate limit exceeded, please try again later",
                 headers: [("Retry-After", String(f.retryAfter))])
         }
         if f.serverErrorEvery > 0, requestCount % f.serverErrorEvery == 0 {
-            return BoxError(status: 500, code: "internal_server_error", message: "Internal Server Error")
+            return BoxErrorReply(status: 500, code: "internal_server_error", message: "Internal Server Error")
         }
         return nil
     }

@@ -93,7 +93,8 @@ public struct SandboxSeed: Sendable {
     /// Writes the seed by the rules for files a user names (atomic; a link kept), mode 0600:
     /// it holds the app's client secret.
     public func save(to url: URL) throws {
-        try Files.write(Array(json().serialized(pretty: true).utf8) + [0x0A], to: url.path, mode: 0o600, forceMode: true)
+        try Files.write(
+            Array(json().serialized(pretty: true).utf8) + [0x0A], to: url.path, mode: 0o600, forceMode: true)
     }
 }
 

@@ -124,8 +124,12 @@ final class SandboxState {
 
     func moveContent(from: String, to: String) {
         guard let items = user(from)?.ownedItems, let used = user(from)?.spaceUsed else { return }
-        update(to) { $0.ownedItems += items > 0 ? 1 : 0; $0.spaceUsed += used }
-        update(from) { $0.ownedItems = 0; $0.spaceUsed = 0 }
+        update(to) {
+            $0.ownedItems += items > 0 ? 1 : 0; $0.spaceUsed += used
+        }
+        update(from) {
+            $0.ownedItems = 0; $0.spaceUsed = 0
+        }
     }
 
     /// Records an admin event done by `actor` about `subject` (so changes show up in admin_logs).

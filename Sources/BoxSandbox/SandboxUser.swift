@@ -133,7 +133,9 @@ public struct SandboxUser: Sendable, Equatable {
     /// The standard representation, byte by byte (the hot path of 1000-user pages); the
     /// same keys and values as `value(_:)` gives for `standardFields`.
     private func writeStandard(to out: inout [UInt8]) {
-        func key(_ k: StaticString) { out.append(contentsOf: UnsafeBufferPointer(start: k.utf8Start, count: k.utf8CodeUnitCount)) }
+        func key(_ k: StaticString) {
+            out.append(contentsOf: UnsafeBufferPointer(start: k.utf8Start, count: k.utf8CodeUnitCount))
+        }
         func int(_ v: Int64) {
             guard v >= 0 else { return out.append(contentsOf: String(v).utf8) }
             var n = 1, x = v

@@ -31,7 +31,9 @@ enum SeedCoding {
                     ("user", ["id": .string($0.userID), "name": .string($0.userName), "login": .string($0.userLogin)]),
                     ("ip_address", .string($0.ipAddress)),
                 ])
-                if let s = $0.source { e["source"] = ["id": .string(s.id), "name": .string(s.name), "login": .string(s.login)] }
+                if let s = $0.source {
+                    e["source"] = ["id": .string(s.id), "name": .string(s.name), "login": .string(s.login)]
+                }
                 return .object(e)
             })
         return .object(o)
@@ -84,14 +86,16 @@ enum SeedCoding {
         if let s = u["id"]?.stringValue { id = s } else { nextID += 1; id = String(nextID) }
         guard Int64(id) != nil else { throw SandboxSeedError(message: "users[\(index)]: 'id' must be digits") }
         let name = try string(u, "name", "users[\(index)]")
-        let ent: String? = u["enterprise"].map { $0.isNull ? nil : ($0["id"]?.stringValue ?? enterpriseID) } ?? enterpriseID
+        let ent: String? =
+            u["enterprise"].map { $0.isNull ? nil : ($0["id"]?.stringValue ?? enterpriseID) } ?? enterpriseID
         var user = SandboxUser(
-            id: id, name: name, login: u["login"]?.stringValue ?? "", createdAt: try time(u, "created_at", default: 1_577_865_600),
+            id: id, name: name, login: u["login"]?.stringValue ?? "",
+            createdAt: try time(u, "created_at", default: 1_577_865_600),
             enterpriseID: ent)
         user.modifiedAt = try time(u, "modified_at", default: user.createdAt)
         do {
             try UserFields.apply(u.objectValue ?? JSONObject(), to: &user, creating: true, seed: true)
-        } catch let e as BoxError {
+        } catch let e as BoxErrorReply {
             let detail = e.contextInfo?["errors"]?.arrayValue?.first?["message"]?.stringValue ?? e.message
             throw SandboxSeedError(message: "users[\(index)]: \(detail)")
         }

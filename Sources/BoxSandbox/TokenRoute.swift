@@ -36,7 +36,9 @@ enum TokenRoute {
         case "enterprise" where subject == c.state.enterpriseID:
             return issue(userID: c.state.serviceAccountUserID, clientID: id, refresh: false, &c)
         case "user":
-            guard let u = c.state.user(subject), !u.isExternal else { throw OAuthError.invalidGrant("Grant credentials are invalid") }
+            guard let u = c.state.user(subject), !u.isExternal else {
+                throw OAuthError.invalidGrant("Grant credentials are invalid")
+            }
             return issue(userID: u.id, clientID: id, refresh: false, &c)
         default:
             throw OAuthError.invalidGrant("Grant credentials are invalid")
@@ -86,7 +88,9 @@ enum TokenRoute {
     static func revoke(_ c: inout RequestContext) throws -> Reply {
         let f = c.form
         try checkClient(f, c)
-        guard let token = f["token"], !token.isEmpty else { throw OAuthError.invalidRequest("The token parameter is missing") }
+        guard let token = f["token"], !token.isEmpty else {
+            throw OAuthError.invalidRequest("The token parameter is missing")
+        }
         _ = c.tokens.revoke(token)
         return .empty(200)
     }

@@ -34,10 +34,13 @@ final class TokenStore {
     static let accessLifetime: Int64 = 3600
     static let refreshLifetime: Int64 = 60 * 86400
 
-    func issue(userID: String, clientID: String?, now: Int64, lifetime: Int64? = accessLifetime, developer: Bool = false) -> String {
+    func issue(
+        userID: String, clientID: String?, now: Int64, lifetime: Int64? = accessLifetime, developer: Bool = false
+    ) -> String {
         if access.count > 50_000 { access = access.filter { !$0.value.expired(now: now, faults: Faults()) } }
         let token = SecureRandom.token(32)
-        access[token] = TokenGrant(userID: userID, clientID: clientID, issuedAt: now, lifetime: lifetime, isDeveloperToken: developer)
+        access[token] = TokenGrant(
+            userID: userID, clientID: clientID, issuedAt: now, lifetime: lifetime, isDeveloperToken: developer)
         return token
     }
 

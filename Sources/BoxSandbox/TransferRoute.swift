@@ -9,14 +9,18 @@ enum TransferRoute {
         let body = try c.jsonBody()
         _ = try c.bool("notify")
         guard let destID = body["owned_by"]?["id"]?.stringValue else {
-            throw BoxError.invalidParameter("owned_by", "'owned_by.id' is required", reason: "missing_parameter")
+            throw BoxErrorReply.invalidParameter("owned_by", "'owned_by.id' is required", reason: "missing_parameter")
         }
         let dest = try c.user(destID)
         guard dest.id != source.id, !dest.isExternal else {
-            throw BoxError.invalidParameter("owned_by", "Invalid value '\(destID)'. The destination must be another user of the enterprise")
+            throw BoxErrorReply.invalidParameter(
+                "owned_by", "Invalid value '\(destID)'. The destination must be another user of the enterprise")
         }
-        if c.me.role != "admin" && c.me.id != c.state.serviceAccountUserID && (source.role == "admin" || dest.role == "admin") {
-            throw BoxError(status: 403, code: "forbidden", message: "Cannot transfer files from/to higher privileged accounts")
+        if c.me.role != "admin" && c.me.id != c.state.serviceAccountUserID
+            && (source.role == "admin" || dest.role == "admin")
+        {
+            throw BoxErrorReply(
+                status: 403, code: "forbidden", message: "Cannot transfer files from/to higher privileged accounts")
         }
         let pending = c.faults.transferPendingSeconds
         if pending > 0 && source.ownedItems > 0 {
@@ -25,10 +29,16 @@ enum TransferRoute {
             c.state.moveContent(from: source.id, to: dest.id)
         }
         c.state.nextFolderID += 1
-        return .json(200, folder(id: String(c.state.nextFolderID), source: source, dest: dest, actor: c.me, now: c.now, size: source.spaceUsed))
+        return .json(
+            200,
+            folder(
+                id: String(c.state.nextFolderID), source: source, dest: dest, actor: c.me, now: c.now,
+                size: source.spaceUsed))
     }
 
-    static func folder(id: String, source: SandboxUser, dest: SandboxUser, actor: SandboxUser, now: Int64, size: Int64) -> JSON {
+    static func folder(id: String, source: SandboxUser, dest: SandboxUser, actor: SandboxUser, now: Int64, size: Int64)
+        -> JSON
+    {
         let stamp = JSON.string(BoxTime.format(now))
         let root: JSON = ["type": "folder", "id": "0", "sequence_id": nil, "etag": nil, "name": "All Files"]
         var o = JSONObject()
@@ -53,7 +63,10 @@ enum TransferRoute {
         o["folder_upload_email"] = .null
         o["parent"] = root
         o["item_status"] = "active"
-        o["item_collection"] = ["total_count": 0, "entries": [], "offset": 0, "limit": 100, "order": [["by": "type", "direction": "ASC"], ["by": "name", "direction": "ASC"]]]
+        o["item_collection"] = [
+            "total_count": 0, "entries": [], "offset": 0, "limit": 100,
+            "order": [["by": "type", "direction": "ASC"], ["by": "name", "direction": "ASC"]],
+        ]
         return .object(o)
     }
 }

@@ -41,33 +41,41 @@ enum UserFields {
     }
 
     private static func text(_ key: String, _ v: JSON, max: Int) throws -> String {
-        guard let s = v.stringValue else { throw BoxError.invalidParameter(key, "Invalid value '\(v.serialized())'. '\(key)' must be a string") }
-        guard s.count <= max else { throw BoxError.invalidParameter(key, "'\(key)' must be at most \(max) characters") }
+        guard let s = v.stringValue else {
+            throw BoxErrorReply.invalidParameter(key, "Invalid value '\(v.serialized())'. '\(key)' must be a string")
+        }
+        guard s.count <= max else {
+            throw BoxErrorReply.invalidParameter(key, "'\(key)' must be at most \(max) characters")
+        }
         return s
     }
 
     private static func oneOf(_ key: String, _ v: JSON, _ allowed: [String]) throws -> String {
         guard let s = v.stringValue, allowed.contains(s) else {
-            throw BoxError.invalidParameter(key, "Invalid value '\(v.stringValue ?? v.serialized())'. Allowed: \(allowed.joined(separator: ", "))")
+            throw BoxErrorReply.invalidParameter(
+                key, "Invalid value '\(v.stringValue ?? v.serialized())'. Allowed: \(allowed.joined(separator: ", "))")
         }
         return s
     }
 
     private static func integer(_ key: String, _ v: JSON) throws -> Int64 {
-        guard case .int(let i) = v else { throw BoxError.invalidParameter(key, "'\(key)' must be an integer") }
+        guard case .int(let i) = v else { throw BoxErrorReply.invalidParameter(key, "'\(key)' must be an integer") }
         return i
     }
 
     private static func flag(_ key: String, _ v: JSON) throws -> Bool {
-        guard let b = v.boolValue else { throw BoxError.invalidParameter(key, "'\(key)' must be a boolean") }
+        guard let b = v.boolValue else { throw BoxErrorReply.invalidParameter(key, "'\(key)' must be a boolean") }
         return b
     }
 
     private static func trackingCodes(_ v: JSON) throws -> [JSON] {
-        guard let a = v.arrayValue else { throw BoxError.invalidParameter("tracking_codes", "'tracking_codes' must be an array") }
+        guard let a = v.arrayValue else {
+            throw BoxErrorReply.invalidParameter("tracking_codes", "'tracking_codes' must be an array")
+        }
         return try a.map { c in
             guard let name = c["name"]?.stringValue, let value = c["value"]?.stringValue else {
-                throw BoxError.invalidParameter("tracking_codes", "each tracking code needs a 'name' and a 'value'")
+                throw BoxErrorReply.invalidParameter(
+                    "tracking_codes", "each tracking code needs a 'name' and a 'value'")
             }
             return ["type": "tracking_code", "name": .string(name), "value": .string(value)]
         }
@@ -79,9 +87,16 @@ enum UserFields {
             return
         }
         guard let email = v["email"]?.stringValue, isEmail(email) else {
-            throw BoxError(
+            throw BoxErrorReply(
                 status: 400, code: "invalid_parameter", message: "Invalid notification email",
-                contextInfo: ["errors": [["reason": "invalid_parameter", "name": "notification_email", "message": "Invalid email address"]]])
+                contextInfo: [
+                    "errors": [
+                        [
+                            "reason": "invalid_parameter", "name": "notification_email",
+                            "message": "Invalid email address",
+                        ]
+                    ]
+                ])
         }
         u.notificationEmail = email
         u.notificationEmailConfirmed = v["is_confirmed"]?.boolValue ?? false

@@ -36,7 +36,8 @@ enum UserRoutes {
     private static func offsetPage(
         _ c: RequestContext, match: (UserSlot) -> Bool, offset: Int, limit: Int
     ) -> ([String], Int) {
-        let key = ["user_type", "filter_term", "external_app_user_id"].map { c.query($0) ?? "\u{0}" }.joined(separator: "\u{1}")
+        let key = ["user_type", "filter_term", "external_app_user_id"].map { c.query($0) ?? "\u{0}" }.joined(
+            separator: "\u{1}")
         let state = c.state
         var ids: [String] = []
         var seen = 0
@@ -63,7 +64,7 @@ enum UserRoutes {
     static func checkedOffset(_ c: RequestContext) throws -> Int {
         let offset = try c.integer("offset") ?? 0
         guard offset <= maxOffset else {
-            throw BoxError.invalidParameter(
+            throw BoxErrorReply.invalidParameter(
                 "offset", "Invalid value '\(offset)'. The offset must not exceed the maximum offset of \(maxOffset)")
         }
         return offset
@@ -83,12 +84,15 @@ enum UserRoutes {
     private static func filter(_ c: RequestContext) throws -> (UserSlot) -> Bool {
         let type = c.query("user_type") ?? "all"
         guard ["all", "managed", "external"].contains(type) else {
-            throw BoxError.invalidParameter("user_type", "Invalid value '\(type)'. Allowed: all, managed, external")
+            throw BoxErrorReply.invalidParameter(
+                "user_type", "Invalid value '\(type)'. Allowed: all, managed, external")
         }
         let term = c.query("filter_term")?.lowercased() ?? ""
         let appID = c.query("external_app_user_id")
         let service = c.state.serviceAccountUserID
-        let exactExternal = term.isEmpty || type == "managed" ? false
+        let exactExternal =
+            term.isEmpty || type == "managed"
+            ? false
             : c.state.order.contains { $0.user.isExternal && $0.user.login.lowercased() == term }
         if term.isEmpty && appID == nil {
             // The common case, kept cheap for 100,000-user listings: no copies of the user.
@@ -109,7 +113,7 @@ enum UserRoutes {
         var start = 0
         if let marker = c.query("marker"), !marker.isEmpty {
             guard let after = decodeMarker(marker) else {
-                throw BoxError.invalidParameter("marker", "Invalid value '\(marker)'. The marker is not valid")
+                throw BoxErrorReply.invalidParameter("marker", "Invalid value '\(marker)'. The marker is not valid")
             }
             guard let i = c.state.index(after: after) else { return markerReply([], next: nil, limit: limit, c) }
             start = i
@@ -161,7 +165,7 @@ enum UserRoutes {
     static func memberships(_ c: inout RequestContext) throws -> Reply {
         let id = c.params["user_id"] ?? ""
         let user = try c.user(id)
-        guard c.isPrivileged(c.me) || c.me.id == id else { throw BoxError.forbidden() }
+        guard c.isPrivileged(c.me) || c.me.id == id else { throw BoxErrorReply.forbidden() }
         let limit = min(max(try c.integer("limit") ?? 100, 1), 1000)
         let offset = try checkedOffset(c)
         let all = c.state.memberships.filter { $0.userID == id }
@@ -169,14 +173,19 @@ enum UserRoutes {
             let g = c.state.groups[m.groupID]
             return [
                 "type": "group_membership", "id": .string(m.id), "user": user.mini,
-                "group": ["type": "group", "id": .string(m.groupID), "name": .string(g?.name ?? ""), "group_type": "managed_group"],
+                "group": [
+                    "type": "group", "id": .string(m.groupID), "name": .string(g?.name ?? ""),
+                    "group_type": "managed_group",
+                ],
                 "role": .string(m.role), "created_at": .string(BoxTime.format(m.createdAt)),
                 "modified_at": .string(BoxTime.format(m.createdAt)),
             ]
         }
-        return .json(200, [
-            "total_count": .int(Int64(all.count)), "entries": .array(page), "offset": .int(Int64(offset)),
-            "limit": .int(Int64(limit)),
-        ])
+        return .json(
+            200,
+            [
+                "total_count": .int(Int64(all.count)), "entries": .array(page), "offset": .int(Int64(offset)),
+                "limit": .int(Int64(limit)),
+            ])
     }
 }

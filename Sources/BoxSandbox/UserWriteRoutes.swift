@@ -8,7 +8,7 @@ enum UserWriteRoutes {
         try c.requireAdmin()
         let body = try c.jsonBody()
         guard body["name"]?.stringValue != nil else {
-            throw BoxError.invalidParameter("name", "'name' is required", reason: "missing_parameter")
+            throw BoxErrorReply.invalidParameter("name", "'name' is required", reason: "missing_parameter")
         }
         var draft = SandboxUser(id: "0", name: "", login: "", createdAt: c.now, enterpriseID: c.state.enterpriseID)
         try UserFields.apply(body, to: &draft, creating: true)
@@ -16,10 +16,11 @@ enum UserWriteRoutes {
             draft.login = "AppUser_\(serviceID(c))_\(SecureRandom.token(10).lowercased())@boxdevedition.com"
         } else {
             guard !draft.login.isEmpty else {
-                throw BoxError.invalidParameter("login", "'login' is required", reason: "missing_parameter")
+                throw BoxErrorReply.invalidParameter("login", "'login' is required", reason: "missing_parameter")
             }
             guard UserFields.isEmail(draft.login) else {
-                throw BoxError.invalidParameter("login", "Invalid value '\(draft.login)'. 'login' must be an email address")
+                throw BoxErrorReply.invalidParameter(
+                    "login", "Invalid value '\(draft.login)'. 'login' must be an email address")
             }
             guard !c.state.login(exists: draft.login) else { throw loginTaken() }
         }
@@ -32,8 +33,9 @@ enum UserWriteRoutes {
         return .rawJSON(201, c.userBytes(user.id, fields: c.fields))
     }
 
-    static func loginTaken() -> BoxError {
-        BoxError(status: 409, code: "user_login_already_used", message: "User with the specified login already exists")
+    static func loginTaken() -> BoxErrorReply {
+        BoxErrorReply(
+            status: 409, code: "user_login_already_used", message: "User with the specified login already exists")
     }
 
     /// The app's service id, as in the service account's `AutomationUser_<id>_...` login.
@@ -49,12 +51,16 @@ enum UserWriteRoutes {
         let body = try c.jsonBody()
         let selfEdit = c.me.id == id && !c.isPrivileged(c.me)
         if !selfEdit { try c.requireAdmin() }
-        if selfEdit, body["role"] != nil || body["status"] != nil || body["enterprise"] != nil { throw BoxError.forbidden() }
-        if target.role == "admin" && c.me.role != "admin" && c.me.id != id { throw BoxError.forbidden() }
+        if selfEdit, body["role"] != nil || body["status"] != nil || body["enterprise"] != nil {
+            throw BoxErrorReply.forbidden()
+        }
+        if target.role == "admin" && c.me.role != "admin" && c.me.id != id { throw BoxErrorReply.forbidden() }
         var u = target
         try UserFields.apply(body, to: &u, creating: false)
         if let login = body["login"]?.stringValue, login.lowercased() != target.login.lowercased() {
-            guard UserFields.isEmail(login) else { throw BoxError.invalidParameter("login", "'login' must be an email address") }
+            guard UserFields.isEmail(login) else {
+                throw BoxErrorReply.invalidParameter("login", "'login' must be an email address")
+            }
             guard !c.state.login(exists: login) else { throw loginTaken() }
         }
         if let e = body["enterprise"], e.isNull { u.enterpriseID = nil }
@@ -70,9 +76,11 @@ enum UserWriteRoutes {
         let target = try c.user(id)
         let force = try c.bool("force") ?? false
         _ = try c.bool("notify")
-        guard target.role != "admin", id != c.state.serviceAccountUserID, id != c.me.id else { throw BoxError.forbidden() }
+        guard target.role != "admin", id != c.state.serviceAccountUserID, id != c.me.id else {
+            throw BoxErrorReply.forbidden()
+        }
         if !force && c.state.ownsContent(id, now: c.now) {
-            throw BoxError.badRequest("User has managed content")
+            throw BoxErrorReply.badRequest("User has managed content")
         }
         c.state.remove(id)
         c.tokens.revokeAll(userID: id)
@@ -83,20 +91,20 @@ enum UserWriteRoutes {
     static func terminateSessions(_ c: inout RequestContext) throws -> Reply {
         try c.requireAdmin()
         if let type = c.request.headers["Content-Type"], !type.lowercased().contains("json") {
-            throw BoxError.badRequest("Supported payload format is JSON")
+            throw BoxErrorReply.badRequest("Supported payload format is JSON")
         }
         let body = try c.jsonBody()
         let ids = try strings(body["user_ids"], message: "User id format is string")
         let logins = try strings(body["user_logins"], message: "User login format is string")
-        guard !ids.isEmpty || !logins.isEmpty else { throw BoxError.badRequest("Users can not be NULL or EMPTY") }
+        guard !ids.isEmpty || !logins.isEmpty else { throw BoxErrorReply.badRequest("Users can not be NULL or EMPTY") }
         var targets: [String] = []
         for id in ids {
-            guard c.state.user(id) != nil else { throw BoxError.notFound() }
+            guard c.state.user(id) != nil else { throw BoxErrorReply.notFound() }
             targets.append(id)
         }
         for login in logins {
             guard let slot = c.state.order.first(where: { $0.user.login.lowercased() == login.lowercased() }) else {
-                throw BoxError.notFound()
+                throw BoxErrorReply.notFound()
             }
             targets.append(slot.user.id)
         }
@@ -106,9 +114,9 @@ enum UserWriteRoutes {
 
     private static func strings(_ v: JSON?, message: String) throws -> [String] {
         guard let v, !v.isNull else { return [] }
-        guard let a = v.arrayValue else { throw BoxError.badRequest(message) }
+        guard let a = v.arrayValue else { throw BoxErrorReply.badRequest(message) }
         return try a.map {
-            guard let s = $0.stringValue else { throw BoxError.badRequest(message) }
+            guard let s = $0.stringValue else { throw BoxErrorReply.badRequest(message) }
             return s
         }
     }
@@ -117,20 +125,27 @@ enum UserWriteRoutes {
         try c.requireAdmin()
         let body = try c.jsonBody()
         guard let ent = body["enterprise"]?["id"]?.stringValue else {
-            throw BoxError.invalidParameter("enterprise", "'enterprise.id' is required", reason: "missing_parameter")
+            throw BoxErrorReply.invalidParameter(
+                "enterprise", "'enterprise.id' is required", reason: "missing_parameter")
         }
         guard let login = body["actionable_by"]?["login"]?.stringValue else {
-            throw BoxError.invalidParameter("actionable_by", "'actionable_by.login' is required", reason: "missing_parameter")
+            throw BoxErrorReply.invalidParameter(
+                "actionable_by", "'actionable_by.login' is required", reason: "missing_parameter")
         }
-        guard ent == c.state.enterpriseID else { throw BoxError.notFound() }
-        guard let invitee = c.state.order.first(where: { $0.user.isExternal && $0.user.login.lowercased() == login.lowercased() })?.user
-        else { throw BoxError.notFound() }
+        guard ent == c.state.enterpriseID else { throw BoxErrorReply.notFound() }
+        guard
+            let invitee = c.state.order.first(where: {
+                $0.user.isExternal && $0.user.login.lowercased() == login.lowercased()
+            })?.user
+        else { throw BoxErrorReply.notFound() }
         c.state.nextInviteID += 1
         let id = String(c.state.nextInviteID)
         let stamp = JSON.string(BoxTime.format(c.now))
         let invite: JSON = [
             "type": "invite", "id": .string(id),
-            "invited_to": ["type": "enterprise", "id": .string(c.state.enterpriseID), "name": .string(c.state.enterpriseName)],
+            "invited_to": [
+                "type": "enterprise", "id": .string(c.state.enterpriseID), "name": .string(c.state.enterpriseName),
+            ],
             "actionable_by": invitee.mini, "invited_by": c.me.mini, "status": "pending", "created_at": stamp,
             "modified_at": stamp,
         ]
@@ -141,7 +156,7 @@ enum UserWriteRoutes {
     /// GET /invites/{invite_id}: the invite as POST /invites answered it; 404 for ids never issued.
     static func getInvite(_ c: inout RequestContext) throws -> Reply {
         try c.requireAdmin()
-        guard let invite = c.state.invites[c.params["invite_id"] ?? ""] else { throw BoxError.notFound() }
+        guard let invite = c.state.invites[c.params["invite_id"] ?? ""] else { throw BoxErrorReply.notFound() }
         return .json(200, project(invite, c.fields))
     }
 

@@ -110,14 +110,18 @@ struct RecordParser {
         let end = i
         i += 1
         if i < b.count, b[i] != sep, b[i] != Byte.lf, b[i] != Byte.cr {
-            throw fail(line, "text after the closing quote of a field: expected the separator (\(separator)) or the end of the line")
+            throw fail(
+                line,
+                "text after the closing quote of a field: expected the separator (\(separator)) or the end of the line")
         }
         guard collapsed else {
             return try text(UnsafeBufferPointer(rebasing: b[segment..<end]), field: first..<end, ascii: ascii)
         }
         scratch.append(contentsOf: UnsafeBufferPointer(rebasing: b[segment..<end]))
         let bytes = scratch
-        return try bytes.withUnsafeBufferPointer { buffer throws(CSVError) in try text(buffer, field: first..<end, ascii: ascii) }
+        return try bytes.withUnsafeBufferPointer { buffer throws(CSVError) in
+            try text(buffer, field: first..<end, ascii: ascii)
+        }
     }
 
     /// Validates and decodes UTF-8; `field` is where the bytes sit in the file, for the error.

@@ -26,7 +26,9 @@ enum TableReader {
             guard fields.count <= header.count else {
                 throw CSVError(
                     file: name, line: line,
-                    message: "record has \(fields.count) fields, the header has \(header.count) (an unquoted separator in a value?)")
+                    message:
+                        "record has \(fields.count) fields, the header has \(header.count) (an unquoted separator in a value?)"
+                )
             }
             while fields.count < header.count { fields.append("") }
             rows.append(fields)
@@ -56,7 +58,9 @@ enum TableReader {
         var seen: [String: Int] = [:]
         for (index, column) in header.enumerated() {
             if column.isEmpty {
-                let hint = line == 0 ? " (in 'columns')" : index == header.count - 1 && index > 0 ? " (a trailing separator?)" : ""
+                let hint =
+                    line == 0
+                    ? " (in 'columns')" : index == header.count - 1 && index > 0 ? " (a trailing separator?)" : ""
                 throw CSVError(file: name, line: line, message: "header column \(index + 1) has no name\(hint)")
             }
             if let earlier = seen[column] {

@@ -130,14 +130,29 @@ public enum Files {
 
     /// A new file beside `path` with an unpredictable name, created exclusively (never through
     /// a link planted under that name), readable by the owner only until its mode is set.
-    public static func createTemporary(beside path: String, shownAs shown: String? = nil) throws(FileError) -> (Int32, String) {
+    public static func createTemporary(beside path: String, shownAs shown: String? = nil) throws(FileError) -> (
+        Int32, String
+    ) {
         for _ in 0..<16 {
             let name = "\(path).tmp-\(getpid())-\(randomHex())"
-            let fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            let fd = openExclusively(name)
             if fd >= 0 { return (fd, name) }
             if errno != EEXIST { break }
         }
         throw failure("cannot write", shown ?? path)
+    }
+
+    /// Creates `path` for writing, mode 0600; fails (-1, errno set) when anything has that name.
+    /// O_EXCL|O_NOFOLLOW: never write through a file or symbolic link someone planted there.
+    static func openExclusively(_ path: String) -> Int32 {
+        open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+    }
+
+    /// Replaces the file at `path` itself atomically, with mode `mode` whatever it had: unlike
+    /// `write`, a symbolic link at `path` is replaced, not followed. For files only boxlua writes
+    /// (tokens, the sandbox's JWT config), which hold secrets.
+    public static func replacePrivately(_ path: String, with bytes: [UInt8], mode: mode_t = 0o600) throws(FileError) {
+        try replace(path, with: bytes, mode: mode, forceMode: true, shownAs: path)
     }
 
     /// Creates the folders above `path` (mode 0700) that do not exist yet.

@@ -3,9 +3,9 @@
 /// A request's head is read first and shown to `admit`, which decides whether its body is read
 /// at all; bodies, heads, connections and waits are all bounded (`HTTPServerLimits`).
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import Foundation
 
@@ -85,7 +85,8 @@ public final class HTTPServer: @unchecked Sendable {
         self.handler = handler
         let maxBody = limits.maxBodyBytes
         self.admit = admit ?? { _ in .readBody(maxBytes: maxBody) }
-        self.errorResponder = errorResponder ?? { status, message in HTTPResponse(status: status, text: message + "\n") }
+        self.errorResponder =
+            errorResponder ?? { status, message in HTTPResponse(status: status, text: message + "\n") }
     }
 
     deinit { stop() }
@@ -132,25 +133,14 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     private static func listen(port: UInt16) throws -> Int32 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw HTTPServerError(message: "socket: \(String(cString: strerror(errno)))") }
-        var one: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = port.bigEndian
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+        do throws(LoopbackSocketError) {
+            return try LoopbackSocket.listen(port: port, backlog: 128)
+        } catch {
+            switch error.step {
+            case .socket: throw HTTPServerError(message: "socket: \(error.reason)")
+            case .listen: throw HTTPServerError(message: "cannot listen on 127.0.0.1:\(port): \(error.reason)")
             }
         }
-        guard bound == 0, Glibc.listen(fd, 128) == 0 else {
-            let reason = String(cString: strerror(errno))
-            close(fd)
-            throw HTTPServerError(message: "cannot listen on 127.0.0.1:\(port): \(reason)")
-        }
-        return fd
     }
 
     private static func boundPort(_ fd: Int32) -> UInt16 {
@@ -246,7 +236,8 @@ public final class HTTPServer: @unchecked Sendable {
                 let cap = min(maxBytes, limits.maxBodyBytes)
                 let wanted = Self.bytesToReserve(head.framing, cap: cap)
                 guard reserveBody(wanted) else {
-                    refuse(RequestError(status: 503, message: "too many request bodies in flight"), reader: reader, fd: fd)
+                    refuse(
+                        RequestError(status: 503, message: "too many request bodies in flight"), reader: reader, fd: fd)
                     return
                 }
                 reserved = wanted

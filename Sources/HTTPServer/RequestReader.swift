@@ -2,9 +2,9 @@
 /// can decide from the head whether the body is worth reading. Every number a request carries
 /// is checked against the limits before it is used, and every wait has a deadline.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Why a request could not be read; `status` is what the client is told before the
@@ -187,7 +187,9 @@ final class RequestReader {
             .filter { $0 != "identity" }
         let lengths = headers.values("Content-Length").flatMap(listItems)
         if !codings.isEmpty {
-            guard codings == ["chunked"] else { throw RequestError(status: 501, message: "unsupported transfer encoding") }
+            guard codings == ["chunked"] else {
+                throw RequestError(status: 501, message: "unsupported transfer encoding")
+            }
             guard headers["Content-Length"] == nil else {
                 throw RequestError(status: 400, message: "both Content-Length and Transfer-Encoding")
             }
@@ -263,7 +265,9 @@ final class RequestReader {
         var count = 0
         while try !readLine(maxBytes: limits.maxHeaderLineBytes, deadline: deadline).isEmpty {
             count += 1
-            guard count <= limits.maxHeaderCount else { throw RequestError(status: 431, message: "too many trailer fields") }
+            guard count <= limits.maxHeaderCount else {
+                throw RequestError(status: 431, message: "too many trailer fields")
+            }
         }
     }
 

@@ -268,7 +268,9 @@ extension JSONByteParser {
             return 0
         }
         guard c == UInt8(ascii: "[") || c == UInt8(ascii: "{") else {
-            while i < b.count, ![UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), 0x20, 0x0A, 0x0D, 0x09].contains(b[i]) { i += 1 }
+            while i < b.count,
+                ![UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), 0x20, 0x0A, 0x0D, 0x09].contains(b[i])
+            { i += 1 }
             return 0
         }
         var depth = 0

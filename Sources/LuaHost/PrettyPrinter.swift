@@ -114,16 +114,21 @@ private struct SortKey: Comparable {
     }
 }
 
-private let luaKeywords: Set<String> = [
+/// Lua 5.4's reserved words (manual §3.1): a name that is one cannot be written `t.name`.
+public let luaKeywords: Set<String> = [
     "and", "break", "do", "else", "elseif", "end", "false", "for", "function", "goto", "if",
     "in", "local", "nil", "not", "or", "repeat", "return", "then", "true", "until", "while",
 ]
 
-func isIdentifier(_ s: String) -> Bool {
-    guard let first = s.utf8.first, !(48...57).contains(first), !luaKeywords.contains(s) else {
-        return false
-    }
+/// Lua's name syntax: ASCII letters, digits and `_`, not starting with a digit (reserved words included).
+public func isLuaNameSyntax(_ s: String) -> Bool {
+    guard let first = s.utf8.first, !(48...57).contains(first) else { return false }
     return s.utf8.allSatisfy { $0 == 95 || (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) }
+}
+
+/// A name a table key can be written as, `t.name`: the name syntax and not a reserved word.
+func isIdentifier(_ s: String) -> Bool {
+    isLuaNameSyntax(s) && !luaKeywords.contains(s)
 }
 
 /// A string as Lua source would write it (like `%q`, but with `\n` for newlines).

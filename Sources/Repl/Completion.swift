@@ -81,7 +81,7 @@ public struct LuaCompleter {
         s.pushNil()
         while lua_next(s.L, t) != 0 {
             s.pop()
-            if let key = s.pullString(at: -1), key.hasPrefix(prefix), isName(key) { names.insert(key) }
+            if let key = s.pullString(at: -1), key.hasPrefix(prefix), isLuaNameSyntax(key) { names.insert(key) }
         }
         guard levels > 0, lua_getmetatable(s.L, t) != 0 else { return }
         if s.rawGet(at: -1, key: "__index") == .table {
@@ -91,14 +91,5 @@ public struct LuaCompleter {
     }
 }
 
-private let keywords = [
-    "and", "break", "do", "else", "elseif", "end", "false", "for", "function", "goto", "if",
-    "in", "local", "nil", "not", "or", "repeat", "return", "then", "true", "until", "while",
-]
-
-private func isName(_ s: String) -> Bool {
-    guard let first = s.utf8.first, !(48...57).contains(first) else { return false }
-    return s.utf8.allSatisfy {
-        $0 == 95 || (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0)
-    }
-}
+/// Completion offers reserved words too: sorted, as they were listed here before.
+private let keywords = luaKeywords.sorted()

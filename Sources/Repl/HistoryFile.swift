@@ -2,9 +2,10 @@
 #if canImport(Glibc)
     @preconcurrency import Glibc
 #endif
+import Files
 
 /// The history file: `$XDG_STATE_HOME/boxlua/history`, else
-/// `~/.local/state/boxlua/history`. Mode 0600: statements may hold user IDs.
+/// `~/.local/state/boxlua/history` (`Files.boxluaStateFolder`). Mode 0600: statements may hold user IDs.
 public struct HistoryFile: Equatable, Sendable {
     public let path: String
     /// Entries kept in memory and in the file.
@@ -15,14 +16,10 @@ public struct HistoryFile: Equatable, Sendable {
         self.limit = limit
     }
 
-    /// The standard location from the environment, or nil when neither
-    /// `XDG_STATE_HOME` (absolute) nor `HOME` is set.
-    public static func standard(environment: [String: String] = currentEnvironment()) -> HistoryFile? {
-        if let state = environment["XDG_STATE_HOME"], state.hasPrefix("/") {
-            return HistoryFile(path: state + "/boxlua/history")
-        }
-        guard let home = environment["HOME"], !home.isEmpty else { return nil }
-        return HistoryFile(path: home + "/.local/state/boxlua/history")
+    /// The standard location from the environment (`Files.boxluaStateFolder`). Optional for
+    /// callers that predate that rule: it no longer fails when HOME is unset.
+    public static func standard(environment: [String: String] = ProcessEnvironment.current()) -> HistoryFile? {
+        HistoryFile(path: Files.boxluaStateFolder(environment: environment) + "/history")
     }
 
     /// Creates the folder (0700) and the file (0600) when missing; true when the
@@ -45,18 +42,4 @@ public struct HistoryFile: Equatable, Sendable {
             mkdir(current, 0o700)  // EEXIST is fine
         }
     }
-}
-
-/// The process environment as a dictionary.
-public func currentEnvironment() -> [String: String] {
-    var out: [String: String] = [:]
-    var p = environ
-    while let entry = p.pointee {
-        let text = String(cString: entry)
-        if let eq = text.firstIndex(of: "=") {
-            out[String(text[..<eq])] = String(text[text.index(after: eq)...])
-        }
-        p += 1
-    }
-    return out
 }

@@ -108,8 +108,10 @@ private func readKey(_ stream: UnsafeMutablePointer<FILE>?) -> Int32 {
             rl_replace_line("", 0)
             return 10
         }
-        var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
-                   pollfd(fd: wake.read, events: Int16(POLLIN), revents: 0)]
+        var fds = [
+            pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: wake.read, events: Int16(POLLIN), revents: 0),
+        ]
         if poll(&fds, 2, -1) < 0 {
             guard errno == EINTR else { return EOF }
             continue

@@ -72,7 +72,7 @@ public struct Repl {
                 try state.load(buffer, chunkName: "=stdin")
                 reader.remember(buffer)
                 return .loaded
-            } catch where error.kind == .syntax && error.message.hasSuffix("<eof>") {
+            } catch  where error.kind == .syntax && error.message.hasSuffix("<eof>") {
                 switch reader.readLine(prompt: prompt("_PROMPT2", options.continuationPrompt)) {
                 case .line(let more): buffer += "\n" + more
                 case .interrupted: return .skipped

@@ -134,7 +134,9 @@ public final class RSAPrivateKey: @unchecked Sendable {
         var len = 0
         guard cc_EVP_DigestSign(ctx, nil, &len, message, message.count) == 1 else { throw SigningError.openssl("sign") }
         var sig = [UInt8](repeating: 0, count: len)
-        guard cc_EVP_DigestSign(ctx, &sig, &len, message, message.count) == 1 else { throw SigningError.openssl("sign") }
+        guard cc_EVP_DigestSign(ctx, &sig, &len, message, message.count) == 1 else {
+            throw SigningError.openssl("sign")
+        }
         return Array(sig.prefix(len))
     }
 }

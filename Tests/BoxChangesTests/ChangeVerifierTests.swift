@@ -35,41 +35,46 @@ import TestSupport
         let s = try DemoSandbox()
         let c = client(s)
         let users = try c.json(BoxRequest("GET", "/2.0/users", query: [("fields", "id,role,status,space_used")]))
-        let ordinary = users["entries"]?.arrayValue?.filter {
-            $0["role"] == "user" && $0["status"] == "active" && ($0["space_used"]?.intValue ?? 0) > 0
-        } ?? []
+        let ordinary =
+            users["entries"]?.arrayValue?.filter {
+                $0["role"] == "user" && $0["status"] == "active" && ($0["space_used"]?.intValue ?? 0) > 0
+            } ?? []
         let a = try #require(ordinary.first?["id"]?.stringValue)
         let b = try #require(ordinary.dropFirst().first?["id"]?.stringValue)
         let me = try #require(try c.json(BoxRequest("GET", "/2.0/users/me"))["id"]?.stringValue)
 
         let update = BoxRequest("PUT", "/2.0/users/\(a)", body: ["job_title": "Checked", "notify": false])
-        #expect(check(update, c) .map(word) == ["not made"])
+        #expect(check(update, c).map(word) == ["not made"])
         _ = try c.send(update)
-        #expect(check(update, c) .map(word) == ["made"])
+        #expect(check(update, c).map(word) == ["made"])
 
         let transfer = BoxRequest("PUT", "/2.0/users/\(a)/folders/0", body: ["owned_by": ["id": .string(me)]])
-        #expect(check(transfer, c) .map(word) == ["not made"])
+        #expect(check(transfer, c).map(word) == ["not made"])
         _ = try c.send(transfer)
-        #expect(check(transfer, c) .map(word) == ["made"])
+        #expect(check(transfer, c).map(word) == ["made"])
 
         let delete = BoxRequest("DELETE", "/2.0/users/\(a)")
-        #expect(check(delete, c) .map(word) == ["not made"])
+        #expect(check(delete, c).map(word) == ["not made"])
         _ = try c.send(delete)
-        #expect(check(delete, c) .map(word) == ["made"])
+        #expect(check(delete, c).map(word) == ["made"])
         // A transfer of a user now gone cannot be told.
-        guard case .unknown = check(transfer, c).first else { Issue.record("a transfer from a deleted user was told"); return }
+        guard case .unknown = check(transfer, c).first else {
+            Issue.record("a transfer from a deleted user was told"); return
+        }
 
         let create = BoxRequest("POST", "/2.0/users", body: ["login": "new.checked@northwind.example", "name": "N"])
-        #expect(check(create, c) .map(word) == ["not made"])
+        #expect(check(create, c).map(word) == ["not made"])
         _ = try c.send(create)
-        #expect(check(create, c) .map(word) == ["made"])
+        #expect(check(create, c).map(word) == ["made"])
 
-        let app = BoxRequest("POST", "/2.0/users", body: [
-            "name": "Robot", "external_app_user_id": "robot-7", "is_platform_access_only": true,
-        ])
-        #expect(check(app, c) .map(word) == ["not made"])
+        let app = BoxRequest(
+            "POST", "/2.0/users",
+            body: [
+                "name": "Robot", "external_app_user_id": "robot-7", "is_platform_access_only": true,
+            ])
+        #expect(check(app, c).map(word) == ["not made"])
         _ = try c.send(app)
-        #expect(check(app, c) .map(word) == ["made"])
+        #expect(check(app, c).map(word) == ["made"])
 
         for unchecked in [
             BoxRequest("POST", "/2.0/users/terminate_sessions", body: ["user_ids": [.string(b)]]),

@@ -23,8 +23,14 @@ import JSON
         let lines = text.split(separator: "\n")
         #expect(lines.count == 4)
         #expect(lines[3].hasPrefix(#"{"boxlua_plan_end":2,"sha256":""#))
-        #expect(lines[0] == #"{"boxlua_plan":1,"created_at":"2026-11-28T10:00:00Z","base_url":"http://127.0.0.1:9","as_user":null}"#)
-        #expect(lines[2].hasPrefix(#"{"seq":2,"op":"users.delete","method":"DELETE","path":"/2.0/users/42","query":{"force":"false","notify":"false"},"body":null"#))
+        #expect(
+            lines[0]
+                == #"{"boxlua_plan":1,"created_at":"2026-11-28T10:00:00Z","base_url":"http://127.0.0.1:9","as_user":null}"#
+        )
+        #expect(
+            lines[2].hasPrefix(
+                #"{"seq":2,"op":"users.delete","method":"DELETE","path":"/2.0/users/42","query":{"force":"false","notify":"false"},"body":null"#
+            ))
         let back = try Plan.parse(text)
         #expect(back.header == sample().header)
         #expect(back.changes == sample().changes)
@@ -37,7 +43,10 @@ import JSON
             ("\(header)\n{\"seq\":1,\"op\":\"x\",\"method\":\"PUT\"}\n", "line 2: 'path' is missing"),
             ("\(header)\nnot json\n", "line 2:"),
             ("{\"boxlua_plan\":2,\"base_url\":\"h\"}\n", "version 2"),
-            ("\(header)\n{\"seq\":2,\"op\":\"x\",\"method\":\"PUT\",\"path\":\"/a\"}\n{\"seq\":1,\"op\":\"x\",\"method\":\"PUT\",\"path\":\"/a\"}\n", "line 3: seq 1 does not follow 2"),
+            (
+                "\(header)\n{\"seq\":2,\"op\":\"x\",\"method\":\"PUT\",\"path\":\"/a\"}\n{\"seq\":1,\"op\":\"x\",\"method\":\"PUT\",\"path\":\"/a\"}\n",
+                "line 3: seq 1 does not follow 2"
+            ),
         ] {
             do {
                 _ = try Plan.parse(text)
@@ -92,13 +101,18 @@ import JSON
     }
 
     @Test func deleteTransferCreate() {
-        #expect(DryRunResults.response(op: "users.delete", method: "DELETE", path: "/2.0/users/42", body: nil, current: nil, seq: 2, now: now).status == 204)
+        #expect(
+            DryRunResults.response(
+                op: "users.delete", method: "DELETE", path: "/2.0/users/42", body: nil, current: nil, seq: 2, now: now
+            ).status == 204)
         let f = DryRunResults.response(
             op: "users.transfer_content", method: "PUT", path: "/2.0/users/42/folders/0",
             body: ["owned_by": ["id": "7"]], current: ["name": "Ann"], seq: 3, now: now)
         #expect(f.body?["name"] == "Ann's Files and Folders")
         #expect(f.body?["owned_by"]?["id"] == "7")
-        let c = DryRunResults.response(op: "users.create", method: "POST", path: "/2.0/users", body: ["name": "N", "login": "n@x.y"], current: nil, seq: 4, now: now)
+        let c = DryRunResults.response(
+            op: "users.create", method: "POST", path: "/2.0/users", body: ["name": "N", "login": "n@x.y"], current: nil,
+            seq: 4, now: now)
         #expect(c.status == 201 && c.body?["id"] == "dry-run-user-4" && c.body?["status"] == "active")
     }
 

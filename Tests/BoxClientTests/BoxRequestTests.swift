@@ -27,7 +27,8 @@ struct BoxRequestTests {
     @Test func subjectsAndQuery() {
         #expect(BoxRequest("DELETE", "/2.0/users/42").subjectID == "42")
         #expect(BoxRequest("GET", "/2.0/users/me").subjectID == nil)
-        let r = BoxRequest("get", "2.0/users", query: [("filter_term", "a b&c=d"), ("fields", "id,name"), ("x", "é+/")])
+        let r = BoxRequest(
+            "get", "2.0/users", query: [("filter_term", "a b&c=d"), ("fields", "id,name"), ("x", "é+/")])
         #expect(r.method == "GET")
         #expect(r.pathAndQuery == "/2.0/users?filter_term=a%20b%26c%3Dd&fields=id%2Cname&x=%C3%A9%2B%2F")
         #expect(r.settingQuery("fields", "id").queryValue("fields") == "id")
@@ -36,28 +37,36 @@ struct BoxRequestTests {
     }
 
     @Test func errorDescription() {
-        let e = BoxError(status: 404, code: "not_found", message: "Not Found", requestID: "3f2a",
-                         method: "DELETE", url: "https://api.box.com/2.0/users/42?force=true")
+        let e = BoxError(
+            status: 404, code: "not_found", message: "Not Found", requestID: "3f2a",
+            method: "DELETE", url: "https://api.box.com/2.0/users/42?force=true")
         #expect(e.description == "box: 404 not_found: Not Found (DELETE /2.0/users/42, request 3f2a)")
-        let n = BoxError(status: 0, code: "network_error", message: "connection refused to 127.0.0.1:9", method: "GET",
-                         url: "http://127.0.0.1:9/2.0/users/me")
+        let n = BoxError(
+            status: 0, code: "network_error", message: "connection refused to 127.0.0.1:9", method: "GET",
+            url: "http://127.0.0.1:9/2.0/users/me")
         #expect(n.description == "box: 0 network_error: connection refused to 127.0.0.1:9 (GET /2.0/users/me)")
     }
 
     @Test func errorsFromBodies() {
-        let client = BoxResponse(status: 409, headers: [("box-request-id", "hdr")], body: Array("""
-            {"type":"error","status":409,"code":"user_login_already_used","message":"User with the specified login already exists",
-             "context_info":{"errors":[]},"request_id":"body-id","help_url":"http://developers.box.com/docs/#errors"}
-            """.utf8))
+        let client = BoxResponse(
+            status: 409, headers: [("box-request-id", "hdr")],
+            body: Array(
+                """
+                {"type":"error","status":409,"code":"user_login_already_used","message":"User with the specified login already exists",
+                 "context_info":{"errors":[]},"request_id":"body-id","help_url":"http://developers.box.com/docs/#errors"}
+                """.utf8))
         let e = BoxError.from(response: client, method: "POST", url: "https://x/2.0/users")
         #expect(e.code == "user_login_already_used")
         #expect(e.requestID == "body-id")
         #expect(e.contextInfo == ["errors": []])
-        let oauth = BoxResponse(status: 400, body: Array(#"{"error":"invalid_grant","error_description":"Invalid refresh token"}"#.utf8))
+        let oauth = BoxResponse(
+            status: 400, body: Array(#"{"error":"invalid_grant","error_description":"Invalid refresh token"}"#.utf8))
         let o = BoxError.from(response: oauth, method: "POST", url: "https://x/oauth2/token")
         #expect(o.description == "box: 400 invalid_grant: Invalid refresh token (POST /oauth2/token)")
         let empty = BoxResponse(status: 401, headers: [("box-request-id", "rid")], body: [])
-        #expect(BoxError.from(response: empty, method: "GET", url: "u").description == "box: 401 unauthorized: Unauthorized (GET u, request rid)")
+        #expect(
+            BoxError.from(response: empty, method: "GET", url: "u").description
+                == "box: 401 unauthorized: Unauthorized (GET u, request rid)")
         let html = BoxResponse(status: 502, body: Array("<html>bad gateway</html>".utf8))
         #expect(BoxError.from(response: html, method: "GET", url: "").message == "<html>bad gateway</html>")
     }

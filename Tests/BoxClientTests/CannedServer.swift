@@ -79,7 +79,8 @@ final class CannedServer: @unchecked Sendable {
                 return answers.isEmpty ? .json(500, "{}") : answers.removeFirst()
             }
             if answer.cut { return }
-            var head = "HTTP/1.1 \(answer.status) X\r\nContent-Length: \(answer.contentLength ?? String(answer.body.count))\r\n"
+            var head =
+                "HTTP/1.1 \(answer.status) X\r\nContent-Length: \(answer.contentLength ?? String(answer.body.count))\r\n"
             for (k, v) in answer.headers { head += "\(k): \(v)\r\n" }
             let bytes = Array((head + "\r\n").utf8) + answer.body
             _ = bytes.withUnsafeBytes { send(c, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -99,14 +100,16 @@ final class CannedServer: @unchecked Sendable {
         var headers: [String: String] = [:]
         for line in lines.dropFirst() {
             if let colon = line.firstIndex(of: ":") {
-                headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                    in: .whitespaces)
             }
         }
         let length = Int(headers["content-length"] ?? "0") ?? 0
         while buffer.count < h + 4 + length { guard fill(c, &buffer) else { return nil } }
         let body = Array(buffer[(h + 4)..<(h + 4 + length)])
         buffer.removeFirst(h + 4 + length)
-        return Received(method: first.first ?? "", target: first.count > 1 ? first[1] : "", headers: headers, body: body)
+        return Received(
+            method: first.first ?? "", target: first.count > 1 ? first[1] : "", headers: headers, body: body)
     }
 
     private func fill(_ c: Int32, _ buffer: inout [UInt8]) -> Bool {

@@ -131,7 +131,9 @@ struct ChangeResendTests {
         } catch {
             #expect(error.status == 503)
             #expect(error.code == "outcome_unknown")
-            #expect(error.message == "the change may or may not have been made on Box and was not resent: the user cannot be read")
+            #expect(
+                error.message
+                    == "the change may or may not have been made on Box and was not resent: the user cannot be read")
             #expect(error.method == "POST")
         }
         #expect(server.received.count == 1)

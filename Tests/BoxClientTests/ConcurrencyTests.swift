@@ -11,7 +11,7 @@ struct ConcurrencyTests {
     @Test func callsStartedTogetherAreInFlightTogether() throws {
         var faults = Faults()
         faults.latencyMilliseconds = 200
-        let f = try SandboxFixture(jwt: false)
+        let f = try ClientSandboxFixture(jwt: false)
         f.sandbox.faults = faults
         let c = f.developer
         let ids = try c.listUsers(fields: "id", pageSize: 8).next()?.entries.compactMap { $0["id"]?.stringValue } ?? []
@@ -19,7 +19,9 @@ struct ConcurrencyTests {
         var results: [String: String] = [:]
         var mostInFlight = 0
         for id in ids {
-            c.start(UsersAPI.get(id, fields: "id")) { r in results[id] = (try? r.get().json())?["id"]?.stringValue ?? "error" }
+            c.start(UsersAPI.get(id, fields: "id")) { r in
+                results[id] = (try? r.get().json())?["id"]?.stringValue ?? "error"
+            }
         }
         c.engine.run {
             mostInFlight = max(mostInFlight, c.engine.inFlight)
@@ -33,7 +35,7 @@ struct ConcurrencyTests {
         var faults = Faults()
         faults.rateLimitEvery = 1
         faults.retryAfter = 1
-        let f = try SandboxFixture(faults: faults, jwt: false)
+        let f = try ClientSandboxFixture(faults: faults, jwt: false)
         let c = f.developer
         let clock = c.engine.clock
         var finishedAt: [String: Double] = [:]
@@ -55,10 +57,12 @@ struct ConcurrencyTests {
         var faults = Faults()
         faults.rateLimitEvery = 1
         faults.retryAfter = 30
-        let f = try SandboxFixture(faults: faults, jwt: false)
+        let f = try ClientSandboxFixture(faults: faults, jwt: false)
         let c = f.client(.accessToken(f.credentials.accessToken)) { $0.retry.maxWait = 40 }
         var observed: [String] = []
-        c.sentObserver = { r, result, _ in observed.append("\(r.op) \((try? result.get()).map { _ in "ok" } ?? result.failureCode)") }
+        c.sentObserver = { r, result, _ in
+            observed.append("\(r.op) \((try? result.get()).map { _ in "ok" } ?? result.failureCode)")
+        }
         var other: Result<BoxResponse, BoxError>?
         c.start(UsersAPI.update(f.credentials.adminUserID, ["job_title": "x"])) { other = $0 }
         c.engine.shouldInterrupt = { c.engine.pausedUntil > 0 }
@@ -79,7 +83,7 @@ struct ConcurrencyTests {
         var faults = Faults()
         faults.rateLimitEvery = 2
         faults.retryAfter = 5
-        let f = try SandboxFixture(faults: faults, jwt: false)
+        let f = try ClientSandboxFixture(faults: faults, jwt: false)
         let clock = VirtualClock()
         let c = f.client(.accessToken(f.credentials.accessToken), engine: HTTPEngine(clock: clock))
         for _ in 0..<3 { _ = try c.me(fields: "id") }

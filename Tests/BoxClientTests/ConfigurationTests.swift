@@ -8,14 +8,17 @@ struct ConfigurationTests {
     func home(_ toml: String?) throws -> [String: String] {
         let root = temporaryDirectory()
         if let toml {
-            try FileManager.default.createDirectory(atPath: root.path + "/config/boxlua", withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: root.path + "/config/boxlua", withIntermediateDirectories: true)
             try toml.write(toFile: root.path + "/config/boxlua/config.toml", atomically: true, encoding: .utf8)
         }
         return ["HOME": root.path, "XDG_CONFIG_HOME": root.path + "/config", "XDG_STATE_HOME": root.path + "/state"]
     }
 
     @Test func environmentWinsOverProfile() throws {
-        var env = try home("[profiles.default]\naccess_token = \"from-profile\"\nbase_url = \"http://127.0.0.1:1\"\nmax_attempts = 7\n")
+        var env = try home(
+            "[profiles.default]\naccess_token = \"from-profile\"\nbase_url = \"http://127.0.0.1:1\"\nmax_attempts = 7\n"
+        )
         env["BOX_ACCESS_TOKEN"] = "from-env"
         let c = try Configuration.load(environment: env)
         guard case .accessToken(let t) = try c.signIn() else { Issue.record("not an access token"); return }
@@ -26,7 +29,9 @@ struct ConfigurationTests {
     }
 
     @Test func profileByFlagOrVariable() throws {
-        var env = try home("[profiles.default]\naccess_token = \"d\"\n[profiles.ops]\nclient_id = \"i\"\nclient_secret = \"s\"\nenterprise_id = \"5\"\n")
+        var env = try home(
+            "[profiles.default]\naccess_token = \"d\"\n[profiles.ops]\nclient_id = \"i\"\nclient_secret = \"s\"\nenterprise_id = \"5\"\n"
+        )
         env["BOXLUA_PROFILE"] = "ops"
         guard case .clientCredentials(let id, _, let subject) = try Configuration.load(environment: env).signIn() else {
             Issue.record("not CCG"); return
@@ -88,7 +93,9 @@ struct ConfigurationTests {
         env["BOX_CLIENT_SECRET"] = "s"
         #expect(throws: ConfigError.self) { try Configuration.load(environment: env).signIn() }
         env["BOX_REFRESH_TOKEN"] = "r"
-        guard case .oauth(_, _, let r, _) = try Configuration.load(environment: env).signIn() else { Issue.record("not OAuth"); return }
+        guard case .oauth(_, _, let r, _) = try Configuration.load(environment: env).signIn() else {
+            Issue.record("not OAuth"); return
+        }
         #expect(r == "r")
     }
 }

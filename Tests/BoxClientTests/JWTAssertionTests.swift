@@ -7,15 +7,18 @@ import TestSupport
 
 struct JWTAssertionTests {
     static func config(key: RSAPrivateKey, passphrase: String = "s3cret pass") throws -> JWTAppConfig {
-        try JWTAppConfig.parse([
-            "boxAppSettings": [
-                "clientID": "cid", "clientSecret": "csecret",
-                "appAuth": ["publicKeyID": "kid-1", "privateKey": .string(try key.encryptedPEM(passphrase: passphrase)),
-                            "passphrase": .string(passphrase)],
-            ],
-            "enterpriseID": "9001",
-            "webhooks": ["primaryKey": "ignored"],
-        ], path: "app.json")
+        try JWTAppConfig.parse(
+            [
+                "boxAppSettings": [
+                    "clientID": "cid", "clientSecret": "csecret",
+                    "appAuth": [
+                        "publicKeyID": "kid-1", "privateKey": .string(try key.encryptedPEM(passphrase: passphrase)),
+                        "passphrase": .string(passphrase),
+                    ],
+                ],
+                "enterpriseID": "9001",
+                "webhooks": ["primaryKey": "ignored"],
+            ], path: "app.json")
     }
 
     @Test func signsVerifiableRS256WithBoxClaims() throws {
@@ -34,9 +37,13 @@ struct JWTAssertionTests {
         #expect(claims["exp"] == .int(1_000_045))
         #expect(claims["jti"]?.stringValue?.count == 32)
         let signature = try #require(Base64URL.decode(parts[2]))
-        #expect(try key.publicKey().verify(signature: signature, message: Array((parts[0] + "." + parts[1]).utf8), algorithm: .rs256))
+        #expect(
+            try key.publicKey().verify(
+                signature: signature, message: Array((parts[0] + "." + parts[1]).utf8), algorithm: .rs256))
         // A different key must not verify it: the check above can fail.
-        #expect(try !RSAPrivateKey.generate().publicKey().verify(signature: signature, message: Array((parts[0] + "." + parts[1]).utf8), algorithm: .rs256))
+        #expect(
+            try !RSAPrivateKey.generate().publicKey().verify(
+                signature: signature, message: Array((parts[0] + "." + parts[1]).utf8), algorithm: .rs256))
     }
 
     @Test func userSubjectAndFreshJTI() throws {
@@ -50,8 +57,12 @@ struct JWTAssertionTests {
 
     @Test func wrongPassphraseIsAClearError() throws {
         let key = try RSAPrivateKey.generate()
-        var bad = try JSON.parse(#"{"boxAppSettings":{"clientID":"c","clientSecret":"s","appAuth":{"publicKeyID":"k","privateKey":"","passphrase":"pw-xyzzy-41"}},"enterpriseID":"1"}"#)
-        if case .object(var o) = bad, case .object(var app)? = o["boxAppSettings"], case .object(var auth)? = app["appAuth"] {
+        var bad = try JSON.parse(
+            #"{"boxAppSettings":{"clientID":"c","clientSecret":"s","appAuth":{"publicKeyID":"k","privateKey":"","passphrase":"pw-xyzzy-41"}},"enterpriseID":"1"}"#
+        )
+        if case .object(var o) = bad, case .object(var app)? = o["boxAppSettings"],
+            case .object(var auth)? = app["appAuth"]
+        {
             auth["privateKey"] = .string(try key.encryptedPEM(passphrase: "right"))
             app["appAuth"] = .object(auth)
             o["boxAppSettings"] = .object(app)
@@ -68,8 +79,14 @@ struct JWTAssertionTests {
     }
 
     @Test func missingKeysAreNamed() {
-        #expect(throws: ConfigError("app.json: missing boxAppSettings.appAuth.publicKeyID (is this the JWT config file from Box's developer console?)")) {
-            try JWTAppConfig.parse(["boxAppSettings": ["clientID": "c", "clientSecret": "s", "appAuth": [:]], "enterpriseID": "1"], path: "app.json")
+        #expect(
+            throws: ConfigError(
+                "app.json: missing boxAppSettings.appAuth.publicKeyID (is this the JWT config file from Box's developer console?)"
+            )
+        ) {
+            try JWTAppConfig.parse(
+                ["boxAppSettings": ["clientID": "c", "clientSecret": "s", "appAuth": [:]], "enterpriseID": "1"],
+                path: "app.json")
         }
     }
 }

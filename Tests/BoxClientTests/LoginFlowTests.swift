@@ -5,18 +5,28 @@ import Testing
 
 struct LoginFlowTests {
     @Test func authorizeURLCarriesClientRedirectAndState() {
-        let c = Configuration(profile: "default", environment: ["BOX_BASE_URL": "http://127.0.0.1:4000"], profileValues: [:], profileSource: nil)
-        #expect(OAuthLogin.authorizeURL(configuration: c, clientID: "cid", state: "st8") ==
-            "http://127.0.0.1:4000/oauth2/authorize?response_type=code&client_id=cid&redirect_uri=http%3A%2F%2Flocalhost%3A3000%2Fcallback&state=st8")
+        let c = Configuration(
+            profile: "default", environment: ["BOX_BASE_URL": "http://127.0.0.1:4000"], profileValues: [:],
+            profileSource: nil)
+        #expect(
+            OAuthLogin.authorizeURL(configuration: c, clientID: "cid", state: "st8")
+                == "http://127.0.0.1:4000/oauth2/authorize?response_type=code&client_id=cid&redirect_uri=http%3A%2F%2Flocalhost%3A3000%2Fcallback&state=st8"
+        )
     }
 
     @Test func codesFromRedirectsAndPastes() throws {
         #expect(try OAuthLogin.code(from: "/callback?code=abc&state=s1", expectedState: "s1") == "abc")
-        #expect(try OAuthLogin.code(from: "http://localhost:3000/callback?state=s1&code=a%2Bb\n", expectedState: "s1") == "a+b")
+        #expect(
+            try OAuthLogin.code(from: "http://localhost:3000/callback?state=s1&code=a%2Bb\n", expectedState: "s1")
+                == "a+b")
         #expect(try OAuthLogin.code(from: "  rawcode  ", expectedState: "s1") == "rawcode")
-        #expect(throws: ConfigError.self) { try OAuthLogin.code(from: "/callback?code=abc&state=evil", expectedState: "s1") }
+        #expect(throws: ConfigError.self) {
+            try OAuthLogin.code(from: "/callback?code=abc&state=evil", expectedState: "s1")
+        }
         #expect(throws: ConfigError("sign-in refused: access_denied: The user denied access")) {
-            try OAuthLogin.code(from: "/callback?error=access_denied&error_description=The+user+denied+access&state=s1", expectedState: "s1")
+            try OAuthLogin.code(
+                from: "/callback?error=access_denied&error_description=The+user+denied+access&state=s1",
+                expectedState: "s1")
         }
     }
 
@@ -24,11 +34,14 @@ struct LoginFlowTests {
         let box = ListenerBox(try LoopbackListener(redirectURI: "http://localhost:\(freePort())/cb"))
         #expect(box.listener.path == "/cb")
         let done = DispatchSemaphore(value: 0)
-        Thread { box.arrival = box.listener.wait(input: nil, timeout: 20); done.signal() }.start()
+        Thread {
+            box.arrival = box.listener.wait(input: nil, timeout: 20); done.signal()
+        }.start()
         let engine = HTTPEngine()
         var status = 0
         var body = ""
-        engine.submit(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(box.listener.port)/cb?code=c1&state=s")) { r in
+        engine.submit(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(box.listener.port)/cb?code=c1&state=s")) {
+            r in
             status = (try? r.get().status) ?? -1
             body = (try? String(decoding: r.get().body, as: UTF8.self)) ?? ""
         }

@@ -11,11 +11,13 @@ import TestSupport
 struct MutationHookTests {
     func someUserID(_ c: BoxClient, skip: Set<String>) throws -> String {
         let page = try #require(try c.listUsers(fields: "id,role", pageSize: 50).next())
-        return try #require(page.entries.first { !skip.contains($0["id"]?.stringValue ?? "") && $0["role"] != "admin" }?["id"]?.stringValue)
+        return try #require(
+            page.entries.first { !skip.contains($0["id"]?.stringValue ?? "") && $0["role"] != "admin" }?["id"]?
+                .stringValue)
     }
 
     @Test func hookSeesEveryMutationAndNothingIsSentWhenItResponds() throws {
-        let f = try SandboxFixture(jwt: false)
+        let f = try ClientSandboxFixture(jwt: false)
         let c = f.ccg
         var seen: [String] = []
         c.mutationHook = { request, decide in
@@ -32,22 +34,25 @@ struct MutationHookTests {
         _ = try c.invite(enterpriseID: f.credentials.enterpriseID, login: "x@example.com")
         _ = try c.send(BoxRequest("POST", "/2.0/groups", body: ["name": "g"]))
         _ = try c.getUser(id)
-        #expect(seen == [
-            "users.update PUT /2.0/users/\(id)", "users.delete DELETE /2.0/users/\(id)",
-            "users.transfer_content PUT /2.0/users/\(id)/folders/0", "users.terminate_sessions POST /2.0/users/terminate_sessions",
-            "invites.create POST /2.0/invites", "request POST /2.0/groups",
-        ])
+        #expect(
+            seen == [
+                "users.update PUT /2.0/users/\(id)", "users.delete DELETE /2.0/users/\(id)",
+                "users.transfer_content PUT /2.0/users/\(id)/folders/0",
+                "users.terminate_sessions POST /2.0/users/terminate_sessions",
+                "invites.create POST /2.0/invites", "request POST /2.0/groups",
+            ])
         #expect(f.log().allSatisfy { $0.method == "GET" || $0.path == "/oauth2/token" })
         #expect(observed == 0)
     }
 
     @Test func hookCanRefuse() throws {
-        let f = try SandboxFixture(jwt: false)
+        let f = try ClientSandboxFixture(jwt: false)
         let c = f.developer
         c.mutationHook = { request, decide in
-            decide(request.op == "users.delete"
-                ? .refuse(BoxError(status: 0, code: "max_deletes", message: "refusing to delete more than 0 users"))
-                : .send)
+            decide(
+                request.op == "users.delete"
+                    ? .refuse(BoxError(status: 0, code: "max_deletes", message: "refusing to delete more than 0 users"))
+                    : .send)
         }
         let id = try someUserID(c, skip: [f.credentials.adminUserID])
         do {
@@ -60,13 +65,14 @@ struct MutationHookTests {
     }
 
     @Test func asyncHookReadsForRealThenMerges() throws {
-        let f = try SandboxFixture(jwt: false)
+        let f = try ClientSandboxFixture(jwt: false)
         let c = f.developer
         c.mutationHook = { request, decide in
             guard request.op == "users.update", let id = request.subjectID else { return decide(.send) }
             c.start(UsersAPI.get(id, fields: "id,name,login,status")) { result in
                 guard case .success(let r) = result, case .object(var user)? = try? r.json(),
-                      case .object(let changes)? = request.body else { return decide(.refuse(BoxError(status: 0, code: "dry_run", message: "no user"))) }
+                    case .object(let changes)? = request.body
+                else { return decide(.refuse(BoxError(status: 0, code: "dry_run", message: "no user"))) }
                 for (k, v) in changes { user[k] = v }
                 decide(.respond(BoxResponse(status: 200, json: .object(user))))
             }
@@ -81,7 +87,7 @@ struct MutationHookTests {
     }
 
     @Test func observerHearsEverySentChangeWithItsOutcome() throws {
-        let f = try SandboxFixture(jwt: false)
+        let f = try ClientSandboxFixture(jwt: false)
         let c = f.developer
         var heard: [(String, Int, Int)] = []
         c.sentObserver = { request, result, attempts in
@@ -90,7 +96,9 @@ struct MutationHookTests {
         }
         let id = try someUserID(c, skip: [f.credentials.adminUserID])
         _ = try c.updateUser(id, ["job_title": "Audited"])
-        f.sandbox.faults = { var x = Faults(); x.rateLimitEvery = 1; x.retryAfter = 1; return x }()
+        f.sandbox.faults = {
+            var x = Faults(); x.rateLimitEvery = 1; x.retryAfter = 1; return x
+        }()
         var finished = false
         c.start(UsersAPI.update(id, ["job_title": "Again"])) { _ in finished = true }
         c.engine.run { c.engine.pausedUntil > 0 }
@@ -104,7 +112,7 @@ struct MutationHookTests {
     }
 
     @Test func asUserTravelsPerCallAndByDefault() throws {
-        let f = try SandboxFixture(jwt: false)
+        let f = try ClientSandboxFixture(jwt: false)
         let c = f.developer
         let id = try someUserID(c, skip: [f.credentials.adminUserID, f.credentials.serviceAccountUserID])
         var me = UsersAPI.me(fields: "id")

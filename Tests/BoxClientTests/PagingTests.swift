@@ -17,7 +17,7 @@ struct PagingTests {
     func markerPagingSeesEveryUserOnce(_ end: Faults.MarkerEnd) throws {
         var faults = Faults()
         faults.markerEnd = end
-        let f = try SandboxFixture(extraUsers: 3000, faults: faults, jwt: false)
+        let f = try ClientSandboxFixture(extraUsers: 3000, faults: faults, jwt: false)
         let c = f.developer
         let expected = try totalCount(c)
         let pager = c.listUsers(fields: "id,login")
@@ -36,7 +36,7 @@ struct PagingTests {
     }
 
     @Test func stoppingEarlyFetchesNoFurtherPage() throws {
-        let f = try SandboxFixture(extraUsers: 2500, jwt: false)
+        let f = try ClientSandboxFixture(extraUsers: 2500, jwt: false)
         let pager = f.developer.listUsers(pageSize: 500)
         let first = try #require(try pager.next())
         #expect(first.entries.count == 500)
@@ -45,7 +45,7 @@ struct PagingTests {
     }
 
     @Test func asyncPagesThroughTheEngine() throws {
-        let f = try SandboxFixture(extraUsers: 1500, jwt: false)
+        let f = try ClientSandboxFixture(extraUsers: 1500, jwt: false)
         let c = f.developer
         let pager = c.listUsers(pageSize: 1000)
         var seen = 0
@@ -65,11 +65,12 @@ struct PagingTests {
     }
 
     @Test func membershipsPageByOffset() throws {
-        let f = try SandboxFixture(jwt: false)
+        let f = try ClientSandboxFixture(jwt: false)
         let c = f.developer
         let snapshot = f.sandbox.stateSnapshot()
         let memberships = snapshot["memberships"]?.arrayValue ?? []
-        let user = try #require(memberships.first?["user_id"]?.stringValue ?? memberships.first?["user"]?["id"]?.stringValue)
+        let user = try #require(
+            memberships.first?["user_id"]?.stringValue ?? memberships.first?["user"]?["id"]?.stringValue)
         let pager = BoxPager(client: c, request: UsersAPI.memberships(user), mode: .offset(limit: 1))
         var ids: [String] = []
         while let page = try pager.next() { ids += page.entries.compactMap { $0["id"]?.stringValue } }
@@ -80,7 +81,7 @@ struct PagingTests {
     }
 
     @Test func offsetPagingNeverPassesOffset9999() throws {
-        let f = try SandboxFixture(extraUsers: 10_100, jwt: false)
+        let f = try ClientSandboxFixture(extraUsers: 10_100, jwt: false)
         let pager = BoxPager(client: f.developer, request: UsersAPI.list(fields: "id"), mode: .offset(limit: 1000))
         var ids: [String] = []
         do {
@@ -98,7 +99,7 @@ struct PagingTests {
     }
 
     @Test func adminLogsKeepPositionsAsStrings() throws {
-        let f = try SandboxFixture(jwt: false)
+        let f = try ClientSandboxFixture(jwt: false)
         let c = f.developer
         let pager = c.adminLogs(eventTypes: ["LOGIN"])
         var events = 0

@@ -12,7 +12,7 @@ struct RetryIntegrationTests {
         var faults = Faults()
         faults.rateLimitEvery = 3
         faults.retryAfter = 1
-        let f = try SandboxFixture(faults: faults, jwt: false)
+        let f = try ClientSandboxFixture(faults: faults, jwt: false)
         let c = f.developer
         let clock = c.engine.clock
         let start = clock.now
@@ -26,13 +26,15 @@ struct RetryIntegrationTests {
         #expect(statuses.count == 8 + limited)
         // ...and its Retry-After (1 s) was waited out before the retry went out.
         #expect(elapsed >= Double(limited) * 0.99)
-        #expect(f.traceLines.filter { $0.contains("-> 429") && $0.contains("retry in 1 s (HTTP 429, all calls paused)") }.count == limited)
+        #expect(
+            f.traceLines.filter { $0.contains("-> 429") && $0.contains("retry in 1 s (HTTP 429, all calls paused)") }
+                .count == limited)
     }
 
     @Test func serverErrorsAreRetried() throws {
         var faults = Faults()
         faults.serverErrorEvery = 2
-        let f = try SandboxFixture(faults: faults, jwt: false)
+        let f = try ClientSandboxFixture(faults: faults, jwt: false)
         let c = f.developer
         for _ in 0..<3 { _ = try c.me(fields: "id") }
         let statuses = f.statuses("/2.0/users/me")
@@ -43,7 +45,7 @@ struct RetryIntegrationTests {
     @Test func persistentServerErrorGivesUpAtMaxAttempts() throws {
         var faults = Faults()
         faults.serverErrorEvery = 1
-        let f = try SandboxFixture(faults: faults, jwt: false)
+        let f = try ClientSandboxFixture(faults: faults, jwt: false)
         let c = f.client(.accessToken(f.credentials.accessToken)) { $0.retry.maxAttempts = 4 }
         do {
             _ = try c.me()
@@ -58,7 +60,7 @@ struct RetryIntegrationTests {
     }
 
     @Test func notFoundIsRaisedAtOnce() throws {
-        let f = try SandboxFixture(jwt: false)
+        let f = try ClientSandboxFixture(jwt: false)
         do {
             try f.developer.deleteUser("99999999999")
             Issue.record("deleted a user that does not exist")
@@ -75,7 +77,8 @@ struct RetryIntegrationTests {
     @Test func refusedConnectionBecomesANetworkError() throws {
         let clock = VirtualClock()
         let engine = HTTPEngine(settings: EngineSettings(connectTimeout: 2, timeout: 5), clock: clock)
-        let c = BoxClient(settings: ClientSettings(baseURL: "http://127.0.0.1:9"), signIn: .accessToken("t"), engine: engine)
+        let c = BoxClient(
+            settings: ClientSettings(baseURL: "http://127.0.0.1:9"), signIn: .accessToken("t"), engine: engine)
         do {
             _ = try c.me()
             Issue.record("port 9 answered")
@@ -83,7 +86,10 @@ struct RetryIntegrationTests {
             #expect(error.status == 0)
             #expect(error.code == "network_error")
             #expect(error.message == "connection refused to 127.0.0.1:9 (gave up after 3 network failures)")
-            #expect(error.description == "box: 0 network_error: connection refused to 127.0.0.1:9 (gave up after 3 network failures) (GET /2.0/users/me)")
+            #expect(
+                error.description
+                    == "box: 0 network_error: connection refused to 127.0.0.1:9 (gave up after 3 network failures) (GET /2.0/users/me)"
+            )
         }
         // Two backoffs (1 s, then 2 s, ±50%) were waited on the virtual clock: 3 tries in all.
         #expect(clock.sleeps.count >= 2)
@@ -93,9 +99,11 @@ struct RetryIntegrationTests {
     @Test func timeoutsAreRetriedOnTheNetworkBudget() throws {
         var faults = Faults()
         faults.latencyMilliseconds = 1500
-        let f = try SandboxFixture(faults: faults, jwt: false)
+        let f = try ClientSandboxFixture(faults: faults, jwt: false)
         let clock = VirtualClock()
-        let c = f.client(.accessToken(f.credentials.accessToken), engine: HTTPEngine(settings: EngineSettings(timeout: 0.3), clock: clock))
+        let c = f.client(
+            .accessToken(f.credentials.accessToken),
+            engine: HTTPEngine(settings: EngineSettings(timeout: 0.3), clock: clock))
         do {
             _ = try c.me()
             Issue.record("a slow server answered within the timeout")
@@ -109,8 +117,9 @@ struct RetryIntegrationTests {
     }
 
     @Test func aTimedOutChangeIsNotResent() throws {
-        let f = try SandboxFixture(jwt: false)
-        let c = f.client(.accessToken(f.credentials.accessToken), engine: HTTPEngine(settings: EngineSettings(timeout: 0.3)))
+        let f = try ClientSandboxFixture(jwt: false)
+        let c = f.client(
+            .accessToken(f.credentials.accessToken), engine: HTTPEngine(settings: EngineSettings(timeout: 0.3)))
         var faults = Faults()
         faults.latencyMilliseconds = 1000
         f.sandbox.faults = faults
@@ -135,7 +144,7 @@ struct RetryIntegrationTests {
     @Test func emptyUnauthorizedBodyStillRefreshes() throws {
         var faults = Faults()
         faults.emptyUnauthorizedBody = true
-        let f = try SandboxFixture(faults: faults, jwt: false)
+        let f = try ClientSandboxFixture(faults: faults, jwt: false)
         let c = f.ccg
         _ = try c.me()
         f.revoke(try c.accessToken())
@@ -154,7 +163,7 @@ struct RetryIntegrationTests {
         var faults = Faults()
         faults.rateLimitEvery = 1
         faults.retryAfter = 30
-        let f = try SandboxFixture(faults: faults, jwt: false)
+        let f = try ClientSandboxFixture(faults: faults, jwt: false)
         let c = f.client(.accessToken(f.credentials.accessToken)) { $0.retry.maxWait = 10 }
         do {
             _ = try c.me()
@@ -168,13 +177,16 @@ struct RetryIntegrationTests {
     }
 
     @Test func keepAliveReusesOneConnection() throws {
-        let f = try SandboxFixture(jwt: false)
+        let f = try ClientSandboxFixture(jwt: false)
         let engine = HTTPEngine()
         var connections: [Int] = []
         for _ in 0..<5 {
             var done = false
-            engine.submit(HTTPRequest(method: "GET", url: f.baseURL + "/2.0/users/me",
-                                      headers: [("Authorization", "Bearer \(f.credentials.accessToken)")])) { r in
+            engine.submit(
+                HTTPRequest(
+                    method: "GET", url: f.baseURL + "/2.0/users/me",
+                    headers: [("Authorization", "Bearer \(f.credentials.accessToken)")])
+            ) { r in
                 connections.append((try? r.get().newConnections) ?? -1)
                 done = true
             }

@@ -13,7 +13,7 @@ struct SecretsTests {
         var faults = Faults()
         faults.rateLimitEvery = 4
         faults.retryAfter = 1
-        let f = try SandboxFixture(faults: faults)
+        let f = try ClientSandboxFixture(faults: faults)
         var output: [String] = []
         var secrets: Set<String> = [f.credentials.clientSecret, f.credentials.accessToken]
 
@@ -38,18 +38,25 @@ struct SecretsTests {
         let (oauth, store) = try f.oauthLogin()
         let login = try #require(try store.load())
         try store.save(StoredTokens(accessToken: login.accessToken, refreshToken: login.refreshToken, expiresAt: 0))
-        let rotated = f.client(.oauth(clientID: f.credentials.clientID, clientSecret: f.credentials.clientSecret, refreshToken: nil, store: store))
+        let rotated = f.client(
+            .oauth(
+                clientID: f.credentials.clientID, clientSecret: f.credentials.clientSecret, refreshToken: nil,
+                store: store))
         _ = try rotated.me()
         let after = try #require(try store.load())
         secrets.formUnion([login.accessToken, login.refreshToken ?? "", after.accessToken, after.refreshToken ?? ""])
-        let stale = f.client(.oauth(clientID: f.credentials.clientID, clientSecret: f.credentials.clientSecret,
-                                    refreshToken: login.refreshToken, store: TokenStore(path: f.root.path + "/none/x.json")))
+        let stale = f.client(
+            .oauth(
+                clientID: f.credentials.clientID, clientSecret: f.credentials.clientSecret,
+                refreshToken: login.refreshToken, store: TokenStore(path: f.root.path + "/none/x.json")))
         do { _ = try stale.me() } catch { output.append(error.description) }
         _ = oauth
 
         // Failures: a wrong secret, a bad developer token, a refused port.
-        let wrong = f.client(.clientCredentials(clientID: f.credentials.clientID, clientSecret: "Zq9-not-the-secret-Zq9",
-                                                subject: .enterprise(f.credentials.enterpriseID)))
+        let wrong = f.client(
+            .clientCredentials(
+                clientID: f.credentials.clientID, clientSecret: "Zq9-not-the-secret-Zq9",
+                subject: .enterprise(f.credentials.enterpriseID)))
         secrets.insert("Zq9-not-the-secret-Zq9")
         do { _ = try wrong.me() } catch { output.append(error.description) }
         do { _ = try f.client(.accessToken("bogus-token-Xy7")).me() } catch { output.append(error.description) }

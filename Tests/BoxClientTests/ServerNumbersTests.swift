@@ -14,8 +14,9 @@ struct ServerNumbersTests {
     }()
 
     func decide429(_ retryAfter: String) -> RetryDecision {
-        RetryPolicy.decide(.response(status: 429, retryAfter: retryAfter), state: .init(attempts: 1), settings: Self.settings,
-                           canRefresh: true, jitter: 0.5, wallNow: 1_000_000)
+        RetryPolicy.decide(
+            .response(status: 429, retryAfter: retryAfter), state: .init(attempts: 1), settings: Self.settings,
+            canRefresh: true, jitter: 0.5, wallNow: 1_000_000)
     }
 
     @Test func anHTTPDateWithAHugeYearIsUnreadable() {
@@ -24,12 +25,15 @@ struct ServerNumbersTests {
         #expect(parseHTTPDate("Fri, 31 Dec 9999 23:59:59 GMT") == 253_402_300_799)
         #expect(parseHTTPDate("Sun, 06 Nov 1994 -1:49:37 GMT") == nil)
         // Unreadable: the usual backoff instead.
-        #expect(decide429("Fri, 31 Dec 9999999999999 23:59:59 GMT") == .retry(delay: 1, pauseAll: true, reason: "HTTP 429"))
+        #expect(
+            decide429("Fri, 31 Dec 9999999999999 23:59:59 GMT") == .retry(delay: 1, pauseAll: true, reason: "HTTP 429"))
     }
 
     @Test func absurdRetryAfterSecondsGiveUpOrAreIgnored() {
         #expect(decide429("1e308") == .giveUp(reason: "waiting 1e+308 s more would pass the 300 s wait limit"))
-        #expect(decide429("99999999999999999999999") == .giveUp(reason: "waiting 1e+23 s more would pass the 300 s wait limit"))
+        #expect(
+            decide429("99999999999999999999999")
+                == .giveUp(reason: "waiting 1e+23 s more would pass the 300 s wait limit"))
         for ignored in ["inf", "-inf", "nan", "-1", "1e-999x", ""] {
             #expect(decide429(ignored) == .retry(delay: 1, pauseAll: true, reason: "HTTP 429"), "\(ignored)")
         }
@@ -43,7 +47,8 @@ struct ServerNumbersTests {
         #expect(tokenLifetime(nil) == 3600)
         #expect(tokenLifetime(.int(Int64.max)) == 31_536_000)
         // A broken expiry saved to disk reads back as a number, not a trap.
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("boxlua-numbers-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "boxlua-numbers-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         defer { try? FileManager.default.removeItem(at: dir) }
         let store = TokenStore(path: dir.path + "/t.json")
         try store.save(StoredTokens(accessToken: "a", refreshToken: "r", expiresAt: 1e308))
@@ -76,7 +81,9 @@ struct ServerNumbersTests {
     /// A page whose `limit` is Int64.max would overflow the next offset.
     @Test func aPageWithAnAbsurdLimitIsPagedWithTheRequestedOne() throws {
         let server = CannedServer([
-            .json(200, #"{"entries":[{"id":"1"}],"limit":9223372036854775807,"offset":0,"total_count":9223372036854775807}"#),
+            .json(
+                200,
+                #"{"entries":[{"id":"1"}],"limit":9223372036854775807,"offset":0,"total_count":9223372036854775807}"#),
             .json(200, #"{"entries":[{"id":"2"}],"limit":-3,"offset":1,"total_count":2}"#),
         ])
         defer { server.stop() }

@@ -4,7 +4,8 @@ import Testing
 
 struct TOMLReaderTests {
     @Test func readsTablesStringsIntegersBooleans() throws {
-        let doc = try TOMLDocument.parse("""
+        let doc = try TOMLDocument.parse(
+            """
             # boxlua profiles
             top = "level"
 
@@ -51,7 +52,11 @@ struct TOMLReaderTests {
         #expect(doc.tables["p"]?["protect"] == .strings(["a@x.example", "42"]))
         #expect(doc.tables["p"]?["protect"]?.text == "a@x.example,42")
         #expect(doc.tables["p"]?["none"] == .strings([]))
-        #expect(throws: ConfigError("c.toml:1: expected ',' or ']' in the array")) { try TOMLDocument.parse("a = [\"x\" \"y\"]", file: "c.toml") }
-        #expect(throws: ConfigError("c.toml:1: an array holds \"quoted strings\" on one line, closed by ']'")) { try TOMLDocument.parse("a = [1]", file: "c.toml") }
+        #expect(throws: ConfigError("c.toml:1: expected ',' or ']' in the array")) {
+            try TOMLDocument.parse("a = [\"x\" \"y\"]", file: "c.toml")
+        }
+        #expect(throws: ConfigError("c.toml:1: an array holds \"quoted strings\" on one line, closed by ']'")) {
+            try TOMLDocument.parse("a = [1]", file: "c.toml")
+        }
     }
 }

@@ -35,7 +35,9 @@ struct WireTests {
 
     @Test func compressedResponsesAreDecoded() throws {
         let gz = Data(base64Encoded: "H4sIAHyyCmsC/6tWykxRslIyV9JRykvMTQUyozILClJTlGoBsRjwihoAAAA=") ?? Data()
-        let server = CannedServer([CannedServer.Answer(status: 200, headers: [("Content-Encoding", "gzip")], body: Array(gz))])
+        let server = CannedServer([
+            CannedServer.Answer(status: 200, headers: [("Content-Encoding", "gzip")], body: Array(gz))
+        ])
         defer { server.stop() }
         #expect(try client(server).getUser("7") == ["id": "7", "name": "Zipped"])
     }
@@ -47,7 +49,9 @@ struct WireTests {
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
         let soon = formatter.string(from: Date().addingTimeInterval(1))
         let server = CannedServer([
-            .json(429, #"{"type":"error","status":429,"code":"rate_limit_exceeded","message":"slow down"}"#, [("Retry-After", soon)]),
+            .json(
+                429, #"{"type":"error","status":429,"code":"rate_limit_exceeded","message":"slow down"}"#,
+                [("Retry-After", soon)]),
             .json(202, "{}", [("Retry-After", "0")]),
             .json(200, #"{"id":"me"}"#),
         ])
@@ -73,10 +77,11 @@ struct WireTests {
         var ids: [String] = []
         while let page = try pager.next() { ids += page.entries.compactMap { $0["id"]?.stringValue } }
         #expect(ids == ["1", "2", "3"])
-        #expect(server.received.map(\.target) == [
-            "/2.0/users?usemarker=true&limit=1", "/2.0/users?usemarker=true&limit=1&marker=m1",
-            "/2.0/users?usemarker=true&limit=1&marker=m2",
-        ])
+        #expect(
+            server.received.map(\.target) == [
+                "/2.0/users?usemarker=true&limit=1", "/2.0/users?usemarker=true&limit=1&marker=m1",
+                "/2.0/users?usemarker=true&limit=1&marker=m2",
+            ])
     }
 
     @Test func numericStreamPositionsStayExactStrings() throws {
@@ -91,6 +96,7 @@ struct WireTests {
         while let page = try pager.next() { events += page.entries.count }
         #expect(events == 2)
         #expect(pager.position == "1152922986252290999")
-        #expect(server.received.map { $0.target.contains("stream_position=1152922986252290886") } == [false, true, false])
+        #expect(
+            server.received.map { $0.target.contains("stream_position=1152922986252290886") } == [false, true, false])
     }
 }

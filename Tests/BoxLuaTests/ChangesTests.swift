@@ -28,7 +28,10 @@ import BoxSandbox
         #expect(h.requests.allSatisfy { $0.hasPrefix("GET /2.0/") })
         let lines = h.said.filter { $0.hasPrefix("[dry-run] ") }
         #expect(lines.count == 9)
-        #expect(lines.first?.range(of: #"^\[dry-run\] users\.update \d+ \(.+@northwind\.example\)$"#, options: .regularExpression) != nil, "\(lines)")
+        #expect(
+            lines.first?.range(
+                of: #"^\[dry-run\] users\.update \d+ \(.+@northwind\.example\)$"#, options: .regularExpression) != nil,
+            "\(lines)")
         let suspended = try h.run("local u = box.users.suspend(box.users.all()[10]) return u")
         #expect(suspended["status"]?.string == "inactive")
         #expect(suspended["login"]?.string != nil)
@@ -37,7 +40,11 @@ import BoxSandbox
         #expect(folder["type"]?.string == "folder")
         #expect(h.changesSent.isEmpty)
         _ = h.runtime.finish(scriptSucceeded: true)
-        #expect(h.said.suffix(2) == ["[dry-run] 12 changes: 4 users.delete, 4 users.transfer_content, 4 users.update", "[dry-run] nothing was sent"], "\(h.said.suffix(2))")
+        #expect(
+            h.said.suffix(2) == [
+                "[dry-run] 12 changes: 4 users.delete, 4 users.transfer_content, 4 users.update",
+                "[dry-run] nothing was sent",
+            ], "\(h.said.suffix(2))")
     }
 
     @Test func rawRequestsThatChangeBoxAreInterceptedToo() throws {
@@ -77,7 +84,8 @@ import BoxSandbox
 
     @Test func maxDeletesStopsBeforeTheDeletionThatWouldPassIt() throws {
         let h = try BoxHarness(maxDeletes: 2)
-        let e = h.failure("""
+        let e = h.failure(
+            """
             local n = 0
             for u in box.users.list{fields = {'space_used', 'role'}} do
               if u.role == 'user' and u.space_used == 0 then box.users.delete(u.id) n = n + 1 end
@@ -90,8 +98,11 @@ import BoxSandbox
     @Test func refusesToDeleteTheSignedInUserOrATransferDestination() throws {
         let h = try BoxHarness()
         let me = h.failure("box.users.delete(box.users.me().id, {force = true})")
-        #expect(me?.message.contains("refusing to delete") == true && me?.message.contains("the signed-in user") == true, "\(me?.message ?? "")")
-        let dest = h.failure("""
+        #expect(
+            me?.message.contains("refusing to delete") == true && me?.message.contains("the signed-in user") == true,
+            "\(me?.message ?? "")")
+        let dest = h.failure(
+            """
             local a, b
             for u in box.users.list{fields = {'space_used', 'role', 'status'}} do
               if u.role == 'user' and u.space_used > 0 then if not a then a = u elseif not b then b = u break end end
@@ -111,18 +122,22 @@ import BoxSandbox
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 9)
         let first = try JSON.parse(String(lines[0]))
-        #expect(first["op"] == "users.update" && first["method"] == "PUT" && first["status"] == 200 && first["outcome"] == "ok")
+        #expect(
+            first["op"] == "users.update" && first["method"] == "PUT" && first["status"] == 200
+                && first["outcome"] == "ok")
         #expect(first["request_id"]?.stringValue?.isEmpty == false)
         #expect(first["subject"]?["login"]?.stringValue != nil)
         #expect(!lines.joined().contains(h.sandbox.credentials.accessToken))
-        #expect(h.said.contains { $0.hasPrefix("changes sent: 3 users.delete, 3 users.transfer_content, 3 users.update") })
+        #expect(
+            h.said.contains { $0.hasPrefix("changes sent: 3 users.delete, 3 users.transfer_content, 3 users.update") })
     }
 }
 
 @Suite struct Parallel {
     @Test func everyItemOnceInOrderWithErrorsPerItem() throws {
         let h = try BoxHarness()
-        let r = try h.run("""
+        let r = try h.run(
+            """
             local ids = {}
             for u in box.users.list{page_size = 50} do ids[#ids + 1] = u.id if #ids == 40 then break end end
             ids[7] = '999'
@@ -140,7 +155,8 @@ import BoxSandbox
 
     @Test func callsAreInFlightTogether() throws {
         let h = try BoxHarness(faults: try Faults(spec: "latency_ms=200"))
-        _ = try h.run("""
+        _ = try h.run(
+            """
             local ids = {}
             for u in box.users.list{page_size = 16} do ids[#ids + 1] = u.id if #ids == 16 then break end end
             box.parallel(ids, function(id) return box.users.get(id) end, {workers = 8})
@@ -151,7 +167,8 @@ import BoxSandbox
 
     @Test func a429PausesEveryWorker() throws {
         let h = try BoxHarness(faults: try Faults(spec: "rate_limit_every=10,retry_after=1"))
-        let r = try h.run("""
+        let r = try h.run(
+            """
             local ids = {}
             for u in box.users.list{page_size = 30} do ids[#ids + 1] = u.id if #ids == 30 then break end end
             local res = box.parallel(ids, function(id) return box.users.get(id).id end, {workers = 8})
@@ -166,7 +183,8 @@ import BoxSandbox
 
     @Test func dryRunAndGuardsBehaveAsInALoop() throws {
         let h = try BoxHarness(dryRun: true)
-        let r = try h.run("""
+        let r = try h.run(
+            """
             local us = {}
             for u in box.users.list{fields = {'role', 'status'}} do
               if u.role == 'user' and u.status == 'active' then us[#us + 1] = u end
@@ -183,7 +201,8 @@ import BoxSandbox
         #expect(h.said.filter { $0.hasPrefix("[dry-run] users.") }.count == 30)
 
         let live = try BoxHarness(maxDeletes: 3)
-        let e = live.failure("""
+        let e = live.failure(
+            """
             local us = {}
             for u in box.users.list{fields = {'role', 'space_used'}} do
               if u.role == 'user' and u.space_used == 0 then us[#us + 1] = u.id end

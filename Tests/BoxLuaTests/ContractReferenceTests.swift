@@ -7,7 +7,8 @@ import Testing
 
 /// CONTRACT.md: `$BOXLUA_CONTRACT`, else `shared/CONTRACT.md` beside the checkout (where CI puts it).
 private let contractPath: String? = {
-    let candidates = [ProcessInfo.processInfo.environment["BOXLUA_CONTRACT"]].compactMap { $0 }
+    let candidates =
+        [ProcessInfo.processInfo.environment["BOXLUA_CONTRACT"]].compactMap { $0 }
         + [packageRoot().deletingLastPathComponent().appendingPathComponent("shared/CONTRACT.md").path]
     return candidates.first { FileManager.default.fileExists(atPath: $0) }
 }()
@@ -34,7 +35,10 @@ private let notYetBuilt: [String: String] = [
         let block = String(rest[open.upperBound..<close.lowerBound])
         let regex = try! NSRegularExpression(pattern: #"\b(box|csv|json|log)(\.[a-z_]+)+"#)
         let ns = block as NSString
-        var names = Set(regex.matches(in: block, range: NSRange(location: 0, length: ns.length)).map { ns.substring(with: $0.range) })
+        var names = Set(
+            regex.matches(in: block, range: NSRange(location: 0, length: ns.length)).map {
+                ns.substring(with: $0.range)
+            })
         for plain in ["show", "help"] where block.contains("\n\(plain)(") { names.insert(plain) }
         return names
     }

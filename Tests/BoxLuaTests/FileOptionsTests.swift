@@ -44,7 +44,8 @@ import Testing
     @Test func boxBulkFilesWithoutAHeaderKeepTheirFirstRow() throws {
         let path = temporaryDirectory().appendingPathComponent("transfers.csv").path
         try "546781,100001\n546782,100001\n546783\n".write(toFile: path, atomically: true, encoding: .utf8)
-        let r = try h.run("""
+        let r = try h.run(
+            """
             local plain = csv.read('\(path)', {header = false})
             local named = csv.read('\(path)', {columns = {'from', 'to'}})
             return {n = #plain, first = plain[1][1], to = plain[1][2], pad = plain[3][2], noHeader = plain.header == nil,
@@ -55,20 +56,27 @@ import Testing
         #expect(r["nn"]?.int == 3 && r["from"]?.string == "546781" && r["nto"]?.string == "100001")
         #expect(r["h"]?.string == "from,to")
         let tooWide = h.failure("csv.read('\(path)', {columns = {'from'}})")
-        #expect(tooWide?.message.contains("\(path):1: record has 2 fields, the header has 1") == true, "\(tooWide?.message ?? "")")
+        #expect(
+            tooWide?.message.contains("\(path):1: record has 2 fields, the header has 1") == true,
+            "\(tooWide?.message ?? "")")
         let both = h.failure("csv.read('\(path)', {header = true, columns = {'a', 'b'}})")
-        #expect(both?.message == "test:1: bad argument #2 to 'read' ('columns' names the columns of a file without a header line: drop 'header=true')")
+        #expect(
+            both?.message
+                == "test:1: bad argument #2 to 'read' ('columns' names the columns of a file without a header line: drop 'header=true')"
+        )
     }
 
     @Test func unknownOptionKeysAreArgumentErrors() throws {
         let read = h.failure("csv.read('x.csv', {heder = false})")
-        #expect(read?.message == "test:1: bad argument #2 to 'read' (unknown option 'heder' (known: sep, header, columns))")
+        #expect(
+            read?.message == "test:1: bad argument #2 to 'read' (unknown option 'heder' (known: sep, header, columns))")
         let write = h.failure("csv.write('x.csv', {}, {colums = {'a'}})")
         #expect(write?.message == "test:1: bad argument #3 to 'write' (unknown option 'colums' (known: columns, sep))")
         let encode = h.failure("json.encode({}, {indnet = 2})")
         #expect(encode?.message == "test:1: bad argument #2 to 'encode' (unknown option 'indnet' (known: indent))")
         let numeric = h.failure("json.encode({}, {2})")
-        #expect(numeric?.message == "test:1: bad argument #2 to 'encode' (unknown option of type number (known: indent))")
+        #expect(
+            numeric?.message == "test:1: bad argument #2 to 'encode' (unknown option of type number (known: indent))")
     }
 
     @Test func jsonEncodeIndents() throws {
@@ -87,17 +95,47 @@ import Testing
     /// `{forse = true}` once deleted without force, silently: every box function names the bad key.
     @Test func everyBoxFunctionRejectsAnOptionKeyItDoesNotKnow() throws {
         let cases: [(String, String)] = [
-            ("box.users.delete('42', {forse = true})", "bad argument #2 to 'delete' (unknown option 'forse' (known: force, notify))"),
-            ("box.users.list{filter = 'x'}", "bad argument #1 to 'list' (unknown option 'filter' (known: filter_term, user_type, external_app_user_id, fields, page_size))"),
-            ("box.users.get('42', {feilds = 'x'})", "bad argument #2 to 'get' (unknown option 'feilds' (known: fields))"),
-            ("box.users.transfer_content('42', '43', {notfy = true})", "bad argument #3 to 'transfer_content' (unknown option 'notfy' (known: notify))"),
-            ("box.deprovision('42', {transfer = '7'})", "bad argument #2 to 'deprovision' (unknown option 'transfer' (known: transfer_to, delete, force, notify))"),
+            (
+                "box.users.delete('42', {forse = true})",
+                "bad argument #2 to 'delete' (unknown option 'forse' (known: force, notify))"
+            ),
+            (
+                "box.users.list{filter = 'x'}",
+                "bad argument #1 to 'list' (unknown option 'filter' (known: filter_term, user_type, external_app_user_id, fields, page_size))"
+            ),
+            (
+                "box.users.get('42', {feilds = 'x'})",
+                "bad argument #2 to 'get' (unknown option 'feilds' (known: fields))"
+            ),
+            (
+                "box.users.transfer_content('42', '43', {notfy = true})",
+                "bad argument #3 to 'transfer_content' (unknown option 'notfy' (known: notify))"
+            ),
+            (
+                "box.deprovision('42', {transfer = '7'})",
+                "bad argument #2 to 'deprovision' (unknown option 'transfer' (known: transfer_to, delete, force, notify))"
+            ),
             ("box.last_logins{day = 3}", "bad argument #1 to 'last_logins' (unknown option 'day' (known: days))"),
-            ("box.events.admin_logs{type = 'LOGIN'}", "bad argument #1 to 'admin_logs' (unknown option 'type' (known: event_type, created_after, created_before))"),
-            ("box.request('GET', '/2.0/users', {params = {}})", "bad argument #3 to 'request' (unknown option 'params' (known: query, body, headers))"),
-            ("box.parallel({}, print, {worker = 2})", "bad argument #3 to 'parallel' (unknown option 'worker' (known: workers))"),
-            ("box.users.terminate_sessions{user_id = {'42'}}", "bad argument #1 to 'terminate_sessions' (unknown option 'user_id' (known: user_ids, user_logins))"),
-            ("box.invites.create{email = 'a@x'}", "bad argument #1 to 'create' (unknown option 'email' (known: enterprise_id, login))"),
+            (
+                "box.events.admin_logs{type = 'LOGIN'}",
+                "bad argument #1 to 'admin_logs' (unknown option 'type' (known: event_type, created_after, created_before))"
+            ),
+            (
+                "box.request('GET', '/2.0/users', {params = {}})",
+                "bad argument #3 to 'request' (unknown option 'params' (known: query, body, headers))"
+            ),
+            (
+                "box.parallel({}, print, {worker = 2})",
+                "bad argument #3 to 'parallel' (unknown option 'worker' (known: workers))"
+            ),
+            (
+                "box.users.terminate_sessions{user_id = {'42'}}",
+                "bad argument #1 to 'terminate_sessions' (unknown option 'user_id' (known: user_ids, user_logins))"
+            ),
+            (
+                "box.invites.create{email = 'a@x'}",
+                "bad argument #1 to 'create' (unknown option 'email' (known: enterprise_id, login))"
+            ),
         ]
         for (code, message) in cases {
             let e = h.failure(code)

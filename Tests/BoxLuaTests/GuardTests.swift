@@ -29,12 +29,17 @@ let pickDeletable = """
             ("box.users.delete({id = '\(bad)'})", "delete"), ("box.deprovision('\(bad)')", "deprovision"),
         ] {
             let e = h.failure(code)
-            #expect(e?.message == "test:1: bad argument #1 to '\(fname)' (user id must be digits, got '\(bad)')", "\(code): \(e?.message ?? "no error")")
+            #expect(
+                e?.message == "test:1: bad argument #1 to '\(fname)' (user id must be digits, got '\(bad)')",
+                "\(code): \(e?.message ?? "no error")")
         }
         let invite = h.failure("box.invites.get('\(bad)')")
-        #expect(invite?.message == "test:1: bad argument #1 to 'get' (invite id must be digits, got '\(bad)')", "\(invite?.message ?? "no error")")
+        #expect(
+            invite?.message == "test:1: bad argument #1 to 'get' (invite id must be digits, got '\(bad)')",
+            "\(invite?.message ?? "no error")")
         let second = h.failure("box.users.transfer_content('\(id)', '\(bad)')")
-        #expect(second?.message == "test:1: bad argument #2 to 'transfer_content' (user id must be digits, got '\(bad)')")
+        #expect(
+            second?.message == "test:1: bad argument #2 to 'transfer_content' (user id must be digits, got '\(bad)')")
         #expect(h.changesSent.isEmpty, "\(h.changesSent)")
     }
 
@@ -61,7 +66,8 @@ let pickDeletable = """
 
     @Test func aTransferDestinationSpelledAnotherWayIsStillRefused() throws {
         let h = try BoxHarness()
-        let e = h.failure("""
+        let e = h.failure(
+            """
             local a, b
             for u in box.users.list{fields = {'space_used', 'role'}} do
               if u.role == 'user' and u.space_used > 0 then if not a then a = u elseif not b then b = u break end end
@@ -99,7 +105,10 @@ let pickDeletable = """
         h.sandbox.faults = try Faults(spec: "server_error_every=1")
         let e = h.failure("box.users.delete('\(me)', {force = true})")
         #expect(e?.message.contains("box: 0 refused: refusing to delete \(me)") == true, "\(e?.message ?? "no error")")
-        #expect(e?.message.contains("the signed-in user could not be looked up (GET /2.0/users/me: 500 internal_server_error), so it cannot be protected") == true, "\(e?.message ?? "no error")")
+        #expect(
+            e?.message.contains(
+                "the signed-in user could not be looked up (GET /2.0/users/me: 500 internal_server_error), so it cannot be protected"
+            ) == true, "\(e?.message ?? "no error")")
         #expect(h.changesSent.isEmpty, "\(h.changesSent)")
         // The look-up is tried again at the next change; once it works, the user is protected.
         h.sandbox.faults = Faults()
@@ -124,26 +133,29 @@ let pickDeletable = """
         #expect(h.changesSent.isEmpty, "\(h.changesSent)")
         let dry = try BoxHarness(dryRun: true)
         let e = dry.failure("box.users.suspend(box.users.me())")
-        #expect(e?.message.contains("refusing to change") == true && e?.message.contains("it is the signed-in user") == true, "\(e?.message ?? "no error")")
+        #expect(
+            e?.message.contains("refusing to change") == true
+                && e?.message.contains("it is the signed-in user") == true, "\(e?.message ?? "no error")")
     }
 }
 
 @Suite struct AsUserInsideParallel {
     @Test func everyCallFnMakesGoesAsTheUser() throws {
         let h = try BoxHarness()
-        let r = try h.run(pickDeletable + """
-            local out = box.as_user(victim.id, function()
-              local res = box.parallel({1, 2, 3, 4}, function(i)
-                if i % 2 == 0 then return box.request('GET', '/2.0/users/me').id end
-                return box.users.me().id
-              end, {workers = 4})
-              local ids = {}
-              for i, x in ipairs(res) do ids[i] = x.ok and x.value or tostring(x.error) end
-              return ids
-            end)
-            local after = box.parallel({1}, function() return box.users.me().id end)[1].value
-            return {ids = out, victim = victim.id, after = after}
-            """)
+        let r = try h.run(
+            pickDeletable + """
+                local out = box.as_user(victim.id, function()
+                  local res = box.parallel({1, 2, 3, 4}, function(i)
+                    if i % 2 == 0 then return box.request('GET', '/2.0/users/me').id end
+                    return box.users.me().id
+                  end, {workers = 4})
+                  local ids = {}
+                  for i, x in ipairs(res) do ids[i] = x.ok and x.value or tostring(x.error) end
+                  return ids
+                end)
+                local after = box.parallel({1}, function() return box.users.me().id end)[1].value
+                return {ids = out, victim = victim.id, after = after}
+                """)
         let victim = r["victim"]?.string
         #expect(victim != nil)
         for i in 1...4 { #expect(r["ids"]?[i]?.string == victim, "\(r)") }
@@ -157,18 +169,21 @@ let pickDeletable = """
 
     @Test func coroutinesFnCreatesKeepTheUserToo() throws {
         let h = try BoxHarness()
-        let r = try h.run(pickDeletable + """
-            local inside = box.as_user(victim.id, function()
-              local wrapped = coroutine.wrap(function() return box.users.me().id end)
-              local co = coroutine.create(function() return box.users.me().id end)
-              local _, created = coroutine.resume(co)
-              return {wrapped(), created}
-            end)
-            local outside = coroutine.wrap(function() return box.users.me().id end)()
-            return {victim = victim.id, a = inside[1], b = inside[2], outside = outside}
-            """)
+        let r = try h.run(
+            pickDeletable + """
+                local inside = box.as_user(victim.id, function()
+                  local wrapped = coroutine.wrap(function() return box.users.me().id end)
+                  local co = coroutine.create(function() return box.users.me().id end)
+                  local _, created = coroutine.resume(co)
+                  return {wrapped(), created}
+                end)
+                local outside = coroutine.wrap(function() return box.users.me().id end)()
+                return {victim = victim.id, a = inside[1], b = inside[2], outside = outside}
+                """)
         #expect(r["a"]?.string == r["victim"]?.string && r["b"]?.string == r["victim"]?.string, "\(r)")
         #expect(r["outside"]?.string != r["victim"]?.string)
-        #expect(h.failure("coroutine.wrap(1)")?.message == "test:1: bad argument #1 to 'wrap' (function expected, got number)")
+        #expect(
+            h.failure("coroutine.wrap(1)")?.message
+                == "test:1: bad argument #1 to 'wrap' (function expected, got number)")
     }
 }

@@ -12,7 +12,8 @@ let csvFixtures = packageRoot().appendingPathComponent("Tests/CSVTests/Fixtures"
     init() throws { h = try BoxHarness() }
 
     @Test func csvReadsRealExportsIntoRowsKeyedByHeader() throws {
-        let r = try h.run("""
+        let r = try h.run(
+            """
             local ps = csv.read('\(csvFixtures)/powershell-type.csv')
             local u16 = csv.read('\(csvFixtures)/utf16le-bom.csv')
             local semi = csv.read('\(csvFixtures)/semicolon.csv', {sep = ';'})
@@ -30,12 +31,15 @@ let csvFixtures = packageRoot().appendingPathComponent("Tests/CSVTests/Fixtures"
         let missing = h.failure("csv.read('/nonexistent/ad.csv')")
         #expect(missing?.message.contains("/nonexistent/ad.csv") == true)
         let sep = h.failure("csv.read('x.csv', {sep = ';;'})")
-        #expect(sep?.message == "test:1: bad argument #2 to 'read' ('sep' must be one character other than a quote or a line end)")
+        #expect(
+            sep?.message
+                == "test:1: bad argument #2 to 'read' ('sep' must be one character other than a quote or a line end)")
     }
 
     @Test func csvWriteRoundTrips() throws {
         let path = temporaryDirectory().appendingPathComponent("out.csv").path
-        let r = try h.run("""
+        let r = try h.run(
+            """
             local rows = {{login = 'a@x', note = 'has, comma'}, {login = 'b@x', note = 'say "hi"\\nbye', n = 3}}
             csv.write('\(path)', rows, {columns = {'login', 'note', 'n'}})
             local back = csv.read('\(path)')
@@ -49,7 +53,8 @@ let csvFixtures = packageRoot().appendingPathComponent("Tests/CSVTests/Fixtures"
     }
 
     @Test func jsonKeepsIntegersAndNulls() throws {
-        let r = try h.run("""
+        let r = try h.run(
+            """
             local v = json.decode('{"a":1,"b":2.5,"c":null,"d":[1,null,3],"big":5368709120}')
             local e = json.encode({list = {1, 2}, obj = json.empty_object(), n = json.null})
             local ok, err = pcall(json.decode, '{bad')
@@ -76,9 +81,11 @@ let csvFixtures = packageRoot().appendingPathComponent("Tests/CSVTests/Fixtures"
             try updated.write(to: packageRoot().appendingPathComponent("README.md"), atomically: true, encoding: .utf8)
             return
         }
-        #expect(section == APIReference.markdown(), "run BOXLUA_REGENERATE_README=1 swift test --filter readmeReference")
+        #expect(
+            section == APIReference.markdown(), "run BOXLUA_REGENERATE_README=1 swift test --filter readmeReference")
         // Every function the API installs has an entry, and every entry names a function.
-        let names = try h.run("""
+        let names = try h.run(
+            """
             local out = {}
             local function walk(prefix, t)
               for k, v in pairs(t) do

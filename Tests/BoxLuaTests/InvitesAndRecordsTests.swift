@@ -7,7 +7,8 @@ import Testing
 @Suite struct InvitesAndRecordsTests {
     @Test func anInviteIsReadBackByIdAndAnUnknownIdRaises404() throws {
         let h = try BoxHarness()
-        let r = try h.run("""
+        let r = try h.run(
+            """
             local inv = box.invites.create{login = 'sam.okoro@fabrikam.example'}
             local again = box.invites.get(inv.id)
             local ok, e = pcall(box.invites.get, '999')
@@ -27,7 +28,8 @@ import Testing
     /// answers held, and an object must keep reading the same way in a script.
     @Test func notificationEmailReadsAsNilOrATableWhateverBoxSends() throws {
         let h = try BoxHarness()
-        let r = try h.run("""
+        let r = try h.run(
+            """
             local me = box.users.me()
             local with_email
             for u in box.users.list() do

@@ -8,7 +8,8 @@ import Testing
 @Suite struct LostAnswers {
     @Test func aLiveChangeWhoseAnswerWasLostIsCheckedNotResent() throws {
         let h = try BoxHarness(faults: try Faults(spec: "gateway_error_after_change_every=1"))
-        let r = try h.run("""
+        let r = try h.run(
+            """
             local us = {}
             for u in box.users.list{fields = {'role', 'status'}} do
               if u.role == 'user' and u.status == 'active' then us[#us + 1] = u end

@@ -7,8 +7,12 @@ import LuaHost
 @Suite struct UsersAPI {
     @Test func listSeesEveryUserOnceAndStopsFetchingOnBreak() throws {
         let h = try BoxHarness()
-        let n = try h.run("local n, seen = 0, {} for u in box.users.list{} do assert(not seen[u.id]); seen[u.id] = true; n = n + 1 end return n")
-        let total = h.sandbox.stateSnapshot()["users"]?.arrayValue?.filter { $0["enterprise_id"] != nil && $0["enterprise_id"] != .null }.count
+        let n = try h.run(
+            "local n, seen = 0, {} for u in box.users.list{} do assert(not seen[u.id]); seen[u.id] = true; n = n + 1 end return n"
+        )
+        let total = h.sandbox.stateSnapshot()["users"]?.arrayValue?.filter {
+            $0["enterprise_id"] != nil && $0["enterprise_id"] != .null
+        }.count
         #expect(n.int ?? 0 > 300)
         _ = total
         h.sandbox.clearRequestLog()
@@ -16,7 +20,8 @@ import LuaHost
         #expect(first.string != nil)
         #expect(h.requests.filter { $0 == "GET /2.0/users" }.count == 1)
         h.sandbox.clearRequestLog()
-        let twenty = try h.run("local n = 0 for u in box.users.list{page_size = 10} do n = n + 1 if n == 20 then break end end return n")
+        let twenty = try h.run(
+            "local n = 0 for u in box.users.list{page_size = 10} do n = n + 1 if n == 20 then break end end return n")
         #expect(twenty.int == 20)
         #expect(h.requests.filter { $0 == "GET /2.0/users" }.count == 2)
     }
@@ -35,14 +40,17 @@ import LuaHost
 
     @Test func findIsExactAndCaseInsensitive() throws {
         let h = try BoxHarness()
-        #expect(try h.run("return box.users.find('ALEX.MORGAN@northwind.example').id").string == h.sandbox.credentials.adminUserID)
+        #expect(
+            try h.run("return box.users.find('ALEX.MORGAN@northwind.example').id").string
+                == h.sandbox.credentials.adminUserID)
         #expect(try h.run("return box.users.find('alex.morgan@northwind.exampl')") == .nil)
         #expect(try h.run("return box.users.find('nobody@nowhere.example')") == .nil)
     }
 
     @Test func boxErrorsAreTablesWithReadableText() throws {
         let h = try BoxHarness()
-        let e = try h.run("""
+        let e = try h.run(
+            """
             local ok, e = pcall(box.users.get, '999')
             assert(not ok)
             return {status = e.status, code = e.code, text = tostring(e), rid = e.request_id, where = e.where, method = e.method}
@@ -64,7 +72,10 @@ import LuaHost
         ("box.users.update('1', 'x')", "bad argument #2 to 'update' (table expected, got string)"),
         ("box.users.get({})", "bad argument #1 to 'get' (string expected, got table)"),
         ("box.users.list{page_size = 0}", "bad argument #1 to 'list' ('page_size' must be a positive integer)"),
-        ("box.users.delete('1', {force = 'yes'})", "bad argument #2 to 'delete' ('force' must be a boolean, got string)"),
+        (
+            "box.users.delete('1', {force = 'yes'})",
+            "bad argument #2 to 'delete' ('force' must be a boolean, got string)"
+        ),
         ("box.parallel({}, 1)", "bad argument #2 to 'parallel' (function expected, got number)"),
         ("box.request('GET', 'users')", "bad argument #2 to 'request' (path must start with /, e.g. /2.0/users)"),
     ])
@@ -77,7 +88,8 @@ import LuaHost
 
     @Test func deleteNeedsForceWhileTheUserOwnsContent() throws {
         let h = try BoxHarness()
-        let r = try h.run("""
+        let r = try h.run(
+            """
             local owner
             for u in box.users.list{fields = {'space_used', 'role', 'status'}} do
               if u.space_used > 0 and u.role == 'user' then owner = u break end
@@ -96,7 +108,8 @@ import LuaHost
 
     @Test func createUpdateSuspendActivateTransfer() throws {
         let h = try BoxHarness()
-        let r = try h.run("""
+        let r = try h.run(
+            """
             local u = box.users.create{name = 'Ada Lovelace', login = 'ada@northwind.example', job_title = 'Engineer'}
             local dup_ok, dup = pcall(box.users.create, {name = 'Ada', login = 'ada@northwind.example'})
             local s = box.users.suspend(u.id)
@@ -127,7 +140,8 @@ import LuaHost
 
     @Test func sessionsMembershipsInvitesRequest() throws {
         let h = try BoxHarness()
-        let r = try h.run("""
+        let r = try h.run(
+            """
             local msg = box.users.terminate_sessions{user_logins = {'alex.morgan@northwind.example'}}
             local member, groups
             for u in box.users.list{} do
@@ -147,7 +161,8 @@ import LuaHost
 
     @Test func lastLoginsComeFromAdminLogs() throws {
         let h = try BoxHarness()
-        let r = try h.run("""
+        let r = try h.run(
+            """
             local last = box.last_logins{days = 180}
             local n, stale = 0, 0
             for id, t in pairs(last) do n = n + 1 end
@@ -165,7 +180,8 @@ import LuaHost
 
     @Test func deprovisionFollowsBoxsOrder() throws {
         let h = try BoxHarness()
-        let r = try h.run("""
+        let r = try h.run(
+            """
             local me = box.users.me()
             local owner
             for x in box.users.list{fields = {'space_used', 'role', 'status'}} do
@@ -190,7 +206,8 @@ import LuaHost
 
     @Test func asUserSendsTheHeaderOnlyInside() throws {
         let h = try BoxHarness()
-        let r = try h.run("""
+        let r = try h.run(
+            """
             local someone
             for u in box.users.list{fields = {'role', 'status'}} do
               if u.role == 'user' and u.status == 'active' then someone = u break end
@@ -201,6 +218,7 @@ import LuaHost
             """)
         #expect(r["inside"] == r["someone"])
         #expect(r["outside"]?.string == h.sandbox.credentials.adminUserID)
-        #expect(h.sandbox.requestLog.filter { $0.path == "/2.0/users/me" }.map(\.asUser) == [r["someone"]?.string, nil])
+        #expect(
+            h.sandbox.requestLog.filter { $0.path == "/2.0/users/me" }.map(\.asUser) == [r["someone"]?.string, nil])
     }
 }

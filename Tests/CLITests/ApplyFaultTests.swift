@@ -79,14 +79,19 @@ let ordinaryUsers = """
     @Test func aFailedTransferSkipsTheLaterChangesOfItsSubject() throws {
         let s = try LiveSandbox()
         let plan = s.home.appendingPathComponent("leaver.plan").path
-        let script = try s.script("leaver.lua", ordinaryUsers + """
-            box.deprovision(us[1], {transfer_to = us[2], force = true})
-            box.users.update(us[3], {job_title = 'Unrelated'})
-            """)
+        let script = try s.script(
+            "leaver.lua",
+            ordinaryUsers + """
+                box.deprovision(us[1], {transfer_to = us[2], force = true})
+                box.users.update(us[3], {job_title = 'Unrelated'})
+                """)
         let dry = try s.boxlua(["--plan", plan, script])
         #expect(dry.status == 0, "\(dry.stderr)")
         let lines = try planChanges(plan)
-        #expect(lines.map { $0["op"]?.stringValue ?? "" } == ["users.update", "users.transfer_content", "users.delete", "users.update"])
+        #expect(
+            lines.map { $0["op"]?.stringValue ?? "" } == [
+                "users.update", "users.transfer_content", "users.delete", "users.update",
+            ])
         let leaver = lines[2]["subject"]?["id"]?.stringValue ?? ""
         let destination = lines[1]["body"]?["owned_by"]?["id"]?.stringValue ?? ""
         // The destination goes away between the plan and its apply: the transfer fails.
@@ -133,7 +138,8 @@ let ordinaryUsers = """
     @Test func twoAppliesOfOnePlanAtOnceSendEachChangeOnce() throws {
         let s = try LiveSandbox()
         let plan = s.home.appendingPathComponent("both.plan").path
-        let script = try s.script("both.lua", ordinaryUsers + "for i = 1, 8 do box.users.update(us[i], {job_title = 'Both'}) end")
+        let script = try s.script(
+            "both.lua", ordinaryUsers + "for i = 1, 8 do box.users.update(us[i], {job_title = 'Both'}) end")
         #expect(try s.boxlua(["--plan", plan, script]).status == 0)
         s.sandbox.faults = try Faults(spec: "latency_ms=100")
         let first = try s.spawn(["apply", plan], name: "first")
@@ -151,7 +157,8 @@ let ordinaryUsers = """
     @Test func aCutOrEditedPlanIsRefused() throws {
         let s = try LiveSandbox()
         let plan = s.home.appendingPathComponent("cut.plan").path
-        let script = try s.script("cut.lua", ordinaryUsers + "for i = 1, 3 do box.users.update(us[i], {job_title = 'Cut'}) end")
+        let script = try s.script(
+            "cut.lua", ordinaryUsers + "for i = 1, 3 do box.users.update(us[i], {job_title = 'Cut'}) end")
         #expect(try s.boxlua(["--plan", plan, script]).status == 0)
         let text = try String(contentsOfFile: plan, encoding: .utf8)
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -180,11 +187,13 @@ let ordinaryUsers = """
     @Test func anUnknownOutcomeIsCheckedNotResent() throws {
         let s = try LiveSandbox()
         let plan = s.home.appendingPathComponent("unknown.plan").path
-        let script = try s.script("unknown.lua", ordinaryUsers + """
-            box.users.delete(us[1], {force = true})
-            box.users.update(us[2], {job_title = 'Checked'})
-            box.users.terminate_sessions{user_ids = {us[3].id}}
-            """)
+        let script = try s.script(
+            "unknown.lua",
+            ordinaryUsers + """
+                box.users.delete(us[1], {force = true})
+                box.users.update(us[2], {job_title = 'Checked'})
+                box.users.terminate_sessions{user_ids = {us[3].id}}
+                """)
         #expect(try s.boxlua(["--plan", plan, script]).status == 0)
         let changes = try planChanges(plan)
         let victim = changes[0]["subject"]?["id"]?.stringValue ?? ""
@@ -241,7 +250,8 @@ let ordinaryUsers = """
     @Test func anUnwritableAuditLogStopsBeforeTheNextChange() throws {
         let s = try LiveSandbox()
         let plan = s.home.appendingPathComponent("full.plan").path
-        let script = try s.script("full.lua", ordinaryUsers + "for i = 1, 3 do box.users.update(us[i], {job_title = 'Full'}) end")
+        let script = try s.script(
+            "full.lua", ordinaryUsers + "for i = 1, 3 do box.users.update(us[i], {job_title = 'Full'}) end")
         #expect(try s.boxlua(["--plan", plan, script]).status == 0)
         let r = try s.boxlua(["apply", "--audit-log", "/dev/full", plan])
         #expect(r.status == 1, "\(r.stderr)")
@@ -265,7 +275,8 @@ let ordinaryUsers = """
     // Item 7: SIGHUP ends a live run like Ctrl-C: summary printed, every sent change logged.
     @Test func sighupStopsALiveRunWithItsSummary() throws {
         let s = try LiveSandbox(faults: "latency_ms=30")
-        let script = try s.script("hup.lua", ordinaryUsers + "for _, u in ipairs(us) do box.users.update(u, {job_title = 'Hup'}) end")
+        let script = try s.script(
+            "hup.lua", ordinaryUsers + "for _, u in ipairs(us) do box.users.update(u, {job_title = 'Hup'}) end")
         let p = try s.spawn([script], name: "hup")
         #expect(waitUntil { s.changes.count >= 5 })
         let signalMasks = ((try? String(contentsOfFile: "/proc/\(p.processIdentifier)/status", encoding: .utf8)) ?? "")
@@ -273,7 +284,8 @@ let ordinaryUsers = """
         kill(p.processIdentifier, SIGHUP)
         p.waitUntilExit()
         let stderr = s.stderrOf("hup")
-        #expect(p.terminationReason == .exit && p.terminationStatus == 1, "\(p.terminationStatus) \(signalMasks) \(stderr)")
+        #expect(
+            p.terminationReason == .exit && p.terminationStatus == 1, "\(p.terminationStatus) \(signalMasks) \(stderr)")
         #expect(stderr.contains("changes sent: "), "\(stderr)")
         let ok = try s.auditRecords().filter { $0["outcome"] == "ok" }.count
         #expect(waitUntil { s.sandbox.requestsInProgress == 0 })
@@ -284,7 +296,9 @@ let ordinaryUsers = """
     @Test func appUsersAreNotCreatedTwice() throws {
         let s = try LiveSandbox()
         let plan = s.home.appendingPathComponent("apps.plan").path
-        let script = try s.script("apps.lua", """
+        let script = try s.script(
+            "apps.lua",
+            """
             for i = 1, 3 do box.users.create_app_user{name = 'Robot ' .. i, external_app_user_id = 'robot-' .. i} end
             """)
         let dry = try s.boxlua(["--plan", plan, script])
@@ -325,7 +339,9 @@ let ordinaryUsers = """
         let plan = s.home.appendingPathComponent("long.plan").path
         // 20 leavers who are active and own content, so every change has an effect on Box
         // (a change whose effect is already there is rightly found made, not sent).
-        let script = try s.script("leavers.lua", """
+        let script = try s.script(
+            "leavers.lua",
+            """
             local me, n = box.users.me(), 0
             for u in box.users.list{fields = {'role', 'status', 'space_used'}} do
               if n < 20 and u.role == 'user' and u.status == 'active' and (u.space_used or 0) > 0 then
@@ -336,7 +352,9 @@ let ordinaryUsers = """
             """)
         let dry = try s.boxlua(["--plan", plan, script])
         #expect(dry.status == 0, "\(dry.stderr)")
-        let planned = try planChanges(plan).map { "\($0["method"]?.stringValue ?? "") \($0["path"]?.stringValue ?? "")" }
+        let planned = try planChanges(plan).map {
+            "\($0["method"]?.stringValue ?? "") \($0["path"]?.stringValue ?? "")"
+        }
         #expect(planned.count == 60)
         s.sandbox.clearRequestLog()
         s.sandbox.faults = try Faults(spec: "latency_ms=5")
@@ -371,7 +389,9 @@ let ordinaryUsers = """
         for a in audited where a["outcome"] == "ok" {
             perChange["\(a["method"]?.stringValue ?? "") \(a["path"]?.stringValue ?? "")", default: 0] += 1
         }
-        #expect(perChange.count == planned.count && perChange.values.allSatisfy { $0 == 1 }, "\(perChange.filter { $0.value != 1 })")
+        #expect(
+            perChange.count == planned.count && perChange.values.allSatisfy { $0 == 1 },
+            "\(perChange.filter { $0.value != 1 })")
         #expect(audited.count == planned.count, "\(audited.count) audit lines")
     }
 }

@@ -21,7 +21,8 @@ let examples = packageRoot().appendingPathComponent("scripts/examples").path
         let s = try LiveSandbox()
         let dry = try s.boxlua(["--dry-run", "\(examples)/deprovision-leavers.lua"])
         #expect(dry.status == 0, "\(dry.stderr)")
-        #expect(dry.stderr.contains("[dry-run] 75 changes: 25 users.delete, 25 users.transfer_content, 25 users.update"))
+        #expect(
+            dry.stderr.contains("[dry-run] 75 changes: 25 users.delete, 25 users.transfer_content, 25 users.update"))
         #expect(dry.stderr.contains("[dry-run] nothing was sent"))
         #expect(s.changes.isEmpty)
         #expect(dry.stdout.contains("(25 rows)"))
@@ -84,7 +85,10 @@ let examples = packageRoot().appendingPathComponent("scripts/examples").path
         s.sandbox.clearRequestLog()
         let r = try s.boxlua(["--plan", plan, "\(examples)/deprovision-leavers.lua"])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(s.sandbox.requestLog.allSatisfy { $0.method == "GET" && $0.path.hasPrefix("/2.0/") || $0.path.hasPrefix("/oauth2/") })
+        #expect(
+            s.sandbox.requestLog.allSatisfy {
+                $0.method == "GET" && $0.path.hasPrefix("/2.0/") || $0.path.hasPrefix("/oauth2/")
+            })
         return plan
     }
 
@@ -123,7 +127,8 @@ let examples = packageRoot().appendingPathComponent("scripts/examples").path
         body = body.replacingOccurrences(of: s.url, with: "https://api.box.com")
         try body.write(toFile: other, atomically: true, encoding: .utf8)
         let hash = try run("/usr/bin/sha256sum", [other]).stdout.prefix(64)
-        try (body + #"{"boxlua_plan_end":75,"sha256":"\#(hash)"}"# + "\n").write(toFile: other, atomically: true, encoding: .utf8)
+        try (body + #"{"boxlua_plan_end":75,"sha256":"\#(hash)"}"# + "\n").write(
+            toFile: other, atomically: true, encoding: .utf8)
         let r = try s.boxlua(["apply", other])
         #expect(r.status == 2)
         #expect(r.stderr.contains("the plan was made for https://api.box.com"), "\(r.stderr)")
@@ -165,10 +170,10 @@ let examples = packageRoot().appendingPathComponent("scripts/examples").path
         let s = try LiveSandbox(faults: "latency_ms=30")
         let script = s.home.appendingPathComponent("slow.lua").path
         try """
-            for u in box.users.list{fields = {'role', 'status'}} do
-              if u.role == 'user' and u.status == 'active' then box.users.update(u.id, {job_title = 'Reviewed'}) end
-            end
-            """.write(toFile: script, atomically: true, encoding: .utf8)
+        for u in box.users.list{fields = {'role', 'status'}} do
+          if u.role == 'user' and u.status == 'active' then box.users.update(u.id, {job_title = 'Reviewed'}) end
+        end
+        """.write(toFile: script, atomically: true, encoding: .utf8)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: boxluaBinary())
         p.arguments = [script]
@@ -191,19 +196,24 @@ let examples = packageRoot().appendingPathComponent("scripts/examples").path
         // is recorded too, as interrupted ("may or may not have reached Box").
         // A request cut off mid-way is handled before its connection closes at the sandbox.
         #expect(s.waitUntilNoOpenConnections())
-        let audited = try String(contentsOfFile: s.auditLog, encoding: .utf8).split(separator: "\n").map { try JSON.parse(String($0)) }
+        let audited = try String(contentsOfFile: s.auditLog, encoding: .utf8).split(separator: "\n").map {
+            try JSON.parse(String($0))
+        }
         let ok = audited.filter { $0["outcome"] == "ok" }.count
         let cut = audited.filter { $0["error"]?.stringValue?.contains("interrupted") == true }.count
         #expect(ok + cut == audited.count)
         #expect(cut <= 1)
-        #expect(s.changes.count >= ok && s.changes.count <= ok + cut, "ok \(ok), cut \(cut), Box saw \(s.changes.count)")
+        #expect(
+            s.changes.count >= ok && s.changes.count <= ok + cut, "ok \(ok), cut \(cut), Box saw \(s.changes.count)")
         #expect(s.changes.count < 200)
     }
 }
 
 @Suite struct OutputHelpers {
     @Test func showPrintsAnAlignedTable() throws {
-        let r = try boxlua(["-e", "show({{id = '1', login = 'a@x'}, {id = '22', login = 'bb@x', extra = true}}, {'id', 'login'})"])
+        let r = try boxlua([
+            "-e", "show({{id = '1', login = 'a@x'}, {id = '22', login = 'bb@x', extra = true}}, {'id', 'login'})",
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout == "id  login\n--  -----\n1   a@x\n22  bb@x\n(2 rows)\n")
         let one = try boxlua(["-e", "show({login = 'a@x', id = '7'})"])
@@ -225,19 +235,26 @@ let examples = packageRoot().appendingPathComponent("scripts/examples").path
         let r = try boxlua(["-e", "log.info('%d users', 42) log.warn('careful') log.error('bad')"])
         let lines = r.stderr.split(separator: "\n")
         #expect(lines.count == 3)
-        #expect(lines[0].range(of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ INFO 42 users$"#, options: .regularExpression) != nil, "\(r.stderr)")
+        #expect(
+            lines[0].range(of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ INFO 42 users$"#, options: .regularExpression) != nil,
+            "\(r.stderr)")
         let quiet = try boxlua(["--quiet", "-e", "log.info('x') log.error('only this')"])
         #expect(quiet.stderr.split(separator: "\n").count == 1 && quiet.stderr.contains("ERROR only this"))
     }
 
     @Test func sandboxFlagRunsAgainstTheDemoEnterprise() throws {
-        let r = try boxlua(["--sandbox", "-e", "print(box.users.me().login)"], environment: ["BOX_ACCESS_TOKEN": nil, "HOME": temporaryDirectory().path])
+        let r = try boxlua(
+            ["--sandbox", "-e", "print(box.users.me().login)"],
+            environment: ["BOX_ACCESS_TOKEN": nil, "HOME": temporaryDirectory().path])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout == "alex.morgan@northwind.example\n")
         #expect(!r.stdout.contains("listening"))
-        let none = try boxlua(["-e", "box.users.me()"], environment: [
-            "BOX_ACCESS_TOKEN": nil, "BOX_JWT_CONFIG": nil, "BOX_CLIENT_ID": nil, "BOX_CLIENT_SECRET": nil,
-            "HOME": temporaryDirectory().path, "XDG_CONFIG_HOME": nil])
+        let none = try boxlua(
+            ["-e", "box.users.me()"],
+            environment: [
+                "BOX_ACCESS_TOKEN": nil, "BOX_JWT_CONFIG": nil, "BOX_CLIENT_ID": nil, "BOX_CLIENT_SECRET": nil,
+                "HOME": temporaryDirectory().path, "XDG_CONFIG_HOME": nil,
+            ])
         #expect(none.status == 2)
         #expect(none.stderr.hasPrefix("boxlua: no Box credentials"), "\(none.stderr)")
     }

@@ -20,10 +20,13 @@ struct ClientSafetyCLITests {
 
     @Test func aTokenOverPlainHTTPOffLoopbackWarnsOnce() throws {
         let home = temporaryDirectory("boxlua-http")
-        let r = try boxlua(["-e", "pcall(box.users.me) pcall(box.users.me)"],
-                           environment: environment(home, ["BOX_BASE_URL": "http://0.0.0.0:9", "BOX_ACCESS_TOKEN": "tok"]))
+        let r = try boxlua(
+            ["-e", "pcall(box.users.me) pcall(box.users.me)"],
+            environment: environment(home, ["BOX_BASE_URL": "http://0.0.0.0:9", "BOX_ACCESS_TOKEN": "tok"]))
         #expect(r.status == 0)
-        let warnings = r.stderr.split(separator: "\n").filter { $0.hasPrefix("boxlua: warning: credentials go to 0.0.0.0 over plain http") }
+        let warnings = r.stderr.split(separator: "\n").filter {
+            $0.hasPrefix("boxlua: warning: credentials go to 0.0.0.0 over plain http")
+        }
         #expect(warnings.count == 1, "\(r.stderr)")
     }
 
@@ -34,8 +37,12 @@ struct ClientSafetyCLITests {
         var env = s.processEnvironment
         env["BOX_BASE_URL"] = base
         // A change to another user: the signed-in user is protected from every change.
-        let r = try boxlua(["--verbose", "--plan", plan, "-e", "local me = box.users.me() box.users.update(box.users.all{user_type = 'managed'}[7].id, {job_title = 'x'})"],
-                           environment: env, directory: s.home.path)
+        let r = try boxlua(
+            [
+                "--verbose", "--plan", plan, "-e",
+                "local me = box.users.me() box.users.update(box.users.all{user_type = 'managed'}[7].id, {job_title = 'x'})",
+            ],
+            environment: env, directory: s.home.path)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stderr.contains("[http] GET \(s.url)/2.0/users/me"))
         #expect(!r.output.contains("pa55word"))
@@ -54,15 +61,16 @@ struct ClientSafetyCLITests {
         let path = try #require(sandbox.credentials.jwtConfigPath)
         let good = try String(contentsOfFile: path, encoding: .utf8)
         guard case .object(var top) = try JSON.parse(good), case .object(var app) = top["boxAppSettings"],
-              case .object(var auth) = app["appAuth"]
+            case .object(var auth) = app["appAuth"]
         else { Issue.record("unexpected JWT config"); return }
         auth["passphrase"] = "wrong-passphrase"
         app["appAuth"] = .object(auth)
         top["boxAppSettings"] = .object(app)
         let bad = home.appendingPathComponent("bad.json").path
         try JSON.object(top).serialized().write(toFile: bad, atomically: true, encoding: .utf8)
-        let r = try boxlua(["-e", "box.users.me()"],
-                           environment: environment(home, ["BOX_BASE_URL": "http://127.0.0.1:9", "BOX_JWT_CONFIG": bad]))
+        let r = try boxlua(
+            ["-e", "box.users.me()"],
+            environment: environment(home, ["BOX_BASE_URL": "http://127.0.0.1:9", "BOX_JWT_CONFIG": bad]))
         #expect(r.status == 2, "\(r.stderr)")
         let lines = r.stderr.split(separator: "\n")
         #expect(lines.count == 1, "\(r.stderr)")

@@ -33,7 +33,9 @@ import Testing
     }
 
     @Test func scriptGetsArgTableAndVarargs() throws {
-        let script = try file("args.lua", """
+        let script = try file(
+            "args.lua",
+            """
             print(select('#', ...), ...)
             print(arg[0], arg[1], arg[2], #arg)
             print(arg[-1] == '--quiet', arg[-2] ~= nil)
@@ -130,7 +132,9 @@ import Testing
         let script = try file("setup.lua", "greeting = 'hello'")
         let r = try boxlua(
             ["-i", script],
-            stdin: "_PROMPT = ''\n_PROMPT2 = ''\ngreeting\nfor i = 1, 2 do\nprint(i)\nend\n{1, {a = true}}\nerror('x')\nx = 1 +\n")
+            stdin:
+                "_PROMPT = ''\n_PROMPT2 = ''\ngreeting\nfor i = 1, 2 do\nprint(i)\nend\n{1, {a = true}}\nerror('x')\nx = 1 +\n"
+        )
         // The first prompt is printed before _PROMPT is set; lua.c's behaviour.
         #expect(r.stdout == "box> hello\n1\n2\n{ 1, { a = true } }\n\n")
         #expect(r.stderr == "stdin:1: x\nstdin:1: unexpected symbol near <eof>\n")

@@ -20,7 +20,9 @@ import Testing
     /// stdout redirected to a file: the CSV is appended where the output stands, not written over it.
     @Test func csvWriteToDevStdoutRedirectedToAFile() throws {
         let out = temporaryDirectory().appendingPathComponent("out.txt").path
-        let r = try run("/bin/sh", ["-c", "\"$0\" -e \"print('first') csv.write('/dev/stdout', {{a = '1'}})\" > \"$1\"", boxluaBinary(), out])
+        let r = try run(
+            "/bin/sh",
+            ["-c", "\"$0\" -e \"print('first') csv.write('/dev/stdout', {{a = '1'}})\" > \"$1\"", boxluaBinary(), out])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(try String(contentsOfFile: out, encoding: .utf8) == "first\na\r\n1\r\n")
     }

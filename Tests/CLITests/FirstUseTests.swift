@@ -13,10 +13,10 @@ import Testing
         let config = demo.home.appendingPathComponent("config/boxlua")
         try FileManager.default.createDirectory(at: config, withIntermediateDirectories: true)
         try """
-            [profiles.p]
-            base_url = "\(demo.url)"
-            access_token = "\(demo.sandbox.credentials.accessToken)"
-            """.write(to: config.appendingPathComponent("config.toml"), atomically: true, encoding: .utf8)
+        [profiles.p]
+        base_url = "\(demo.url)"
+        access_token = "\(demo.sandbox.credentials.accessToken)"
+        """.write(to: config.appendingPathComponent("config.toml"), atomically: true, encoding: .utf8)
         let r = try boxlua(["--profile", "p", "whoami"], environment: env)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("alex.morgan@northwind.example"), "\(r.stdout)")
@@ -40,20 +40,28 @@ import Testing
     /// One line under 200 characters; the details are in --help.
     @Test func missingCredentialsIsOneShortLine() throws {
         let home = temporaryDirectory().path
-        let r = try boxlua(["-e", "box.users.me()"], environment: [
-            "BOX_ACCESS_TOKEN": nil, "BOX_JWT_CONFIG": nil, "BOX_CLIENT_ID": nil, "BOX_CLIENT_SECRET": nil,
-            "BOX_BASE_URL": nil, "BOXLUA_PROFILE": nil, "HOME": home, "XDG_CONFIG_HOME": nil])
+        let r = try boxlua(
+            ["-e", "box.users.me()"],
+            environment: [
+                "BOX_ACCESS_TOKEN": nil, "BOX_JWT_CONFIG": nil, "BOX_CLIENT_ID": nil, "BOX_CLIENT_SECRET": nil,
+                "BOX_BASE_URL": nil, "BOXLUA_PROFILE": nil, "HOME": home, "XDG_CONFIG_HOME": nil,
+            ])
         #expect(r.status == 2)
         let lines = r.stderr.split(separator: "\n")
         #expect(lines.count == 1, "\(r.stderr)")
         #expect(r.stderr.count < 200, "\(r.stderr.count) characters: \(r.stderr)")
         #expect(r.stderr.hasPrefix("boxlua: no Box credentials: set BOX_ACCESS_TOKEN"), "\(r.stderr)")
         #expect(r.stderr.contains("~/.config/boxlua/config.toml"), "\(r.stderr)")
-        let partial = try boxlua(["-e", "box.users.me()"], environment: [
-            "BOX_ACCESS_TOKEN": nil, "BOX_JWT_CONFIG": nil, "BOX_CLIENT_ID": "id", "BOX_CLIENT_SECRET": "s",
-            "BOX_ENTERPRISE_ID": nil, "BOX_USER_ID": nil, "BOX_REFRESH_TOKEN": nil,
-            "BOX_BASE_URL": nil, "BOXLUA_PROFILE": nil, "HOME": home, "XDG_CONFIG_HOME": nil])
-        #expect(partial.status == 2 && partial.stderr.split(separator: "\n").count == 1 && partial.stderr.count < 200, "\(partial.stderr)")
+        let partial = try boxlua(
+            ["-e", "box.users.me()"],
+            environment: [
+                "BOX_ACCESS_TOKEN": nil, "BOX_JWT_CONFIG": nil, "BOX_CLIENT_ID": "id", "BOX_CLIENT_SECRET": "s",
+                "BOX_ENTERPRISE_ID": nil, "BOX_USER_ID": nil, "BOX_REFRESH_TOKEN": nil,
+                "BOX_BASE_URL": nil, "BOXLUA_PROFILE": nil, "HOME": home, "XDG_CONFIG_HOME": nil,
+            ])
+        #expect(
+            partial.status == 2 && partial.stderr.split(separator: "\n").count == 1 && partial.stderr.count < 200,
+            "\(partial.stderr)")
         let help = try boxlua(["--help"])
         #expect(help.stdout.contains("BOX_JWT_CONFIG") && help.stdout.contains("BOX_ENTERPRISE_ID or BOX_USER_ID"))
     }

@@ -37,13 +37,17 @@ extension DemoSandbox {
     }
 
     /// A plan written by hand (as an edited plan would be), with a valid trailer.
-    fileprivate func handPlan(_ changes: [(method: String, path: String, body: JSON?, subject: String)], baseURL: String? = nil) throws -> String {
+    fileprivate func handPlan(
+        _ changes: [(method: String, path: String, body: JSON?, subject: String)], baseURL: String? = nil
+    ) throws -> String {
         let planned = changes.enumerated().map { i, c in
             PlannedChange(
                 seq: i + 1, op: "request", method: c.method, path: c.path, query: [], body: c.body, asUser: nil,
                 subject: ChangeSubject(id: c.subject, login: nil))
         }
-        let plan = Plan(header: PlanHeader(createdAt: "2026-01-01T00:00:00Z", baseURL: baseURL ?? url, asUser: nil), changes: planned)
+        let plan = Plan(
+            header: PlanHeader(createdAt: "2026-01-01T00:00:00Z", baseURL: baseURL ?? url, asUser: nil),
+            changes: planned)
         let path = home.appendingPathComponent("hand-\(UUID().uuidString).plan").path
         try plan.jsonLines().write(toFile: path, atomically: true, encoding: .utf8)
         return path
@@ -55,10 +59,15 @@ extension DemoSandbox {
         let s = try DemoSandbox()
         let u = try DemoUsers(s)
         // By login, the look-up names the user; by id, only the id is known.
-        for (who, label) in [(u.victim.login.uppercased(), "\(u.victim.id) (\(u.victim.login))"), (u.victim.id, u.victim.id)] {
+        for (who, label) in [
+            (u.victim.login.uppercased(), "\(u.victim.id) (\(u.victim.login))"), (u.victim.id, u.victim.id),
+        ] {
             let r = try s.run(["--protect", who, "-e", "box.users.suspend('\(u.victim.id)')"])
             #expect(r.status == 1, "\(r.stderr)")
-            #expect(r.stderr == "boxlua: (command line):1: box: 0 refused: refusing to change \(label): it is protected (--protect) (PUT /2.0/users/\(u.victim.id))\n", "\(r.stderr)")
+            #expect(
+                r.stderr
+                    == "boxlua: (command line):1: box: 0 refused: refusing to change \(label): it is protected (--protect) (PUT /2.0/users/\(u.victim.id))\n",
+                "\(r.stderr)")
         }
         let other = try s.run(["--protect=\(u.victim.login)", "-e", "box.users.suspend('\(u.owner.id)')"])
         #expect(other.status == 0, "\(other.stderr)")
@@ -70,7 +79,10 @@ extension DemoSandbox {
         let u = try DemoUsers(s)
         let r = try s.run(["--protect", "nobody@nowhere.example", "-e", "box.users.suspend('\(u.owner.id)')"])
         #expect(r.status == 1)
-        #expect(r.stderr.contains("refusing to change \(u.owner.id): --protect nobody@nowhere.example is not resolved to a user (no user has that login), so it cannot be protected"), "\(r.stderr)")
+        #expect(
+            r.stderr.contains(
+                "refusing to change \(u.owner.id): --protect nobody@nowhere.example is not resolved to a user (no user has that login), so it cannot be protected"
+            ), "\(r.stderr)")
         #expect(s.changes.isEmpty)
     }
 }
@@ -80,11 +92,16 @@ extension DemoSandbox {
         let s = try DemoSandbox()
         let u = try DemoUsers(s)
         let plan = s.home.appendingPathComponent("p.plan").path
-        let made = try s.run(["--plan", plan, "-e", "box.users.suspend('\(u.owner.id)') box.users.delete('\(u.victim.id)')"])
+        let made = try s.run([
+            "--plan", plan, "-e", "box.users.suspend('\(u.owner.id)') box.users.delete('\(u.victim.id)')",
+        ])
         #expect(made.status == 0, "\(made.stderr)")
         let r = try s.run(["apply", plan, "--protect", u.victim.login])
         #expect(r.status == 2)
-        #expect(r.stderr == "boxlua apply: \(plan): plan line 3 (seq 2): refusing to delete \(u.victim.id) (\(u.victim.login)): it is protected (--protect); nothing was sent\n", "\(r.stderr)")
+        #expect(
+            r.stderr
+                == "boxlua apply: \(plan): plan line 3 (seq 2): refusing to delete \(u.victim.id) (\(u.victim.login)): it is protected (--protect); nothing was sent\n",
+            "\(r.stderr)")
         #expect(s.changes.isEmpty, "\(s.changes)")
         let ok = try s.run(["apply", plan])
         #expect(ok.status == 0, "\(ok.stderr)")
@@ -97,22 +114,37 @@ extension DemoSandbox {
         let me = try s.handPlan([(method: "DELETE", path: "/2.0/users/\(u.me)", body: nil, subject: u.me)])
         let r = try s.run(["apply", me])
         #expect(r.status == 2)
-        #expect(r.stderr == "boxlua apply: \(me): plan line 2 (seq 1): refusing to delete \(u.me): it is the signed-in user; nothing was sent\n", "\(r.stderr)")
+        #expect(
+            r.stderr
+                == "boxlua apply: \(me): plan line 2 (seq 1): refusing to delete \(u.me): it is the signed-in user; nothing was sent\n",
+            "\(r.stderr)")
         let dest = try s.handPlan([
-            (method: "PUT", path: "/2.0/users/\(u.owner.id)/folders/0", body: ["owned_by": ["id": .string(u.victim.id)]], subject: u.owner.id),
+            (
+                method: "PUT", path: "/2.0/users/\(u.owner.id)/folders/0",
+                body: ["owned_by": ["id": .string(u.victim.id)]], subject: u.owner.id
+            ),
             (method: "DELETE", path: "/2.0/users/./\(u.victim.id)", body: nil, subject: u.victim.id),
             (method: "DELETE", path: "/2.0/users/\(u.victim.id)", body: nil, subject: u.victim.id),
         ])
         let d = try s.run(["apply", dest])
         #expect(d.status == 2)
-        #expect(d.stderr.hasPrefix("boxlua apply: \(dest): plan line 3 (seq 2): refusing DELETE /2.0/users/./\(u.victim.id): the path is not in its one clean form"), "\(d.stderr)")
+        #expect(
+            d.stderr.hasPrefix(
+                "boxlua apply: \(dest): plan line 3 (seq 2): refusing DELETE /2.0/users/./\(u.victim.id): the path is not in its one clean form"
+            ), "\(d.stderr)")
         let clean = try s.handPlan([
-            (method: "PUT", path: "/2.0/users/\(u.owner.id)/folders/0", body: ["owned_by": ["id": .string(u.victim.id)]], subject: u.owner.id),
+            (
+                method: "PUT", path: "/2.0/users/\(u.owner.id)/folders/0",
+                body: ["owned_by": ["id": .string(u.victim.id)]], subject: u.owner.id
+            ),
             (method: "DELETE", path: "/2.0/users/\(u.victim.id)", body: nil, subject: u.victim.id),
         ])
         let c = try s.run(["apply", clean])
         #expect(c.status == 2)
-        #expect(c.stderr == "boxlua apply: \(clean): plan line 3 (seq 2): refusing to delete \(u.victim.id): it is the destination of a content transfer in this run; nothing was sent\n", "\(c.stderr)")
+        #expect(
+            c.stderr
+                == "boxlua apply: \(clean): plan line 3 (seq 2): refusing to delete \(u.victim.id): it is the destination of a content transfer in this run; nothing was sent\n",
+            "\(c.stderr)")
         #expect(s.changes.isEmpty, "\(s.changes)")
     }
 }
@@ -164,7 +196,8 @@ extension DemoSandbox {
             let r = try s.run(["-e", "box.users.suspend('\(id)')"])
             #expect(r.status == 1 && r.stderr.contains("it is protected (--protect)"), "\(r.stderr)")
         }
-        let plan = try s.handPlan([(method: "DELETE", path: "/2.0/users/\(u.owner.id)", body: nil, subject: u.owner.id)])
+        let plan = try s.handPlan([(method: "DELETE", path: "/2.0/users/\(u.owner.id)", body: nil, subject: u.owner.id)]
+        )
         let a = try s.run(["apply", plan])
         #expect(a.status == 2 && a.stderr.contains("it is protected (--protect); nothing was sent"), "\(a.stderr)")
         #expect(s.changes.isEmpty, "\(s.changes)")

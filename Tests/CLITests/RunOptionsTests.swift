@@ -26,10 +26,11 @@ import Testing
 
     @Test func executeAndRequireKeepTheirOrder() throws {
         let o = try parse("-e", "x = 1", "-l", "g=mod", "-eprint(x)", "-lsocket")
-        #expect(o.steps == [
-            .execute("x = 1"), .require(module: "mod", global: "g"), .execute("print(x)"),
-            .require(module: "socket", global: "socket"),
-        ])
+        #expect(
+            o.steps == [
+                .execute("x = 1"), .require(module: "mod", global: "g"), .execute("print(x)"),
+                .require(module: "socket", global: "socket"),
+            ])
         #expect(o.script == nil)
     }
 

@@ -20,7 +20,10 @@ import TestSupport
     ])
     func safetyOptionAfterTheScriptIsRefused(_ option: String) {
         let name = String(option.split(separator: "=")[0])
-        #expect(usageError("job.lua", "x", option) == "put \(name) before the script: after job.lua it would reach the script, not boxlua (use 'boxlua -- job.lua ...' to pass it to the script)")
+        #expect(
+            usageError("job.lua", "x", option)
+                == "put \(name) before the script: after job.lua it would reach the script, not boxlua (use 'boxlua -- job.lua ...' to pass it to the script)"
+        )
         #expect(usageError("-", option)?.hasPrefix("put \(name) before the script") == true)
     }
 
@@ -28,18 +31,24 @@ import TestSupport
         let o = try RunOptions.parse(["boxlua", "--", "job.lua", "--dry-run", "--max-deletes=0"])
         #expect(o.scriptArguments == ["--dry-run", "--max-deletes=0"])
         #expect(!o.dryRun)
-        #expect(try RunOptions.parse(["boxlua", "job.lua", "--verbose", "--dry-runs", "dry-run"]).scriptArguments.count == 3)
+        #expect(
+            try RunOptions.parse(["boxlua", "job.lua", "--verbose", "--dry-runs", "dry-run"]).scriptArguments.count == 3
+        )
         #expect(try RunOptions.parse(["boxlua", "--dry-run", "job.lua"]).dryRun)
     }
 
     @Test func theBinaryChangesNothingAndSaysWhereToPutIt() throws {
         let s = try DemoSandbox()
         let script = s.home.appendingPathComponent("job.lua")
-        try "box.users.suspend(box.users.all()[5]) print('ran', ...)".write(to: script, atomically: true, encoding: .utf8)
+        try "box.users.suspend(box.users.all()[5]) print('ran', ...)".write(
+            to: script, atomically: true, encoding: .utf8)
         let env = s.processEnvironment
         let r = try boxlua([script.path, "--dry-run"], environment: env, directory: s.home.path)
         #expect(r.status == 2)
-        #expect(r.stderr == "boxlua: put --dry-run before the script: after \(script.path) it would reach the script, not boxlua (use 'boxlua -- \(script.path) ...' to pass it to the script) (see boxlua --help)\n", "\(r.stderr)")
+        #expect(
+            r.stderr
+                == "boxlua: put --dry-run before the script: after \(script.path) it would reach the script, not boxlua (use 'boxlua -- \(script.path) ...' to pass it to the script) (see boxlua --help)\n",
+            "\(r.stderr)")
         #expect(s.changes.isEmpty, "\(s.changes)")
         let on = try boxlua(["--dry-run", "--", script.path, "--dry-run"], environment: env, directory: s.home.path)
         #expect(on.status == 0, "\(on.stderr)")

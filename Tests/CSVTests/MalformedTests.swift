@@ -19,17 +19,23 @@ func csvError(_ body: () throws -> Void) -> CSVError? {
     @Test(arguments: [
         ("unterminated-quote.csv", 3, "a quoted field starting on this line has no closing quote"),
         ("stray-quote.csv", 3, "a quote inside an unquoted field: quote the whole field and double the quote (\"\")"),
-        ("garbage-after-quote.csv", 3,
-         "text after the closing quote of a field: expected the separator (,) or the end of the line"),
+        (
+            "garbage-after-quote.csv", 3,
+            "text after the closing quote of a field: expected the separator (,) or the end of the line"
+        ),
         ("too-many-fields.csv", 3, "record has 3 fields, the header has 2 (an unquoted separator in a value?)"),
         ("duplicate-header.csv", 1, "header name \"login\" appears twice (columns 1 and 3)"),
         ("empty-header.csv", 1, "header column 2 has no name"),
         ("trailing-separator-header.csv", 1, "header column 3 has no name (a trailing separator?)"),
-        ("invalid-utf8.csv", 3,
-         "not UTF-8 (byte 0xE9): save the file as UTF-8 (Excel: \"CSV UTF-8\"; PowerShell: -Encoding UTF8)"),
+        (
+            "invalid-utf8.csv", 3,
+            "not UTF-8 (byte 0xE9): save the file as UTF-8 (Excel: \"CSV UTF-8\"; PowerShell: -Encoding UTF8)"
+        ),
         ("empty.csv", 1, "no header line: the file is empty"),
-        ("utf16le-no-bom.csv", 1,
-         "NUL bytes: UTF-16 without a byte-order mark? Save the file as UTF-8 or as UTF-16 with a BOM"),
+        (
+            "utf16le-no-bom.csv", 1,
+            "NUL bytes: UTF-16 without a byte-order mark? Save the file as UTF-8 or as UTF-16 with a BOM"
+        ),
     ])
     func namesFileAndLine(_ name: String, _ line: Int, _ message: String) {
         let path = Fixture.path(name)
@@ -54,14 +60,16 @@ func csvError(_ body: () throws -> Void) -> CSVError? {
     }
 
     @Test func unterminatedQuoteNamesTheLineWhereTheFieldStarted() {
-        #expect(parse("a,b\n1,2\n3,\"open\nmore\nand more\n")?.description
-            == "in.csv:3: a quoted field starting on this line has no closing quote")
+        #expect(
+            parse("a,b\n1,2\n3,\"open\nmore\nand more\n")?.description
+                == "in.csv:3: a quoted field starting on this line has no closing quote")
         #expect(parse("a,b\n1,\"")?.line == 2)
     }
 
     @Test func linesCountFromThePowerShellTypeLine() {
-        #expect(parse("#TYPE X\r\n\"a\",\"b\"\r\n\"1\",\"2\",\"3\"\r\n")?.description
-            == "in.csv:3: record has 3 fields, the header has 2 (an unquoted separator in a value?)")
+        #expect(
+            parse("#TYPE X\r\n\"a\",\"b\"\r\n\"1\",\"2\",\"3\"\r\n")?.description
+                == "in.csv:3: record has 3 fields, the header has 2 (an unquoted separator in a value?)")
         #expect(parse("#TYPE X\r\n")?.description == "in.csv:2: no header line: the file is empty")
     }
 
@@ -70,8 +78,9 @@ func csvError(_ body: () throws -> Void) -> CSVError? {
     }
 
     @Test func aTrailingSeparatorCanMakeTooManyFields() {
-        #expect(parse("a,b\n1,2,\n")?.description
-            == "in.csv:2: record has 3 fields, the header has 2 (an unquoted separator in a value?)")
+        #expect(
+            parse("a,b\n1,2,\n")?.description
+                == "in.csv:2: record has 3 fields, the header has 2 (an unquoted separator in a value?)")
     }
 
     @Test func invalidUTF8NamesItsOwnLine() {
@@ -79,8 +88,9 @@ func csvError(_ body: () throws -> Void) -> CSVError? {
         #expect(parse([UInt8]("a\r\n\"x\r\ny".utf8) + [0xFF] + [UInt8]("\"\r\n".utf8))?.line == 3)
         #expect(parse([UInt8]("a\n\"q\"\"".utf8) + [0xC3, 0x28] + [UInt8]("\"\n".utf8))?.line == 2)
         #expect(parse([UInt8]("na".utf8) + [0x80] + [UInt8]("me\n1\n".utf8))?.line == 1)
-        #expect(parse([UInt8]("a,b\n1,".utf8) + [0xE2, 0x82] + [UInt8]("\n".utf8))?.message
-            == "not UTF-8 (byte 0xE2): save the file as UTF-8 (Excel: \"CSV UTF-8\"; PowerShell: -Encoding UTF8)")
+        #expect(
+            parse([UInt8]("a,b\n1,".utf8) + [0xE2, 0x82] + [UInt8]("\n".utf8))?.message
+                == "not UTF-8 (byte 0xE2): save the file as UTF-8 (Excel: \"CSV UTF-8\"; PowerShell: -Encoding UTF8)")
     }
 
     @Test func badUTF16() {

@@ -30,8 +30,10 @@ import Testing
 
     /// Export-Csv's line: every field quoted, quotes doubled, nothing else escaped.
     static func exportLine(_ fields: [String]) -> String {
-        fields.map { "\"" + $0.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\"" }
-            .joined(separator: ",") + "\r\n"
+        fields.map {
+            "\"" + $0.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
+        }
+        .joined(separator: ",") + "\r\n"
     }
 
     static func exportText() -> String {

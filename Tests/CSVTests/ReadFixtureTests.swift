@@ -95,10 +95,11 @@ import Testing
         let table = try Fixture.read("powershell-type.csv")
         #expect(table.headerLine == 2)
         #expect(table.header == ["SamAccountName", "UserPrincipalName", "Enabled", "DisplayName"])
-        #expect(table.rows == [
-            ["jdoe", "jdoe@corp.example.com", "False", "Doe, John"],
-            ["asmith", "asmith@corp.example.com", "True", ""],
-        ])
+        #expect(
+            table.rows == [
+                ["jdoe", "jdoe@corp.example.com", "False", "Doe, John"],
+                ["asmith", "asmith@corp.example.com", "True", ""],
+            ])
         #expect(table.lines == [3, 4])
     }
 

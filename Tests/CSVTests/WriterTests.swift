@@ -13,23 +13,26 @@ import Testing
                 ["cr\r", ""],
                 ["#TYPE not a type line", "é"],
             ])
-        #expect(text == """
-            login,note\r
-            plain,"a,b"\r
-            "say ""hi""\","two
-            lines"\r
-            " lead","trail "\r
-            "cr\r",\r
-            "#TYPE not a type line",é\r
+        #expect(
+            text == """
+                login,note\r
+                plain,"a,b"\r
+                "say ""hi""\","two
+                lines"\r
+                " lead","trail "\r
+                "cr\r",\r
+                "#TYPE not a type line",é\r
 
-            """)
+                """)
     }
 
     @Test func separatorDecidesWhatIsQuoted() {
-        #expect(CSV.write(header: ["a", "b"], rows: [["x,y", "p;q"]], separator: .semicolon)
-            == "a;b\r\nx,y;\"p;q\"\r\n")
-        #expect(CSV.write(header: ["a", "b"], rows: [["x y", "p\tq"]], separator: .tab)
-            == "a\tb\r\nx y\t\"p\tq\"\r\n")
+        #expect(
+            CSV.write(header: ["a", "b"], rows: [["x,y", "p;q"]], separator: .semicolon)
+                == "a;b\r\nx,y;\"p;q\"\r\n")
+        #expect(
+            CSV.write(header: ["a", "b"], rows: [["x y", "p\tq"]], separator: .tab)
+                == "a\tb\r\nx y\t\"p\tq\"\r\n")
     }
 
     @Test func aLoneEmptyFieldIsQuotedSoItIsNotABlankLine() throws {

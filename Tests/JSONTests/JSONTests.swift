@@ -59,7 +59,9 @@ import Testing
     }
 
     @Test func readsOnlyTheNamedFieldsAndCountsEntries() throws {
-        let (f, n) = try scan(#"{"entries":[{"a":"x,]}\"","b":[1,2,{"c":"}"}]},{"d":null},3,"s",[]],"limit":1000,"next_marker":"m1","other":{"x":[1,2]}}"#)
+        let (f, n) = try scan(
+            #"{"entries":[{"a":"x,]}\"","b":[1,2,{"c":"}"}]},{"d":null},3,"s",[]],"limit":1000,"next_marker":"m1","other":{"x":[1,2]}}"#
+        )
         #expect(n == 5)
         #expect(f["limit"] == 1000 && f["next_marker"] == "m1")
         #expect(f["other"] == nil && f["entries"] == nil)

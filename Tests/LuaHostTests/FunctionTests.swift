@@ -55,8 +55,9 @@ struct TableError: LuaRaisable {
         #expect(nilArg?.message == "test:1: bad argument #1 to 'delete' (string expected, got nil)")
         let second = failure(state, "users.update('1', 'x')")
         #expect(second?.message == "test:1: bad argument #2 to 'update' (table expected, got string)")
-        #expect(try evaluate(state, "select(2, pcall(users.delete, {}))")
-            == "bad argument #1 to 'delete' (string expected, got table)")
+        #expect(
+            try evaluate(state, "select(2, pcall(users.delete, {}))")
+                == "bad argument #1 to 'delete' (string expected, got table)")
     }
 
     @Test func conversionErrorsNameTheArgument() throws {
@@ -65,7 +66,9 @@ struct TableError: LuaRaisable {
             return .none
         }
         let error = failure(state, "send({1, x=2})")
-        #expect(error?.message == "test:1: bad argument #1 to 'send' (table mixes array items and fields (key 1 and key 'x'))")
+        #expect(
+            error?.message
+                == "test:1: bad argument #1 to 'send' (table mixes array items and fields (key 1 and key 'x'))")
     }
 
     @Test func swiftThrowBecomesCatchableErrorAndReleasesTheFrame() throws {
@@ -101,8 +104,9 @@ struct TableError: LuaRaisable {
             return .none
         }
         #expect(try evaluate(state, "select(2, pcall(callback, function() error({code=7}) end)).code") == 7)
-        #expect(try evaluate(state, "select(2, pcall(callback, function() error('inner') end))")
-            == "test:1: inner")
+        #expect(
+            try evaluate(state, "select(2, pcall(callback, function() error('inner') end))")
+                == "test:1: inner")
     }
 
     @Test func anonymousClosuresOwnTheirContextUntilCollected() throws {

@@ -54,8 +54,10 @@ import Testing
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("luahost-\(UUID())")
         let lib = dir.appendingPathComponent("lib")
         try FileManager.default.createDirectory(at: lib, withIntermediateDirectories: true)
-        try "return {name = 'beside'}".write(to: dir.appendingPathComponent("helper.lua"), atomically: true, encoding: .utf8)
-        try "return {name = 'on path'}".write(to: lib.appendingPathComponent("pathmod.lua"), atomically: true, encoding: .utf8)
+        try "return {name = 'beside'}".write(
+            to: dir.appendingPathComponent("helper.lua"), atomically: true, encoding: .utf8)
+        try "return {name = 'on path'}".write(
+            to: lib.appendingPathComponent("pathmod.lua"), atomically: true, encoding: .utf8)
         let script = dir.appendingPathComponent("main.lua")
         try "return require('helper').name .. '+' .. require('pathmod').name".write(
             to: script, atomically: true, encoding: .utf8)
@@ -131,22 +133,25 @@ import Testing
     }
 
     @Test func nestedTablesAreSortedAndCompact() throws {
-        #expect(try show("{b = 2, a = 'x', [1] = 'first', ['two words'] = true}")
-            == #"{ "first", a = "x", b = 2, ["two words"] = true }"#)
+        #expect(
+            try show("{b = 2, a = 'x', [1] = 'first', ['two words'] = true}")
+                == #"{ "first", a = "x", b = 2, ["two words"] = true }"#)
         #expect(try show("{1, 2, {3, 4}}") == "{ 1, 2, { 3, 4 } }")
     }
 
     @Test func wideTablesBreakIntoLines() throws {
-        let text = try show("{name = 'Ada Lovelace', login = 'ada@example.com', status = 'active', tags = {'a', 'b'}, job = 'analyst'}")
-        #expect(text == """
-            {
-              job = "analyst",
-              login = "ada@example.com",
-              name = "Ada Lovelace",
-              status = "active",
-              tags = { "a", "b" },
-            }
-            """)
+        let text = try show(
+            "{name = 'Ada Lovelace', login = 'ada@example.com', status = 'active', tags = {'a', 'b'}, job = 'analyst'}")
+        #expect(
+            text == """
+                {
+                  job = "analyst",
+                  login = "ada@example.com",
+                  name = "Ada Lovelace",
+                  status = "active",
+                  tags = { "a", "b" },
+                }
+                """)
     }
 
     @Test func longArraysAreCutWithACount() throws {

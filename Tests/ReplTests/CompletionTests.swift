@@ -28,7 +28,8 @@ import Testing
     }
 
     @Test func metatableIndexTablesAndMethods() throws {
-        try state.run("""
+        try state.run(
+            """
             Account = {}; Account.__index = Account
             function Account:deposit() end
             acct = setmetatable({balance = 0}, Account)
@@ -38,7 +39,8 @@ import Testing
     }
 
     @Test func noMetamethodRuns() throws {
-        try state.run("""
+        try state.run(
+            """
             ran = false
             trap = setmetatable({}, {__index = function() ran = true end, __pairs = function() ran = true end})
             """)

@@ -72,7 +72,14 @@ final class TmuxREPL {
     @discardableResult
     func waitFor(_ what: String, timeout: TimeInterval = 20, _ condition: (String) -> Bool) throws -> String {
         var last = ""
-        if try recheckUntil(timeout: timeout, { last = try screen(); return condition(last) }) { return last }
+        if try recheckUntil(
+            timeout: timeout,
+            {
+                last = try screen(); return condition(last)
+            })
+        {
+            return last
+        }
         throw TmuxTimeout(what: what, screen: last)
     }
 

@@ -34,11 +34,13 @@ struct Assertion {
 @Suite struct AuthTests {
     @Test func clientCredentialsForTheEnterpriseIsTheServiceAccount() throws {
         let f = try SandboxFixture()
-        let r = try f.form("/oauth2/token", [
-            "grant_type": "client_credentials", "client_id": f.credentials.clientID,
-            "client_secret": f.credentials.clientSecret, "box_subject_type": "enterprise",
-            "box_subject_id": f.credentials.enterpriseID,
-        ])
+        let r = try f.form(
+            "/oauth2/token",
+            [
+                "grant_type": "client_credentials", "client_id": f.credentials.clientID,
+                "client_secret": f.credentials.clientSecret, "box_subject_type": "enterprise",
+                "box_subject_id": f.credentials.enterpriseID,
+            ])
         #expect(r.status == 200 && r.json["token_type"] == "bearer" && r.json["refresh_token"] == nil)
         let token = try #require(r.json["access_token"]?.stringValue)
         let me = try f.call("GET", "/2.0/users/me", token: token).json
@@ -50,26 +52,31 @@ struct Assertion {
     @Test func badGrantsGetOAuthErrors() throws {
         let f = try SandboxFixture()
         let c = f.credentials
-        let wrong = try f.form("/oauth2/token", [
-            "grant_type": "client_credentials", "client_id": c.clientID, "client_secret": "nope",
-            "box_subject_type": "enterprise", "box_subject_id": c.enterpriseID,
-        ])
+        let wrong = try f.form(
+            "/oauth2/token",
+            [
+                "grant_type": "client_credentials", "client_id": c.clientID, "client_secret": "nope",
+                "box_subject_type": "enterprise", "box_subject_id": c.enterpriseID,
+            ])
         #expect(wrong.status == 400 && wrong.json["error"] == "invalid_grant")
         #expect(wrong.json.objectValue?.keys == ["error", "error_description"])
         #expect(wrong.headers["Cache-Control"] == "no-store")
         let missing = try f.form("/oauth2/token", ["client_id": c.clientID])
         #expect(missing.json["error"] == "invalid_request")
-        let badSubject = try f.form("/oauth2/token", [
-            "grant_type": "client_credentials", "client_id": c.clientID, "client_secret": c.clientSecret,
-            "box_subject_type": "enterprise", "box_subject_id": "1",
-        ])
+        let badSubject = try f.form(
+            "/oauth2/token",
+            [
+                "grant_type": "client_credentials", "client_id": c.clientID, "client_secret": c.clientSecret,
+                "box_subject_type": "enterprise", "box_subject_id": "1",
+            ])
         #expect(badSubject.json["error"] == "invalid_grant")
     }
 
     /// Follows the consent page's approval link like `curl` would and returns the redirect.
     private func authorize(_ f: SandboxFixture, state: String) throws -> URLComponents {
         let c = f.credentials
-        let query = "response_type=code&client_id=\(c.clientID)&redirect_uri=\(URLEncoding.encode("http://localhost:3000/callback"))&state=\(URLEncoding.encode(state))"
+        let query =
+            "response_type=code&client_id=\(c.clientID)&redirect_uri=\(URLEncoding.encode("http://localhost:3000/callback"))&state=\(URLEncoding.encode(state))"
         let page = try http("GET", f.port, "/oauth2/authorize?\(query)")
         #expect(page.status == 200 && page.headers["Content-Type"]?.hasPrefix("text/html") == true)
         #expect(page.text.contains("<form method=\"post\""))
@@ -86,15 +93,22 @@ struct Assertion {
         #expect(redirect.queryItems?.first { $0.name == "state" }?.value == "xyz 1")
         let code = try #require(redirect.queryItems?.first { $0.name == "code" }?.value)
         let base = ["client_id": c.clientID, "client_secret": c.clientSecret]
-        let first = try f.form("/oauth2/token", base.merging(["grant_type": "authorization_code", "code": code]) { a, _ in a })
+        let first = try f.form(
+            "/oauth2/token", base.merging(["grant_type": "authorization_code", "code": code]) { a, _ in a })
         #expect(first.status == 200 && first.json["expires_in"] == 3600)
-        #expect(try f.form("/oauth2/token", base.merging(["grant_type": "authorization_code", "code": code]) { a, _ in a }).json["error"] == "invalid_grant")
+        #expect(
+            try f.form("/oauth2/token", base.merging(["grant_type": "authorization_code", "code": code]) { a, _ in a })
+                .json["error"] == "invalid_grant")
         let refresh1 = try #require(first.json["refresh_token"]?.stringValue)
-        let second = try f.form("/oauth2/token", base.merging(["grant_type": "refresh_token", "refresh_token": refresh1]) { a, _ in a })
+        let second = try f.form(
+            "/oauth2/token", base.merging(["grant_type": "refresh_token", "refresh_token": refresh1]) { a, _ in a })
         let refresh2 = try #require(second.json["refresh_token"]?.stringValue)
         #expect(refresh2 != refresh1)
-        let reused = try f.form("/oauth2/token", base.merging(["grant_type": "refresh_token", "refresh_token": refresh1]) { a, _ in a })
-        #expect(reused.status == 400 && reused.json["error"] == "invalid_grant" && reused.json["error_description"] == "Invalid refresh token")
+        let reused = try f.form(
+            "/oauth2/token", base.merging(["grant_type": "refresh_token", "refresh_token": refresh1]) { a, _ in a })
+        #expect(
+            reused.status == 400 && reused.json["error"] == "invalid_grant"
+                && reused.json["error_description"] == "Invalid refresh token")
         let token = try #require(second.json["access_token"]?.stringValue)
         #expect(try f.call("GET", "/2.0/users/me", token: token).json["id"] == .string(c.adminUserID))
     }
@@ -102,18 +116,29 @@ struct Assertion {
     @Test func consentFormPostAndDenyRedirectToo() throws {
         let f = try SandboxFixture()
         let c = f.credentials
-        let fields = "response_type=code&client_id=\(c.clientID)&redirect_uri=\(URLEncoding.encode("http://localhost:3000/cb?x=1"))&state=s"
-        let approve = try http("POST", f.port, "/oauth2/authorize", headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Array((fields + "&approve=1").utf8))
-        #expect(approve.status == 302 && approve.headers["Location"]?.hasPrefix("http://localhost:3000/cb?x=1&code=") == true)
-        let deny = try http("POST", f.port, "/oauth2/authorize", headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Array((fields + "&approve=0").utf8))
+        let fields =
+            "response_type=code&client_id=\(c.clientID)&redirect_uri=\(URLEncoding.encode("http://localhost:3000/cb?x=1"))&state=s"
+        let approve = try http(
+            "POST", f.port, "/oauth2/authorize", headers: [("Content-Type", "application/x-www-form-urlencoded")],
+            body: Array((fields + "&approve=1").utf8))
+        #expect(
+            approve.status == 302
+                && approve.headers["Location"]?.hasPrefix("http://localhost:3000/cb?x=1&code=") == true)
+        let deny = try http(
+            "POST", f.port, "/oauth2/authorize", headers: [("Content-Type", "application/x-www-form-urlencoded")],
+            body: Array((fields + "&approve=0").utf8))
         #expect(deny.headers["Location"]?.contains("error=access_denied") == true)
-        #expect(try http("GET", f.port, "/oauth2/authorize?response_type=code&client_id=unknown&redirect_uri=http://x").status == 400)
+        #expect(
+            try http("GET", f.port, "/oauth2/authorize?response_type=code&client_id=unknown&redirect_uri=http://x")
+                .status == 400)
     }
 
     @Test func revokedAndExpiredTokensGet401() throws {
         let f = try SandboxFixture()
         let token = try f.ccgToken()
-        let revoke = try f.form("/oauth2/revoke", ["client_id": f.credentials.clientID, "client_secret": f.credentials.clientSecret, "token": token])
+        let revoke = try f.form(
+            "/oauth2/revoke",
+            ["client_id": f.credentials.clientID, "client_secret": f.credentials.clientSecret, "token": token])
         #expect(revoke.status == 200 && revoke.body.isEmpty)
         #expect(try f.call("GET", "/2.0/users/me", token: token).status == 401)
         var faults = Faults()
@@ -145,10 +170,12 @@ struct Assertion {
     }
 
     private func jwt(_ f: SandboxFixture, _ a: Assertion) throws -> TestResponse {
-        try f.form("/oauth2/token", [
-            "grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion": try a.signed(),
-            "client_id": f.credentials.clientID, "client_secret": f.credentials.clientSecret,
-        ])
+        try f.form(
+            "/oauth2/token",
+            [
+                "grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion": try a.signed(),
+                "client_id": f.credentials.clientID, "client_secret": f.credentials.clientSecret,
+            ])
     }
 
     @Test func jwtChecksAudExpJtiKidSignatureAndSubject() throws {
@@ -171,7 +198,10 @@ struct Assertion {
         try rejected({ $0.jti = "short" }, "'jti'")
         try rejected({ $0.kid = "unknown" }, "'kid'")
         try rejected({ $0.key = try RSAPrivateKey.generate(bits: 2048) }, "Signature verification")
-        try rejected({ $0.subType = "enterprise"; $0.sub = "1" }, "'sub'")
+        try rejected(
+            {
+                $0.subType = "enterprise"; $0.sub = "1"
+            }, "'sub'")
         try rejected({ $0.subType = "group" }, "'sub'")
         var once = good
         once.jti = SecureRandom.token(20)
@@ -190,8 +220,11 @@ struct Assertion {
         let auth = try #require(config["boxAppSettings"]?["appAuth"])
         #expect(auth["privateKey"]?.stringValue?.hasPrefix("-----BEGIN ENCRYPTED PRIVATE KEY-----") == true)
         #expect(config["enterpriseID"] == .string(f.credentials.enterpriseID))
-        let key = try RSAPrivateKey(pem: auth["privateKey"]?.stringValue ?? "", passphrase: auth["passphrase"]?.stringValue)
-        let a = Assertion(key: key, kid: auth["publicKeyID"]?.stringValue, iss: f.credentials.clientID, sub: f.credentials.enterpriseID)
+        let key = try RSAPrivateKey(
+            pem: auth["privateKey"]?.stringValue ?? "", passphrase: auth["passphrase"]?.stringValue)
+        let a = Assertion(
+            key: key, kid: auth["publicKeyID"]?.stringValue, iss: f.credentials.clientID,
+            sub: f.credentials.enterpriseID)
         #expect(try jwt(f, a).status == 200)
         _ = try Sandbox(seed: .demo(), jwtConfigPath: path)
         #expect(try String(contentsOfFile: path, encoding: .utf8) == text)  // reused, not regenerated
@@ -201,7 +234,9 @@ struct Assertion {
         other.enterpriseID = "777"
         _ = try Sandbox(seed: other, jwtConfigPath: path)
         let moved = try JSON.parse(try String(contentsOfFile: path, encoding: .utf8))
-        #expect(moved["enterpriseID"] == "777" && moved["boxAppSettings"]?["appAuth"]?["publicKeyID"] == auth["publicKeyID"])
+        #expect(
+            moved["enterpriseID"] == "777" && moved["boxAppSettings"]?["appAuth"]?["publicKeyID"] == auth["publicKeyID"]
+        )
     }
 }
 

@@ -50,13 +50,17 @@ private final class RunningSandbox {
         #expect(s.lines[0].hasPrefix("listening http://127.0.0.1:"))
         let base = String(s.lines[0].dropFirst("listening ".count))
         #expect(s.lines[1].hasPrefix("export BOX_BASE_URL=\(base) BOX_ACCESS_TOKEN="))
-        #expect(s.lines[2].hasPrefix("BOX_CLIENT_ID=") && s.lines[2].contains(" BOX_CLIENT_SECRET=") && s.lines[2].contains(" BOX_ENTERPRISE_ID=920512"))
+        #expect(
+            s.lines[2].hasPrefix("BOX_CLIENT_ID=") && s.lines[2].contains(" BOX_CLIENT_SECRET=")
+                && s.lines[2].contains(" BOX_ENTERPRISE_ID=920512"))
         let jwtPath = dir.appendingPathComponent("boxlua/sandbox/jwt-config.json").path
         #expect(s.lines[3] == "BOX_JWT_CONFIG=\(jwtPath)")
         let token = String(s.lines[1].split(separator: "=").last ?? "")
         let port = UInt16(URL(string: base)?.port ?? 0)
-        let created = try http("POST", port, "/2.0/users", headers: [("Authorization", "Bearer \(token)"), ("Content-Type", "application/json")],
-                               body: Array(#"{"name":"Kept","login":"kept@northwind.example"}"#.utf8))
+        let created = try http(
+            "POST", port, "/2.0/users",
+            headers: [("Authorization", "Bearer \(token)"), ("Content-Type", "application/json")],
+            body: Array(#"{"name":"Kept","login":"kept@northwind.example"}"#.utf8))
         #expect(created.status == 201)
         let (status, rest) = s.stop()
         #expect(status == 0 && rest.isEmpty)
@@ -82,11 +86,13 @@ private final class RunningSandbox {
     }
 
     @Test(arguments: [
-        (["--port", "http"], "--port"), (["--bogus"], "unknown option '--bogus'"), (["--faults", "nope=1"], "unknown fault 'nope'"),
+        (["--port", "http"], "--port"), (["--bogus"], "unknown option '--bogus'"),
+        (["--faults", "nope=1"], "unknown fault 'nope'"),
         (["--seed", "/no/such/seed.json"], "/no/such/seed.json"), (["--port"], "--port needs a value"),
     ])
     func badOptionsExitWith2AndOneClearLine(args: [String], words: String) throws {
-        let r = try boxlua(["sandbox"] + args, environment: ["XDG_STATE_HOME": temporaryDirectoryURL().path], timeout: 30)
+        let r = try boxlua(
+            ["sandbox"] + args, environment: ["XDG_STATE_HOME": temporaryDirectoryURL().path], timeout: 30)
         #expect(r.status == 2)
         #expect(r.stdout.isEmpty)
         let lines = r.stderr.split(separator: "\n")
@@ -96,11 +102,19 @@ private final class RunningSandbox {
     @Test func captureWritesOneJSONLinePerResponseWithoutTokens() throws {
         let file = temporaryDirectoryURL().appendingPathComponent("capture.jsonl")
         let log = CaptureLog(path: file.path)
-        log.append(method: "GET", route: "/2.0/users/{user_id}", query: ["fields": "id"], status: 200, contentType: "application/json", body: Array("{\"id\":\"1\"}".utf8))
-        log.append(method: "POST", route: "/oauth2/token", query: [:], status: 200, contentType: "application/json", body: Array("{\"access_token\":\"secret\",\"expires_in\":3600}".utf8))
-        let lines = try String(contentsOf: file, encoding: .utf8).split(separator: "\n").map { try JSON.parse(String($0)) }
+        log.append(
+            method: "GET", route: "/2.0/users/{user_id}", query: ["fields": "id"], status: 200,
+            contentType: "application/json", body: Array("{\"id\":\"1\"}".utf8))
+        log.append(
+            method: "POST", route: "/oauth2/token", query: [:], status: 200, contentType: "application/json",
+            body: Array("{\"access_token\":\"secret\",\"expires_in\":3600}".utf8))
+        let lines = try String(contentsOf: file, encoding: .utf8).split(separator: "\n").map {
+            try JSON.parse(String($0))
+        }
         #expect(lines.count == 2)
-        #expect(lines[0]["route"] == "/2.0/users/{user_id}" && lines[0]["status"] == 200 && lines[0]["body"] == "{\"id\":\"1\"}")
+        #expect(
+            lines[0]["route"] == "/2.0/users/{user_id}" && lines[0]["status"] == 200
+                && lines[0]["body"] == "{\"id\":\"1\"}")
         #expect(lines[1]["body"]?.stringValue?.contains("secret") == false)
     }
 }

@@ -12,7 +12,8 @@ import Testing
         var times: [Int64] = []
         var ids = Set<String>()
         while true {
-            let page = try f.call("GET", "/2.0/events?stream_type=admin_logs&limit=2000&stream_position=\(position)").json
+            let page = try f.call("GET", "/2.0/events?stream_type=admin_logs&limit=2000&stream_position=\(position)")
+                .json
             let entries = page["entries"]?.arrayValue ?? []
             let next = try #require(page["next_stream_position"]?.stringValue)
             #expect(next.count == 19 && Int64(next) != nil)
@@ -36,10 +37,14 @@ import Testing
     @Test func eventTypeAndDateFiltersAndNow() throws {
         let f = try SandboxFixture()
         let after = BoxTime.now() - 30 * 86400
-        let q = "/2.0/events?stream_type=admin_logs&event_type=LOGIN,FAILED_LOGIN&limit=500&created_after=\(URLEncoding.encode(BoxTime.format(after)))&created_before=2100-01-01T00:00:00Z"
+        let q =
+            "/2.0/events?stream_type=admin_logs&event_type=LOGIN,FAILED_LOGIN&limit=500&created_after=\(URLEncoding.encode(BoxTime.format(after)))&created_before=2100-01-01T00:00:00Z"
         let entries = try f.call("GET", q).json["entries"]?.arrayValue ?? []
         #expect(!entries.isEmpty)
-        #expect(entries.allSatisfy { (BoxTime.parse($0["created_at"]?.stringValue ?? "") ?? 0) >= after && $0["event_type"] == "LOGIN" })
+        #expect(
+            entries.allSatisfy {
+                (BoxTime.parse($0["created_at"]?.stringValue ?? "") ?? 0) >= after && $0["event_type"] == "LOGIN"
+            })
         #expect(try f.call("GET", "/2.0/events?stream_type=admin_logs&event_type=DELETE_USER").json["entries"] == [])
         let now = try f.call("GET", "/2.0/events?stream_type=admin_logs&stream_position=now").json
         #expect(now["entries"] == [] && now["next_stream_position"]?.stringValue?.count == 19)
@@ -49,15 +54,21 @@ import Testing
 
     @Test func changesAppearInAdminLogs() throws {
         let f = try SandboxFixture()
-        let now = try #require(try f.call("GET", "/2.0/events?stream_type=admin_logs&stream_position=now").json["next_stream_position"]?.stringValue)
-        #expect(try f.call("POST", "/2.0/users", json: ["name": "Logged", "login": "logged@northwind.example"]).status == 201)
+        let now = try #require(
+            try f.call("GET", "/2.0/events?stream_type=admin_logs&stream_position=now").json["next_stream_position"]?
+                .stringValue)
+        #expect(
+            try f.call("POST", "/2.0/users", json: ["name": "Logged", "login": "logged@northwind.example"]).status
+                == 201)
         let page = try f.call("GET", "/2.0/events?stream_type=admin_logs&stream_position=\(now)").json
         #expect(page["entries"]?.arrayValue?.map { $0["event_type"] } == ["NEW_USER"])
     }
 
     @Test func nonAdminsGet403ForAdminLogs() throws {
         let f = try SandboxFixture()
-        let u = try f.firstUser { $0["role"] == "user" && $0["status"] == "active" && $0["is_platform_access_only"] == false }
+        let u = try f.firstUser {
+            $0["role"] == "user" && $0["status"] == "active" && $0["is_platform_access_only"] == false
+        }
         let token = try f.ccgToken(type: "user", id: u["id"]?.stringValue)
         #expect(try f.call("GET", "/2.0/events?stream_type=admin_logs", token: token).status == 403)
         #expect(try f.call("GET", "/2.0/events", token: token).status == 200)
@@ -66,9 +77,14 @@ import Testing
 
 @Suite struct FaultsTests {
     @Test func specParsesAndRejectsUnknownKeys() throws {
-        let f = try Faults(spec: "rate_limit_every=5,retry_after=2, server_error_every=7,latency_ms=3,expire_tokens_after=60,empty_401_body=true,marker_end=null,transfer_pending=4")
+        let f = try Faults(
+            spec:
+                "rate_limit_every=5,retry_after=2, server_error_every=7,latency_ms=3,expire_tokens_after=60,empty_401_body=true,marker_end=null,transfer_pending=4"
+        )
         #expect(f.rateLimitEvery == 5 && f.retryAfter == 2 && f.serverErrorEvery == 7 && f.latencyMilliseconds == 3)
-        #expect(f.expireTokensAfter == 60 && f.emptyUnauthorizedBody && f.markerEnd == .null && f.transferPendingSeconds == 4)
+        #expect(
+            f.expireTokensAfter == 60 && f.emptyUnauthorizedBody && f.markerEnd == .null
+                && f.transferPendingSeconds == 4)
         #expect(try Faults(spec: f.description) == f)
         #expect(try Faults(spec: "") == Faults())
         #expect { try Faults(spec: "rate_limit=3") } throws: { "\($0)".contains("unknown fault 'rate_limit'") }
@@ -101,7 +117,8 @@ import Testing
         let f = try SandboxFixture(faults: try Faults(spec: "transfer_pending=3600"))
         let owner = try f.firstUser { ($0["space_used"]?.intValue ?? 0) > 0 && $0["role"] == "user" }
         let id = try #require(owner["id"]?.stringValue)
-        let r = try f.call("PUT", "/2.0/users/\(id)/folders/0", json: ["owned_by": ["id": .string(f.credentials.adminUserID)]])
+        let r = try f.call(
+            "PUT", "/2.0/users/\(id)/folders/0", json: ["owned_by": ["id": .string(f.credentials.adminUserID)]])
         #expect(r.status == 200)
         #expect(try f.call("DELETE", "/2.0/users/\(id)").json["message"] == "User has managed content")
         f.sandbox.faults = Faults()
@@ -135,8 +152,11 @@ import Testing
                 guard let c = try? TestConnection(port: port) else { return }
                 let auth = [("Authorization", "Bearer \(token)"), ("Content-Type", "application/json")]
                 for i in 0..<25 {
-                    let r = i % 5 == 0
-                        ? try? c.request("POST", "/2.0/users", headers: auth, body: Array(#"{"name":"P","login":"p\#(worker)-\#(i)@northwind.example"}"#.utf8))
+                    let r =
+                        i % 5 == 0
+                        ? try? c.request(
+                            "POST", "/2.0/users", headers: auth,
+                            body: Array(#"{"name":"P","login":"p\#(worker)-\#(i)@northwind.example"}"#.utf8))
                         : try? c.request("GET", "/2.0/users?limit=50&offset=\(i * 10)", headers: auth)
                     lock.lock()
                     statuses.append(r?.status ?? -1)
@@ -150,6 +170,7 @@ import Testing
         #expect(statuses.filter { $0 == 200 }.count == 240)
         #expect(f.sandbox.requestLog.count == 300)
         let logins = f.sandbox.stateSnapshot()["users"]?.arrayValue?.compactMap { $0["login"]?.stringValue } ?? []
-        #expect(logins.filter { $0.hasPrefix("p") && $0.contains("-") && $0.hasSuffix("@northwind.example") }.count == 60)
+        #expect(
+            logins.filter { $0.hasPrefix("p") && $0.contains("-") && $0.hasSuffix("@northwind.example") }.count == 60)
     }
 }

@@ -29,15 +29,18 @@ import Testing
     @Test func anInviteCanBeReadBackAndUnknownIdsAre404() throws {
         let f = try SandboxFixture()
         let ent = f.credentials.enterpriseID
-        let created = try f.call("POST", "/2.0/invites", json: [
-            "enterprise": ["id": .string(ent)], "actionable_by": ["login": "sam.okoro@fabrikam.example"],
-        ])
+        let created = try f.call(
+            "POST", "/2.0/invites",
+            json: [
+                "enterprise": ["id": .string(ent)], "actionable_by": ["login": "sam.okoro@fabrikam.example"],
+            ])
         #expect(created.status == 200)
         let id = try #require(created.json["id"]?.stringValue)
         let read = try f.call("GET", "/2.0/invites/\(id)")
         #expect(read.status == 200)
         #expect(read.json == created.json)
-        #expect(read.json["actionable_by"]?["login"] == "sam.okoro@fabrikam.example" && read.json["status"] == "pending")
+        #expect(
+            read.json["actionable_by"]?["login"] == "sam.okoro@fabrikam.example" && read.json["status"] == "pending")
         let projected = try f.call("GET", "/2.0/invites/\(id)?fields=status").json.objectValue
         #expect(projected?.keys == ["type", "id", "status"])
         let missing = try f.call("GET", "/2.0/invites/999")
@@ -50,15 +53,26 @@ import Testing
     @Test func deleteUserEventHasTheDeletedUserAsSourceAndTheAdminAsCreatedBy() throws {
         let f = try SandboxFixture()
         let admin = try f.call("GET", "/2.0/users/me").json
-        let now = try #require(try f.call("GET", "/2.0/events?stream_type=admin_logs&stream_position=now").json["next_stream_position"]?.stringValue)
-        let made = try f.call("POST", "/2.0/users", json: ["name": "Leaving Soon", "login": "leaving.soon@northwind.example"]).json
+        let now = try #require(
+            try f.call("GET", "/2.0/events?stream_type=admin_logs&stream_position=now").json["next_stream_position"]?
+                .stringValue)
+        let made = try f.call(
+            "POST", "/2.0/users", json: ["name": "Leaving Soon", "login": "leaving.soon@northwind.example"]
+        ).json
         let id = try #require(made["id"]?.stringValue)
         #expect(try f.call("PUT", "/2.0/users/\(id)", json: ["job_title": "Gone"]).status == 200)
         #expect(try f.call("DELETE", "/2.0/users/\(id)").status == 204)
-        let entries = try f.call("GET", "/2.0/events?stream_type=admin_logs&stream_position=\(now)").json["entries"]?.arrayValue ?? []
+        let entries =
+            try f.call("GET", "/2.0/events?stream_type=admin_logs&stream_position=\(now)").json["entries"]?.arrayValue
+            ?? []
         #expect(entries.map { $0["event_type"] } == ["NEW_USER", "EDIT_USER", "DELETE_USER"])
-        let subject: JSON = ["type": "user", "id": .string(id), "name": "Leaving Soon", "login": "leaving.soon@northwind.example"]
-        let actor: JSON = ["type": "user", "id": admin["id"] ?? .null, "name": admin["name"] ?? .null, "login": admin["login"] ?? .null]
+        let subject: JSON = [
+            "type": "user", "id": .string(id), "name": "Leaving Soon", "login": "leaving.soon@northwind.example",
+        ]
+        let actor: JSON = [
+            "type": "user", "id": admin["id"] ?? .null, "name": admin["name"] ?? .null,
+            "login": admin["login"] ?? .null,
+        ]
         for e in entries {
             #expect(e["source"] == subject, "\(e["event_type"]?.stringValue ?? "")")
             #expect(e["created_by"] == actor, "\(e["event_type"]?.stringValue ?? "")")

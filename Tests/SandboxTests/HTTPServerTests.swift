@@ -54,7 +54,9 @@ private func echoServer() throws -> (HTTPServer, UInt16) {
         defer { server.stop() }
         let c = try TestConnection(port: port)
         #expect(try c.request("POST", "/", body: Array("hello".utf8)).text.contains("body=hello"))
-        c.sendRaw(Array("POST /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n4;ext=1\r\ndefg\r\n0\r\n\r\n".utf8))
+        c.sendRaw(
+            Array("POST /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n4;ext=1\r\ndefg\r\n0\r\n\r\n".utf8)
+        )
         let r = try c.readResponse()
         #expect(r.text.contains("body=abcdefg"))
         #expect(try c.request("GET", "/after").text.contains("path=/after"))
@@ -62,7 +64,8 @@ private func echoServer() throws -> (HTTPServer, UInt16) {
 
     @Test(arguments: [
         "GARBAGE\r\n\r\n", "GET\r\n\r\n", "GET /x HTTP/9.9\r\n\r\n", "GET /x HTTP/1.1\r\nNoColonHere\r\n\r\n",
-        "POST /x HTTP/1.1\r\nContent-Length: nope\r\n\r\n", "POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n",
+        "POST /x HTTP/1.1\r\nContent-Length: nope\r\n\r\n",
+        "POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n",
         "get /lower HTTP/1.1\r\n\r\n",
     ])
     func malformedRequestsGetAnErrorStatusNotACrash(raw: String) throws {

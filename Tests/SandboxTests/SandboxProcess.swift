@@ -16,7 +16,9 @@ final class SandboxProcess {
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         // exec keeps the pid: /proc/PID is the sandbox's own.
         let limit = maxOpenFiles.map { "ulimit -n \($0) && " } ?? ""
-        process.arguments = ["-c", "\(limit)exec \"$0\" \"$@\"", boxluaBinary(), "sandbox", "--port", "0", "--jwt-config", jwt]
+        process.arguments = [
+            "-c", "\(limit)exec \"$0\" \"$@\"", boxluaBinary(), "sandbox", "--port", "0", "--jwt-config", jwt,
+        ]
         var env = ProcessInfo.processInfo.environment
         env["HOME"] = home.path
         env["XDG_STATE_HOME"] = home.appendingPathComponent("state").path

@@ -27,7 +27,9 @@ import Testing
         let seed = SandboxSeed.demo()
         var last: [String: Int64] = [:]
         for e in seed.events where e.eventType == "LOGIN" { last[e.userID] = max(last[e.userID] ?? 0, e.createdAt) }
-        let managed = seed.users.filter { !$0.isPlatformAccessOnly && $0.enterpriseID != nil && $0.id != seed.serviceAccountUserID }
+        let managed = seed.users.filter {
+            !$0.isPlatformAccessOnly && $0.enterpriseID != nil && $0.id != seed.serviceAccountUserID
+        }
         let now = Int64(Date().timeIntervalSince1970)
         #expect(managed.filter { last[$0.id] == nil }.count >= 10)
         #expect(managed.filter { last[$0.id].map { now - $0 > 90 * 86400 } == true }.count >= 10)
@@ -36,7 +38,9 @@ import Testing
 
     @Test func saveThenLoadGivesTheSameState() throws {
         let f = try SandboxFixture()
-        _ = try f.call("POST", "/2.0/users", json: ["name": "Saved", "login": "saved@northwind.example", "notification_email": ["email": "n@x.example"]])
+        _ = try f.call(
+            "POST", "/2.0/users",
+            json: ["name": "Saved", "login": "saved@northwind.example", "notification_email": ["email": "n@x.example"]])
         let file = temporaryDirectoryURL().appendingPathComponent("state.json")
         try f.sandbox.save(to: file)
         let loaded = try SandboxSeed.load(from: file)
@@ -50,25 +54,34 @@ import Testing
     @Test func minimalSeedFileGetsDefaultsAndExtraUsers() throws {
         let file = temporaryDirectoryURL().appendingPathComponent("seed.json")
         try """
-            {"enterprise": {"id": "42", "name": "Tiny"}, "admin_user_id": "11", "service_account_user_id": "12",
-             "extra_users": 2500,
-             "users": [{"id": "11", "name": "Ann Admin", "login": "ann@tiny.example", "role": "admin"},
-                       {"id": "12", "name": "Svc", "login": "AutomationUser_1_abc@boxdevedition.com"},
-                       {"name": "Owner", "login": "owner@tiny.example", "owned_items": 3, "status": "inactive"}]}
-            """.write(to: file, atomically: true, encoding: .utf8)
+        {"enterprise": {"id": "42", "name": "Tiny"}, "admin_user_id": "11", "service_account_user_id": "12",
+         "extra_users": 2500,
+         "users": [{"id": "11", "name": "Ann Admin", "login": "ann@tiny.example", "role": "admin"},
+                   {"id": "12", "name": "Svc", "login": "AutomationUser_1_abc@boxdevedition.com"},
+                   {"name": "Owner", "login": "owner@tiny.example", "owned_items": 3, "status": "inactive"}]}
+        """.write(to: file, atomically: true, encoding: .utf8)
         let seed = try SandboxSeed.load(from: file)
         #expect(seed.users.count == 2503)
         let f = try SandboxFixture(seed: seed)
-        #expect(try f.call("GET", "/2.0/users?limit=1").json["total_count"] == 2502)  // the service account is not listed
-        let owner = try f.call("GET", "/2.0/users?filter_term=owner&fields=status,space_used").json["entries"]?.arrayValue?.first
+        // The service account is not listed.
+        #expect(try f.call("GET", "/2.0/users?limit=1").json["total_count"] == 2502)
+        let owner = try f.call("GET", "/2.0/users?filter_term=owner&fields=status,space_used").json["entries"]?
+            .arrayValue?.first
         #expect(owner?["status"] == "inactive")
         #expect(try f.call("DELETE", "/2.0/users/\(owner?["id"]?.stringValue ?? "")").status == 400)
     }
 
     @Test(arguments: [
-        ("{", "invalid JSON"), ("[]", "must be a JSON object"), ("{\"admin_user_id\": 1}", "'admin_user_id' must be a string"),
-        ("{\"admin_user_id\": \"1\", \"service_account_user_id\": \"2\", \"users\": [{\"id\": \"1\"}]}", "users[0]: 'name'"),
-        ("{\"admin_user_id\": \"1\", \"service_account_user_id\": \"2\", \"users\": [{\"id\": \"1\", \"name\": \"A\", \"status\": \"gone\"}]}", "users[0]: Invalid value 'gone'"),
+        ("{", "invalid JSON"), ("[]", "must be a JSON object"),
+        ("{\"admin_user_id\": 1}", "'admin_user_id' must be a string"),
+        (
+            "{\"admin_user_id\": \"1\", \"service_account_user_id\": \"2\", \"users\": [{\"id\": \"1\"}]}",
+            "users[0]: 'name'"
+        ),
+        (
+            "{\"admin_user_id\": \"1\", \"service_account_user_id\": \"2\", \"users\": [{\"id\": \"1\", \"name\": \"A\", \"status\": \"gone\"}]}",
+            "users[0]: Invalid value 'gone'"
+        ),
         ("{\"admin_user_id\": \"1\", \"service_account_user_id\": \"2\", \"users\": []}", "no user with id 1"),
     ])
     func badSeedFilesNameTheFileAndTheProblem(text: String, words: String) throws {
@@ -85,7 +98,9 @@ import Testing
         var marker: String? = nil
         var count = 0
         repeat {
-            let page = try f.call("GET", "/2.0/users?usemarker=true&limit=1000&fields=id" + (marker.map { "&marker=\($0)" } ?? "")).json
+            let page = try f.call(
+                "GET", "/2.0/users?usemarker=true&limit=1000&fields=id" + (marker.map { "&marker=\($0)" } ?? "")
+            ).json
             count += page["entries"]?.arrayValue?.count ?? 0
             marker = page["next_marker"]?.stringValue
         } while marker != nil
@@ -108,10 +123,15 @@ import Testing
 
     @Test func disabledAccountsAreTheKnownLeaversAndExistInBox() throws {
         let text = DemoEnterprise.adExportCSV()
-        #expect(text.hasPrefix("#TYPE Selected.Microsoft.ActiveDirectory.Management.ADUser\r\n\"DisplayName\",\"SamAccountName\",\"UserPrincipalName\",\"mail\",\"Enabled\""))
+        #expect(
+            text.hasPrefix(
+                "#TYPE Selected.Microsoft.ActiveDirectory.Management.ADUser\r\n\"DisplayName\",\"SamAccountName\",\"UserPrincipalName\",\"mail\",\"Enabled\""
+            ))
         let rows = text.components(separatedBy: "\r\n").dropFirst(2).filter { !$0.isEmpty }
         #expect(!text.replacingOccurrences(of: "\r\n", with: "").contains("\n"))
-        let disabled = rows.filter { $0.contains("\",\"False\",\"") }.compactMap { $0.components(separatedBy: "\",\"").dropFirst(2).first?.lowercased() }
+        let disabled = rows.filter { $0.contains("\",\"False\",\"") }.compactMap {
+            $0.components(separatedBy: "\",\"").dropFirst(2).first?.lowercased()
+        }
         let leavers = Set(DemoEnterprise.leaverLogins)
         #expect(leavers.count >= 20)
         #expect(leavers.isSubset(of: Set(disabled)))
@@ -120,7 +140,8 @@ import Testing
         #expect(leavers.isSubset(of: logins))
         let owners = seed.users.filter { leavers.contains($0.login) && $0.ownedItems > 0 }
         #expect(owners.count >= 5 && owners.count < leavers.count)
-        let directoryOnly = rows.compactMap { $0.components(separatedBy: "\",\"").dropFirst(2).first?.lowercased() }.filter { !logins.contains($0) }
+        let directoryOnly = rows.compactMap { $0.components(separatedBy: "\",\"").dropFirst(2).first?.lowercased() }
+            .filter { !logins.contains($0) }
         #expect(directoryOnly.count >= 3)
     }
 }
@@ -134,7 +155,9 @@ import Testing
         for u in seed.users {
             var fast: [UInt8] = [], generic: [UInt8] = []
             u.write(fields: nil, enterpriseName: seed.enterpriseName, to: &fast)
-            u.write(fields: Array(SandboxUser.standardFields.dropFirst(2)), enterpriseName: seed.enterpriseName, to: &generic)
+            u.write(
+                fields: Array(SandboxUser.standardFields.dropFirst(2)), enterpriseName: seed.enterpriseName,
+                to: &generic)
             #expect(fast == generic, "\(u.id)")
             #expect(try JSON.parse(fast)["created_at"]?.stringValue == BoxTime.format(u.createdAt))
         }
@@ -149,7 +172,9 @@ import Testing
         #expect(BoxTime.parse("2023-11-15T03:43:20+0530") == 1_700_000_000)
         #expect(BoxTime.parse("2023-11-14") == 1_699_920_000)
         #expect(BoxTime.parse("2024-02-29T00:00:00Z").map(BoxTime.format) == "2024-02-28T16:00:00-08:00")
-        for bad in ["", "yesterday", "2023-13-01", "2023-11-14T25:00:00Z", "2023-11-14T10:00:00+5", "2023-11-14T10:00:00Zjunk"] {
+        for bad in [
+            "", "yesterday", "2023-13-01", "2023-11-14T25:00:00Z", "2023-11-14T10:00:00+5", "2023-11-14T10:00:00Zjunk",
+        ] {
             #expect(BoxTime.parse(bad) == nil, "\(bad)")
         }
     }

@@ -71,7 +71,8 @@ private func answerAndClose(_ port: UInt16, _ raw: String) throws -> TestRespons
         for auth in ["", "Authorization: Bearer not-a-token\r\n"] {
             // 64 MB announced and none sent: the 401 can only come before the body is read.
             let r = try answerAndClose(
-                f.port, "POST /2.0/users HTTP/1.1\r\n\(auth)Content-Type: application/json\r\nContent-Length: 67108864\r\n\r\n")
+                f.port,
+                "POST /2.0/users HTTP/1.1\r\n\(auth)Content-Type: application/json\r\nContent-Length: 67108864\r\n\r\n")
             #expect(r.status == 401)
             #expect(r.json["code"]?.stringValue == "unauthorized")
             #expect(r.headers["WWW-Authenticate"] != nil)
@@ -90,11 +91,16 @@ private func answerAndClose(_ port: UInt16, _ raw: String) throws -> TestRespons
         #expect(big.json["status"]?.intValue == 413)
         // The token endpoint's form body is capped far lower.
         let form = try answerAndClose(
-            f.port, "POST /oauth2/token HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100000\r\n\r\n")
+            f.port,
+            "POST /oauth2/token HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100000\r\n\r\n"
+        )
         #expect(form.status == 413)
         // A chunked body that really is sent is cut off at the cap.
         let c = try TestConnection(port: f.port)
-        c.sendRaw(Array("POST /2.0/users HTTP/1.1\r\nAuthorization: Bearer \(f.token)\r\nTransfer-Encoding: chunked\r\n\r\n".utf8))
+        c.sendRaw(
+            Array(
+                "POST /2.0/users HTTP/1.1\r\nAuthorization: Bearer \(f.token)\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    .utf8))
         let piece = Array("10000\r\n".utf8) + [UInt8](repeating: 0x61, count: 0x10000) + Array("\r\n".utf8)
         for _ in 0..<32 { c.sendRaw(piece) }
         #expect(try c.readResponse().status == 413)
@@ -114,7 +120,9 @@ private func answerAndClose(_ port: UInt16, _ raw: String) throws -> TestRespons
                 let auth = i % 3 == 0 ? "" : "Authorization: Bearer \(token)\r\n"
                 let chunked = i % 3 == 2
                 let framing = chunked ? "Transfer-Encoding: chunked" : "Content-Length: \(64 << 20)"
-                c.sendRaw(Array("POST /2.0/users HTTP/1.1\r\n\(auth)Content-Type: application/json\r\n\(framing)\r\n\r\n".utf8))
+                c.sendRaw(
+                    Array(
+                        "POST /2.0/users HTTP/1.1\r\n\(auth)Content-Type: application/json\r\n\(framing)\r\n\r\n".utf8))
                 let piece = chunked ? Array("10000\r\n".utf8) + body + Array("\r\n".utf8) : body
                 // sendRaw gives up once the server has closed; every piece is tried regardless.
                 for _ in 0..<1024 { c.sendRaw(piece) }
@@ -143,7 +151,9 @@ private func answerAndClose(_ port: UInt16, _ raw: String) throws -> TestRespons
         held.removeLast()
         var status = 0
         let freed = waitUntil {
-            status = (try? http("GET", f.port, "/2.0/users/me", headers: [("Authorization", "Bearer \(f.token)")]))?.status ?? 0
+            status =
+                (try? http("GET", f.port, "/2.0/users/me", headers: [("Authorization", "Bearer \(f.token)")]))?.status
+                ?? 0
             return status == 200
         }
         #expect(freed, "last status \(status)")

@@ -27,7 +27,9 @@ final class TestConnection {
         addr.sin_port = port.bigEndian
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
         let ok = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard ok == 0 else { close(fd); throw TestClientError(description: "cannot connect to port \(port)") }
         var tv = timeval(tv_sec: 30, tv_usec: 0)
@@ -85,7 +87,8 @@ final class TestConnection {
 
     private func find(_ needle: [UInt8]) -> Int? {
         guard buffer.count >= needle.count else { return nil }
-        for i in 0...(buffer.count - needle.count) where buffer[i] == needle[0] && Array(buffer[i..<i + needle.count]) == needle {
+        for i in 0...(buffer.count - needle.count)
+        where buffer[i] == needle[0] && Array(buffer[i..<i + needle.count]) == needle {
             return i
         }
         return nil

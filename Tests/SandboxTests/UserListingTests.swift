@@ -15,10 +15,12 @@ import Testing
         #expect(page["limit"] == 100 && page["offset"] == 0)
         #expect((page["total_count"]?.intValue ?? 0) > 300)
         let first = try #require(page["entries"]?.arrayValue?.first?.objectValue)
-        #expect(first.keys == [
-            "type", "id", "name", "login", "created_at", "modified_at", "language", "timezone", "space_amount",
-            "space_used", "max_upload_size", "status", "job_title", "phone", "address", "avatar_url", "notification_email",
-        ])
+        #expect(
+            first.keys == [
+                "type", "id", "name", "login", "created_at", "modified_at", "language", "timezone", "space_amount",
+                "space_used", "max_upload_size", "status", "job_title", "phone", "address", "avatar_url",
+                "notification_email",
+            ])
         #expect(first["role"] == nil)
     }
 
@@ -93,7 +95,9 @@ import Testing
 
     @Test func appUsersByExternalAppUserID() throws {
         let f = try SandboxFixture()
-        let page = try f.call("GET", "/2.0/users?external_app_user_id=crm-1017&fields=login,is_platform_access_only,external_app_user_id").json
+        let page = try f.call(
+            "GET", "/2.0/users?external_app_user_id=crm-1017&fields=login,is_platform_access_only,external_app_user_id"
+        ).json
         let u = try #require(page["entries"]?.arrayValue?.first)
         #expect(page["total_count"] == 1)
         #expect(u["is_platform_access_only"] == true && u["external_app_user_id"] == "crm-1017")
@@ -111,7 +115,9 @@ import Testing
 
     @Test func nonAdminsMayNotListTheEnterprise() throws {
         let f = try SandboxFixture()
-        let user = try f.firstUser { $0["role"] == "user" && $0["status"] == "active" && $0["is_platform_access_only"] == false }
+        let user = try f.firstUser {
+            $0["role"] == "user" && $0["status"] == "active" && $0["is_platform_access_only"] == false
+        }
         let token = try f.ccgToken(type: "user", id: user["id"]?.stringValue)
         let r = try f.call("GET", "/2.0/users", token: token)
         #expect(r.status == 403)
@@ -124,7 +130,8 @@ import Testing
         let me = try f.call("GET", "/2.0/users/me").json
         let created = try #require(me["created_at"]?.stringValue)
         #expect(created.count == 25 && created.hasSuffix("-08:00"))
-        let withEmail = try f.call("GET", "/2.0/users?limit=1000&fields=notification_email").json["entries"]?.arrayValue ?? []
+        let withEmail =
+            try f.call("GET", "/2.0/users?limit=1000&fields=notification_email").json["entries"]?.arrayValue ?? []
         #expect(withEmail.contains { $0["notification_email"]?["email"] != nil })
     }
 }

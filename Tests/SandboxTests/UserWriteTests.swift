@@ -8,20 +8,25 @@ import Testing
 @Suite struct UserWriteTests {
     @Test func createReturns201AndDuplicatesAre409() throws {
         let f = try SandboxFixture()
-        let r = try f.call("POST", "/2.0/users?fields=name,login,role,status", json: ["name": "New Hire", "login": "new.hire@northwind.example", "role": "coadmin"])
+        let r = try f.call(
+            "POST", "/2.0/users?fields=name,login,role,status",
+            json: ["name": "New Hire", "login": "new.hire@northwind.example", "role": "coadmin"])
         #expect(r.status == 201)
         #expect(r.json["role"] == "coadmin" && r.json["status"] == "active")
         let dup = try f.call("POST", "/2.0/users", json: ["name": "Again", "login": "NEW.HIRE@northwind.example"])
         #expect(dup.status == 409 && dup.json["code"] == "user_login_already_used")
         #expect(try f.call("POST", "/2.0/users", json: ["login": "x@northwind.example"]).status == 400)
         #expect(try f.call("POST", "/2.0/users", json: ["name": "No Login"]).status == 400)
-        #expect(try f.call("POST", "/2.0/users", json: ["name": "Boss", "login": "b@northwind.example", "role": "admin"]).status == 400)
+        #expect(
+            try f.call("POST", "/2.0/users", json: ["name": "Boss", "login": "b@northwind.example", "role": "admin"])
+                .status == 400)
     }
 
     @Test func appUsersGetAGeneratedLogin() throws {
         let f = try SandboxFixture()
-        let r = try f.call("POST", "/2.0/users?fields=login,is_platform_access_only,external_app_user_id",
-                           json: ["name": "Portal", "is_platform_access_only": true, "external_app_user_id": "ext-9"])
+        let r = try f.call(
+            "POST", "/2.0/users?fields=login,is_platform_access_only,external_app_user_id",
+            json: ["name": "Portal", "is_platform_access_only": true, "external_app_user_id": "ext-9"])
         #expect(r.status == 201)
         #expect(r.json["login"]?.stringValue?.hasPrefix("AppUser_2871043_") == true)
         #expect(r.json["external_app_user_id"] == "ext-9")
@@ -82,25 +87,38 @@ import Testing
 
     @Test func terminateSessionsIs202AndEndsTheUsersTokens() throws {
         let f = try SandboxFixture()
-        let u = try f.firstUser { $0["status"] == "active" && $0["role"] == "user" && $0["is_platform_access_only"] == false }
+        let u = try f.firstUser {
+            $0["status"] == "active" && $0["role"] == "user" && $0["is_platform_access_only"] == false
+        }
         let id = try #require(u["id"]?.stringValue)
         let token = try f.ccgToken(type: "user", id: id)
         #expect(try f.call("GET", "/2.0/users/me", token: token).status == 200)
-        let r = try f.call("POST", "/2.0/users/terminate_sessions", json: ["user_ids": [.string(id)], "user_logins": []])
+        let r = try f.call(
+            "POST", "/2.0/users/terminate_sessions", json: ["user_ids": [.string(id)], "user_logins": []])
         #expect(r.status == 202 && r.json["message"]?.stringValue?.contains("successful") == true)
         #expect(try f.call("GET", "/2.0/users/me", token: token).status == 401)
-        #expect(try f.call("POST", "/2.0/users/terminate_sessions", json: ["user_ids": [], "user_logins": []]).json["message"] == "Users can not be NULL or EMPTY")
-        #expect(try f.call("POST", "/2.0/users/terminate_sessions", json: ["user_ids": [1]]).json["message"] == "User id format is string")
+        #expect(
+            try f.call("POST", "/2.0/users/terminate_sessions", json: ["user_ids": [], "user_logins": []]).json[
+                "message"] == "Users can not be NULL or EMPTY")
+        #expect(
+            try f.call("POST", "/2.0/users/terminate_sessions", json: ["user_ids": [1]]).json["message"]
+                == "User id format is string")
         #expect(try f.call("POST", "/2.0/users/terminate_sessions", json: ["user_ids": ["999"]]).status == 404)
     }
 
     @Test func invitesAre200AndNeedAnExistingFreeUser() throws {
         let f = try SandboxFixture()
         let ent = JSON.string(f.credentials.enterpriseID)
-        let r = try f.call("POST", "/2.0/invites", json: ["enterprise": ["id": ent], "actionable_by": ["login": "wei.zhang@tailspin.example"]])
+        let r = try f.call(
+            "POST", "/2.0/invites",
+            json: ["enterprise": ["id": ent], "actionable_by": ["login": "wei.zhang@tailspin.example"]])
         #expect(r.status == 200 && r.json["type"] == "invite" && r.json["status"] == "pending")
         #expect(r.json["invited_to"]?["id"] == ent)
-        #expect(try f.call("POST", "/2.0/invites", json: ["enterprise": ["id": ent], "actionable_by": ["login": "nobody@x.example"]]).status == 404)
+        #expect(
+            try f.call(
+                "POST", "/2.0/invites",
+                json: ["enterprise": ["id": ent], "actionable_by": ["login": "nobody@x.example"]]
+            ).status == 404)
         #expect(try f.call("POST", "/2.0/invites", json: ["enterprise": ["id": ent]]).status == 400)
     }
 
@@ -111,13 +129,16 @@ import Testing
         let r = try f.call("GET", "/2.0/users/\(member)/memberships?limit=1").json
         #expect(r["limit"] == 1 && r["offset"] == 0 && (r["total_count"]?.intValue ?? 0) >= 1)
         let m = try #require(r["entries"]?.arrayValue?.first)
-        #expect(m["type"] == "group_membership" && m["group"]?["type"] == "group" && m["user"]?["id"] == .string(member))
+        #expect(
+            m["type"] == "group_membership" && m["group"]?["type"] == "group" && m["user"]?["id"] == .string(member))
         #expect(try f.call("GET", "/2.0/users/\(member)/memberships?offset=10001").status == 400)
     }
 
     @Test func asUserActsAsTheTargetAndIsRefusedWhereBoxRefusesIt() throws {
         let f = try SandboxFixture()
-        let u = try f.firstUser { $0["role"] == "user" && $0["status"] == "active" && $0["is_platform_access_only"] == false }
+        let u = try f.firstUser {
+            $0["role"] == "user" && $0["status"] == "active" && $0["is_platform_access_only"] == false
+        }
         let id = try #require(u["id"]?.stringValue)
         #expect(try f.call("GET", "/2.0/users/me", asUser: id).json["id"] == .string(id))
         #expect(f.sandbox.requestLog.last?.asUser == id)

@@ -47,7 +47,9 @@ public final class DemoSandbox {
 
     /// The changes among them (not GET, not token calls).
     public var changes: [String] {
-        sandbox.requestLog.filter { $0.method != "GET" && !$0.path.hasPrefix("/oauth2/") }.map { "\($0.method) \($0.path)" }
+        sandbox.requestLog.filter { $0.method != "GET" && !$0.path.hasPrefix("/oauth2/") }.map {
+            "\($0.method) \($0.path)"
+        }
     }
 
     /// Waits (60 s at most) until the sandbox has handled at least `count` changes.

@@ -48,9 +48,13 @@ public func run(
     let outBox = DataBox(), errBox = DataBox()
     let group = DispatchGroup()
     group.enter()
-    DispatchQueue.global().async { outBox.data = outPipe.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+    DispatchQueue.global().async {
+        outBox.data = outPipe.fileHandleForReading.readDataToEndOfFile(); group.leave()
+    }
     group.enter()
-    DispatchQueue.global().async { errBox.data = errPipe.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+    DispatchQueue.global().async {
+        errBox.data = errPipe.fileHandleForReading.readDataToEndOfFile(); group.leave()
+    }
     if let stdin { inPipe.fileHandleForWriting.write(Data(stdin.utf8)) }
     try? inPipe.fileHandleForWriting.close()
     if exited.wait(timeout: .now() + timeout) == .timedOut { p.terminate() }

@@ -16,7 +16,9 @@ public struct JWTAppConfig: Sendable {
 
     /// Reads and checks the file; errors name the file and the missing key, never a value.
     public static func load(path: String) throws(ConfigError) -> JWTAppConfig {
-        guard let text = try readFileIfPresent(path) else { throw ConfigError("BOX_JWT_CONFIG: \(path) does not exist") }
+        guard let text = try readFileIfPresent(path) else {
+            throw ConfigError("BOX_JWT_CONFIG: \(path) does not exist")
+        }
         guard let json = try? JSON.parse(text) else { throw ConfigError("\(path): not valid JSON") }
         return try parse(json, path: path)
     }
@@ -65,22 +67,26 @@ public enum JWTAssertion {
     /// The claims: `iss` client ID, `sub` + `box_sub_type`, fixed `aud`, a fresh random
     /// 32-character `jti`, and `exp` 45 s ahead (Box refuses more than 60).
     public static func claims(config: JWTAppConfig, subject: TokenSubject, now: Double) -> JSON {
-        .object(JSONObject([
-            ("iss", .string(config.clientID)),
-            ("sub", .string(subject.id)),
-            ("box_sub_type", .string(subject.type)),
-            ("aud", .string(audience)),
-            ("jti", .string(SecureRandom.token(32))),
-            ("exp", .int(Int64(now) + 45)),
-            ("iat", .int(Int64(now))),
-        ]))
+        .object(
+            JSONObject([
+                ("iss", .string(config.clientID)),
+                ("sub", .string(subject.id)),
+                ("box_sub_type", .string(subject.type)),
+                ("aud", .string(audience)),
+                ("jti", .string(SecureRandom.token(32))),
+                ("exp", .int(Int64(now) + 45)),
+                ("iat", .int(Int64(now))),
+            ]))
     }
 
     /// `header.claims.signature`, RS256 with the config's `kid`.
     public static func make(config: JWTAppConfig, subject: TokenSubject, now: Double) throws(ConfigError) -> String {
         let key = try config.privateKey()
-        let header: JSON = .object(JSONObject([("alg", "RS256"), ("typ", "JWT"), ("kid", .string(config.publicKeyID))]))
-        let input = Base64URL.encode(header.serialized()) + "." + Base64URL.encode(claims(config: config, subject: subject, now: now).serialized())
+        let header: JSON = .object(
+            JSONObject([("alg", "RS256"), ("typ", "JWT"), ("kid", .string(config.publicKeyID))]))
+        let input =
+            Base64URL.encode(header.serialized()) + "."
+            + Base64URL.encode(claims(config: config, subject: subject, now: now).serialized())
         do {
             let signature = try key.sign(Array(input.utf8), algorithm: .rs256)
             return input + "." + Base64URL.encode(signature)

@@ -1,5 +1,6 @@
 /// A one-shot HTTP listener on the loopback redirect URI, for `boxlua login`.
 import Glibc
+import HTTPServer
 
 /// Listens on 127.0.0.1:PORT for the browser's redirect, while also reading pasted lines
 /// from a file descriptor (stdin), whichever comes first.
@@ -19,25 +20,18 @@ public final class LoopbackListener {
     public init(redirectURI: String) throws(ConfigError) {
         let (host, port, path) = try Self.split(redirectURI)
         guard host == "localhost" || host == "127.0.0.1" else {
-            throw ConfigError("BOX_REDIRECT_URI must be http://localhost:PORT/... or http://127.0.0.1:PORT/... to be received here (got \(redirectURI))")
+            throw ConfigError(
+                "BOX_REDIRECT_URI must be http://localhost:PORT/... or http://127.0.0.1:PORT/... to be received here (got \(redirectURI))"
+            )
         }
-        let s = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard s >= 0 else { throw ConfigError("cannot open a socket: \(errnoText())") }
-        var one: Int32 = 1
-        setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        addr.sin_addr.s_addr = in_addr_t(UInt32(0x7F00_0001).bigEndian)
-        let bound = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(s, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        do throws(LoopbackSocketError) {
+            fd = try LoopbackSocket.listen(port: UInt16(port), backlog: 8)
+        } catch {
+            switch error.step {
+            case .socket: throw ConfigError("cannot open a socket: \(error.reason)")
+            case .listen: throw ConfigError("cannot listen on 127.0.0.1:\(port) for \(redirectURI): \(error.reason)")
+            }
         }
-        guard bound == 0, listen(s, 8) == 0 else {
-            let reason = errnoText()
-            close(s)
-            throw ConfigError("cannot listen on 127.0.0.1:\(port) for \(redirectURI): \(reason)")
-        }
-        fd = s
         self.port = port
         self.path = path
     }
@@ -106,10 +100,12 @@ public final class LoopbackListener {
     }
 
     private func respond(_ c: Int32, ours: Bool) {
-        let body = ours
+        let body =
+            ours
             ? "<!doctype html><title>boxlua</title><p>boxlua received the sign-in. You can close this window.</p>\n"
             : "not found\n"
-        let head = "HTTP/1.1 \(ours ? "200 OK" : "404 Not Found")\r\nContent-Type: text/html; charset=utf-8\r\n"
+        let head =
+            "HTTP/1.1 \(ours ? "200 OK" : "404 Not Found")\r\nContent-Type: text/html; charset=utf-8\r\n"
             + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n"
         let bytes = Array((head + body).utf8)
         bytes.withUnsafeBytes { _ = send(c, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -125,7 +121,9 @@ public final class LoopbackListener {
         let path = rest.dropFirst(authority.count).prefix { $0 != "?" }
         let parts = authority.split(separator: ":")
         let port = parts.count == 2 ? Int(parts[1]) : 80
-        guard let port, (1...65535).contains(port) else { throw ConfigError("BOX_REDIRECT_URI has an invalid port (got \(uri))") }
+        guard let port, (1...65535).contains(port) else {
+            throw ConfigError("BOX_REDIRECT_URI has an invalid port (got \(uri))")
+        }
         return (parts.first.map(String.init) ?? "", port, path.isEmpty ? "/" : String(path))
     }
 }

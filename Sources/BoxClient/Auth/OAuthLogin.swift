@@ -8,8 +8,10 @@ public enum OAuthLogin {
 
     /// The URL the admin opens: Box's consent page (or the sandbox's) for this app.
     public static func authorizeURL(configuration: Configuration, clientID: String, state: String) -> String {
-        let query = formEncode([("response_type", "code"), ("client_id", clientID),
-                                ("redirect_uri", configuration.redirectURI), ("state", state)])
+        let query = formEncode([
+            ("response_type", "code"), ("client_id", clientID),
+            ("redirect_uri", configuration.redirectURI), ("state", state),
+        ])
         let base = configuration.authorizeURL
         return base + (base.contains("?") ? "&" : "?") + query
     }
@@ -29,9 +31,13 @@ public enum OAuthLogin {
             throw ConfigError("sign-in refused: \(error)\(field("error_description").map { ": \($0)" } ?? "")")
         }
         guard field("state") == expectedState else {
-            throw ConfigError("the redirect's state does not match this sign-in (a stale or forged redirect); run `boxlua login` again")
+            throw ConfigError(
+                "the redirect's state does not match this sign-in (a stale or forged redirect); run `boxlua login` again"
+            )
         }
-        guard let code = field("code"), !code.isEmpty else { throw ConfigError("the redirect holds no authorization code") }
+        guard let code = field("code"), !code.isEmpty else {
+            throw ConfigError("the redirect holds no authorization code")
+        }
         return code
     }
 }
@@ -43,16 +49,20 @@ extension BoxClient {
         guard case .oauth(let id, let secret, _, let store) = signIn else {
             throw BoxError(status: 0, code: "config_error", message: "exchanging a code needs an OAuth 2.0 sign-in")
         }
-        let form = [("grant_type", "authorization_code"), ("code", code), ("client_id", id), ("client_secret", secret),
-                    ("redirect_uri", redirectURI)]
+        let form = [
+            ("grant_type", "authorization_code"), ("code", code), ("client_id", id), ("client_secret", secret),
+            ("redirect_uri", redirectURI),
+        ]
         var result: Result<JSON, BoxError>?
         postToken(form) { result = $0 }
         let json = try wait(for: { result }, what: BoxRequest("POST", "/oauth2/token"))
         guard let access = json["access_token"]?.stringValue else {
-            throw BoxError(status: 200, code: "invalid_response", message: "the token endpoint answered without an access_token")
+            throw BoxError(
+                status: 200, code: "invalid_response", message: "the token endpoint answered without an access_token")
         }
-        let tokens = StoredTokens(accessToken: access, refreshToken: json["refresh_token"]?.stringValue,
-                                  expiresAt: wallClock() + tokenLifetime(json["expires_in"]))
+        let tokens = StoredTokens(
+            accessToken: access, refreshToken: json["refresh_token"]?.stringValue,
+            expiresAt: wallClock() + tokenLifetime(json["expires_in"]))
         do { try store.save(tokens) } catch {
             throw BoxError(status: 0, code: "token_store_error", message: error.message)
         }

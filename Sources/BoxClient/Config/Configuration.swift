@@ -1,4 +1,5 @@
 /// Settings and credentials from the environment first, then the chosen profile of config.toml.
+import Files
 
 /// The version in the User-Agent header (`boxlua/<version>`).
 public let boxluaVersion = "0.1.0"
@@ -13,7 +14,8 @@ public struct ClientSettings: Sendable {
     public var asUser: String?
 
     public init(
-        baseURL: String = "https://api.box.com", engine: EngineSettings = EngineSettings(userAgent: "boxlua/\(boxluaVersion)"),
+        baseURL: String = "https://api.box.com",
+        engine: EngineSettings = EngineSettings(userAgent: "boxlua/\(boxluaVersion)"),
         retry: RetrySettings = RetrySettings(), asUser: String? = nil
     ) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
@@ -36,17 +38,20 @@ public struct Configuration: Sendable {
 
     /// Reads config.toml (if any) for `profile` (else `$BOXLUA_PROFILE`, else `default`).
     /// A profile named explicitly must exist.
-    public static func load(environment: [String: String], profile: String? = nil) throws(ConfigError) -> Configuration {
+    public static func load(environment: [String: String], profile: String? = nil) throws(ConfigError) -> Configuration
+    {
         let explicit = profile ?? environment["BOXLUA_PROFILE"].flatMap { $0.isEmpty ? nil : $0 }
         let name = explicit ?? "default"
-        let path = configDirectory(environment) + "/boxlua/config.toml"
+        let path = Files.boxluaConfigFolder(environment: environment) + "/config.toml"
         guard let text = try readFileIfPresent(path) else {
             if let explicit { throw ConfigError("profile '\(explicit)' not found: \(path) does not exist") }
             return Configuration(profile: name, environment: environment, profileValues: [:], profileSource: nil)
         }
         let doc = try TOMLDocument.parse(text, file: path)
         guard let table = doc.tables["profiles.\(name)"] else {
-            if let explicit { throw ConfigError("profile '\(explicit)' not found in \(path) (no [profiles.\(explicit)] table)") }
+            if let explicit {
+                throw ConfigError("profile '\(explicit)' not found in \(path) (no [profiles.\(explicit)] table)")
+            }
             return Configuration(profile: name, environment: environment, profileValues: [:], profileSource: nil)
         }
         return Configuration(
@@ -54,7 +59,8 @@ public struct Configuration: Sendable {
             profileSource: "\(path) [profiles.\(name)]")
     }
 
-    public init(profile: String, environment: [String: String], profileValues: [String: String], profileSource: String?) {
+    public init(profile: String, environment: [String: String], profileValues: [String: String], profileSource: String?)
+    {
         self.profile = profile
         self.environment = environment
         self.profileValues = profileValues
@@ -91,10 +97,13 @@ public struct Configuration: Sendable {
         return s
     }
 
-    private func number(_ variable: String, default d: Double, range: ClosedRange<Double>) throws(ConfigError) -> Double {
+    private func number(_ variable: String, default d: Double, range: ClosedRange<Double>) throws(ConfigError) -> Double
+    {
         guard let text = value(variable) else { return d }
         guard let v = Double(text), range.contains(v) else {
-            throw ConfigError("\(variable) must be a number from \(range.lowerBound.clean) to \(range.upperBound.clean) (got '\(text)')")
+            throw ConfigError(
+                "\(variable) must be a number from \(range.lowerBound.clean) to \(range.upperBound.clean) (got '\(text)')"
+            )
         }
         return v
     }
@@ -103,7 +112,8 @@ public struct Configuration: Sendable {
     public var authorizeURL: String {
         if let u = value("BOX_AUTHORIZE_URL") { return u }
         let base = ClientSettings(baseURL: value("BOX_BASE_URL") ?? "https://api.box.com")
-        return base.isBoxProduction ? "https://account.box.com/api/oauth2/authorize" : base.baseURL + "/oauth2/authorize"
+        return base.isBoxProduction
+            ? "https://account.box.com/api/oauth2/authorize" : base.baseURL + "/oauth2/authorize"
     }
 
     /// Users no change may touch (ids or logins): `protect = ["..."]` in the profile, or

@@ -1,4 +1,5 @@
 /// The four ways to sign in to Box, and how the configuration picks one.
+import Files
 import JSON
 
 /// Whose token a server-auth app asks for.
@@ -55,12 +56,15 @@ extension Configuration {
         if let path = value("BOX_JWT_CONFIG") {
             let config = try JWTAppConfig.load(path: expandHome(path))
             try config.checkPrivateKey()
-            let subject: TokenSubject = value("BOX_USER_ID").map { .user($0) }
+            let subject: TokenSubject =
+                value("BOX_USER_ID").map { .user($0) }
                 ?? config.userID.map { .user($0) } ?? .enterprise(config.enterpriseID)
             return .jwt(config, subject: subject)
         }
         guard let id = value("BOX_CLIENT_ID"), let secret = value("BOX_CLIENT_SECRET") else { return nil }
-        if let user = value("BOX_USER_ID") { return .clientCredentials(clientID: id, clientSecret: secret, subject: .user(user)) }
+        if let user = value("BOX_USER_ID") {
+            return .clientCredentials(clientID: id, clientSecret: secret, subject: .user(user))
+        }
         if let ent = value("BOX_ENTERPRISE_ID") {
             return .clientCredentials(clientID: id, clientSecret: secret, subject: .enterprise(ent))
         }
@@ -83,14 +87,16 @@ extension Configuration {
             return "BOX_CLIENT_ID and BOX_CLIENT_SECRET name no subject: add BOX_ENTERPRISE_ID or BOX_USER_ID,"
                 + " or run `boxlua login` (see boxlua --help)"
         }
-        var file = configDirectory(environment) + "/boxlua/config.toml"
+        var file = Files.boxluaConfigFolder(environment: environment) + "/config.toml"
         if let home = environment["HOME"], !home.isEmpty, home != "/", file.hasPrefix(home + "/") {
             file = "~" + file.dropFirst(home.count)
         }
-        let line = "no Box credentials: set BOX_ACCESS_TOKEN, BOX_JWT_CONFIG or BOX_CLIENT_ID/_SECRET,"
+        let line =
+            "no Box credentials: set BOX_ACCESS_TOKEN, BOX_JWT_CONFIG or BOX_CLIENT_ID/_SECRET,"
             + " or profile '\(profile)' in \(file) (see boxlua --help)"
         // A long home folder must not make the line wrap: name the file by its variable then.
-        return line.count < 190 ? line
+        return line.count < 190
+            ? line
             : "no Box credentials: set BOX_ACCESS_TOKEN, BOX_JWT_CONFIG or BOX_CLIENT_ID/_SECRET,"
                 + " or profile '\(profile.prefix(20))' in $XDG_CONFIG_HOME/boxlua/config.toml (see boxlua --help)"
     }

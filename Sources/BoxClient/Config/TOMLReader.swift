@@ -161,7 +161,10 @@ private struct TOMLLine {
         if word == "true" { return .boolean(true) }
         if word == "false" { return .boolean(false) }
         if let n = Int64(word.replacingUnderscores()) { return .integer(n) }
-        throw error(word.isEmpty ? "expected a value" : "unsupported value '\(word)' (use a \"quoted string\", an integer or true/false)")
+        throw error(
+            word.isEmpty
+                ? "expected a value" : "unsupported value '\(word)' (use a \"quoted string\", an integer or true/false)"
+        )
     }
 
     mutating func literalString() throws(ConfigError) -> String {

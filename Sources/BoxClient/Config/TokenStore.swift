@@ -1,5 +1,6 @@
 /// Where `boxlua login` and refreshes keep a profile's tokens: one JSON file, mode 0600,
 /// replaced atomically.
+import Files
 import Glibc
 import JSON
 
@@ -38,7 +39,7 @@ public struct TokenStore: Sendable {
     public init(profile: String, environment: [String: String], baseURL: String = productionBaseURL) {
         let base = tokenBaseURL(baseURL)
         let suffix = base == productionBaseURL ? "" : "@" + fnv1a64Hex(base)
-        self.init(path: stateDirectory(environment) + "/boxlua/tokens/\(profile)\(suffix).json", baseURL: base)
+        self.init(path: boxluaStateDirectory(environment) + "/tokens/\(profile)\(suffix).json", baseURL: base)
     }
 
     /// The stored tokens, or nil when there is no file yet. A file recording another base
@@ -50,8 +51,9 @@ public struct TokenStore: Sendable {
         }
         let recorded = tokenBaseURL(json["base_url"]?.stringValue ?? productionBaseURL)
         guard recorded == baseURL else {
-            throw ConfigError("\(path) holds tokens for \(recorded), not for BOX_BASE_URL \(baseURL): not using them"
-                + " (run `boxlua login` for this base URL)")
+            throw ConfigError(
+                "\(path) holds tokens for \(recorded), not for BOX_BASE_URL \(baseURL): not using them"
+                    + " (run `boxlua login` for this base URL)")
         }
         return StoredTokens(
             accessToken: access, refreshToken: json["refresh_token"]?.stringValue,
@@ -78,8 +80,8 @@ public struct TokenStore: Sendable {
         return TokenStoreLock(fd: fd)
     }
 
-    /// Writes the tokens to a temporary file (mode 0600) beside the store, syncs it, then
-    /// renames it over the store, so a crash leaves either the old pair or the new one.
+    /// Writes the tokens to a temporary file (mode 0600, created exclusively) beside the store,
+    /// syncs it, then renames it over the store, so a crash leaves either the old pair or the new one.
     public func save(_ tokens: StoredTokens) throws(ConfigError) {
         let dir = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
         try makePrivateDirectory(dir)
@@ -90,14 +92,11 @@ public struct TokenStore: Sendable {
         // Clamped: a broken expiry must not trap the Int64 conversion (it only ever means "stale").
         obj["expires_at"] = .int(Int64(min(max(tokens.expiresAt.isFinite ? tokens.expiresAt : 0, 0), 1e15)))
         let bytes = JSON.object(obj).serializedBytes() + [10]
-        let temp = "\(path).tmp-\(getpid())-\(Int.random(in: 0..<1_000_000_000))"
-        try writePrivateFile(temp, bytes)
-        guard rename(temp, path) == 0 else {
-            let reason = errnoText()
-            unlink(temp)
-            throw ConfigError("cannot replace \(path): \(reason)")
+        do {
+            try Files.replacePrivately(path, with: bytes, mode: 0o600)
+        } catch {
+            throw ConfigError(error.description)
         }
-        syncDirectory(dir)
     }
 }
 
@@ -134,86 +133,30 @@ func fnv1a64Hex(_ text: String) -> String {
     return String(repeating: "0", count: 16 - hex.count) + hex
 }
 
-/// boxlua's own state folder, `$XDG_STATE_HOME/boxlua` (tokens, audit log, history, sandbox).
+/// boxlua's own state folder (tokens, audit log, history, sandbox): `Files.boxluaStateFolder`,
+/// kept here for the code that knows BoxClient but not Files.
 public func boxluaStateDirectory(_ env: [String: String]) -> String {
-    stateDirectory(env) + "/boxlua"
-}
-
-/// `$XDG_STATE_HOME`, else `$HOME/.local/state`.
-func stateDirectory(_ env: [String: String]) -> String {
-    if let s = env["XDG_STATE_HOME"], s.hasPrefix("/") { return s }
-    return (env["HOME"] ?? "") + "/.local/state"
-}
-
-/// `$XDG_CONFIG_HOME`, else `$HOME/.config`.
-func configDirectory(_ env: [String: String]) -> String {
-    if let s = env["XDG_CONFIG_HOME"], s.hasPrefix("/") { return s }
-    return (env["HOME"] ?? "") + "/.config"
+    Files.boxluaStateFolder(environment: env)
 }
 
 /// Creates `dir` and its missing parents; the last one (which holds secrets) gets mode 0700.
 func makePrivateDirectory(_ dir: String) throws(ConfigError) {
-    var built = ""
-    for part in dir.split(separator: "/") {
-        built += "/" + part
-        if mkdir(built, 0o700) != 0 && errno != EEXIST {
-            throw ConfigError("cannot create \(built): \(errnoText())")
-        }
+    do {
+        try Files.makeParentFolders(of: dir + "/")
+    } catch {
+        throw ConfigError(error.description)
     }
     guard chmod(dir, 0o700) == 0 else { throw ConfigError("cannot set mode 0700 on \(dir): \(errnoText())") }
 }
 
-/// Creates `path` (which must not exist) with mode 0600 and writes `bytes` durably.
-func writePrivateFile(_ path: String, _ bytes: [UInt8]) throws(ConfigError) {
-    // O_EXCL|O_NOFOLLOW: never write through a file or symlink someone planted at this name.
-    let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-    guard fd >= 0 else { throw ConfigError("cannot create \(path): \(errnoText())") }
-    var offset = 0
-    while offset < bytes.count {
-        let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        if n < 0 && errno == EINTR { continue }
-        guard n > 0 else {
-            let reason = errnoText()
-            close(fd)
-            unlink(path)
-            throw ConfigError("cannot write \(path): \(reason)")
-        }
-        offset += n
-    }
-    let synced = fsync(fd) == 0
-    close(fd)
-    guard synced else {
-        unlink(path)
-        throw ConfigError("cannot sync \(path): \(errnoText())")
-    }
-}
-
-/// Makes a rename inside `dir` durable.
-private func syncDirectory(_ dir: String) {
-    let fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-    guard fd >= 0 else { return }
-    fsync(fd)
-    close(fd)
-}
-
 /// The file's text, nil when it does not exist; other failures are errors naming the file.
 func readFileIfPresent(_ path: String) throws(ConfigError) -> String? {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    if fd < 0 {
+    do {
+        return String(decoding: try Files.readAll(path), as: UTF8.self)
+    } catch {
         if errno == ENOENT { return nil }
-        throw ConfigError("cannot read \(path): \(errnoText())")
+        throw ConfigError("cannot read \(path): \(error.reason)")
     }
-    defer { close(fd) }
-    var out: [UInt8] = []
-    var buf = [UInt8](repeating: 0, count: 65_536)
-    while true {
-        let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if n < 0 && errno == EINTR { continue }
-        guard n >= 0 else { throw ConfigError("cannot read \(path): \(errnoText())") }
-        if n == 0 { break }
-        out += buf[0..<n]
-    }
-    return String(decoding: out, as: UTF8.self)
 }
 
 func errnoText() -> String { String(cString: strerror(errno)) }

@@ -100,7 +100,9 @@ public final class BoxClient {
         var result: Result<String, BoxError>?
         tokens.token { result = $0 }
         engine.run { result != nil }
-        guard let result else { throw BoxError(status: 0, code: "internal_error", message: "the token call never completed") }
+        guard let result else {
+            throw BoxError(status: 0, code: "internal_error", message: "the token call never completed")
+        }
         return try result.get()
     }
 
@@ -108,22 +110,25 @@ public final class BoxClient {
     public func postToken(_ form: [(String, String)], _ completion: @escaping (Result<JSON, BoxError>) -> Void) {
         let request = BoxRequest("POST", "/oauth2/token")
         CallTask(client: self, request: request, kind: .token(form)) { result in
-            completion(result.flatMap { r in
-                Result { () throws(BoxError) in
-                    do { return try r.json() } catch {
-                        throw BoxError(status: r.status, code: "invalid_response", message: tokenBodySummary(r),
-                                       requestID: r.requestID, method: "POST", url: displayURL(self.url(for: request)))
+            completion(
+                result.flatMap { r in
+                    Result { () throws(BoxError) in
+                        do { return try r.json() } catch {
+                            throw BoxError(
+                                status: r.status, code: "invalid_response", message: tokenBodySummary(r),
+                                requestID: r.requestID, method: "POST", url: displayURL(self.url(for: request)))
+                        }
                     }
-                }
-            })
+                })
         }.begin()
     }
 
     func wait<T>(for result: () -> Result<T, BoxError>?, what request: BoxRequest) throws(BoxError) -> T {
         engine.run { result() != nil }
         guard let r = result() else {
-            throw BoxError(status: 0, code: "internal_error", message: "the request never completed",
-                           method: request.method, url: displayURL(url(for: request)))
+            throw BoxError(
+                status: 0, code: "internal_error", message: "the request never completed",
+                method: request.method, url: displayURL(url(for: request)))
         }
         return try r.get()
     }

@@ -33,7 +33,9 @@ public struct BoxError: Error, Sendable, CustomStringConvertible, Equatable {
 
     public var description: String {
         var place: [String] = []
-        if !method.isEmpty || !url.isEmpty { place.append([method, pathOf(url)].filter { !$0.isEmpty }.joined(separator: " ")) }
+        if !method.isEmpty || !url.isEmpty {
+            place.append([method, pathOf(url)].filter { !$0.isEmpty }.joined(separator: " "))
+        }
         if let requestID, !requestID.isEmpty { place.append("request \(requestID)") }
         let suffix = place.isEmpty ? "" : " (\(place.joined(separator: ", ")))"
         return "box: \(status) \(code): \(message)\(suffix)"
@@ -46,7 +48,9 @@ public struct BoxError: Error, Sendable, CustomStringConvertible, Equatable {
         let body = (try? response.json())?.objectValue
         let code = body?["code"]?.stringValue ?? body?["error"]?.stringValue ?? defaultCode(response.status)
         var message = body?["message"]?.stringValue ?? body?["error_description"]?.stringValue ?? ""
-        if message.isEmpty { message = body == nil && !response.body.isEmpty ? response.bodySample : reasonPhrase(response.status) }
+        if message.isEmpty {
+            message = body == nil && !response.body.isEmpty ? response.bodySample : reasonPhrase(response.status)
+        }
         let rid = body?["request_id"]?.stringValue ?? response.requestID
         return BoxError(
             status: response.status, code: code, message: message, requestID: rid, method: method, url: url,

@@ -113,7 +113,9 @@ public enum BoxOperation {
             switch segment {
             case ".": continue
             case "..":
-                guard out.count > 1 else { throw PathError(description: "goes above \(out.first.map { "/" + $0 } ?? "/") with '..'") }
+                guard out.count > 1 else {
+                    throw PathError(description: "goes above \(out.first.map { "/" + $0 } ?? "/") with '..'")
+                }
                 out.removeLast()
             default: out.append(segment)
             }
@@ -127,7 +129,8 @@ public enum BoxOperation {
         var bytes = Array(raw.utf8)[...]
         while let b = bytes.popFirst() {
             if b == UInt8(ascii: "%") {
-                guard bytes.count >= 2, let v = UInt8(String(decoding: bytes.prefix(2), as: UTF8.self), radix: 16) else {
+                guard bytes.count >= 2, let v = UInt8(String(decoding: bytes.prefix(2), as: UTF8.self), radix: 16)
+                else {
                     throw PathError(description: "has a malformed percent-escape in '\(raw)'")
                 }
                 bytes = bytes.dropFirst(2)
@@ -138,7 +141,9 @@ public enum BoxOperation {
                 } else {
                     out += [UInt8(ascii: "%"), hex[Int(v >> 4)], hex[Int(v & 15)]]
                 }
-            } else if b <= 0x20 || b == 0x7F || b == UInt8(ascii: ";") || b == UInt8(ascii: "\\") || b == UInt8(ascii: "#") {
+            } else if b <= 0x20 || b == 0x7F || b == UInt8(ascii: ";") || b == UInt8(ascii: "\\")
+                || b == UInt8(ascii: "#")
+            {
                 throw PathError(description: "has a character no Box path holds in '\(raw)'")
             } else {
                 out.append(b)

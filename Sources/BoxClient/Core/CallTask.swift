@@ -17,7 +17,10 @@ final class CallTask {
     private var sent = false
     private var lastFailure: TransportError?
 
-    init(client: BoxClient, request: BoxRequest, kind: Kind, completion: @escaping (Result<BoxResponse, BoxError>) -> Void) {
+    init(
+        client: BoxClient, request: BoxRequest, kind: Kind,
+        completion: @escaping (Result<BoxResponse, BoxError>) -> Void
+    ) {
         self.client = client
         self.request = request
         self.kind = kind
@@ -79,11 +82,13 @@ final class CallTask {
             body = Array(formEncode(form).utf8)
         }
         // The client owns auth and identity; a caller's Content-Type counts only without a body of ours.
-        let owned: Set<String> = body == nil ? ["authorization", "as-user"] : ["authorization", "as-user", "content-type"]
+        let owned: Set<String> =
+            body == nil ? ["authorization", "as-user"] : ["authorization", "as-user", "content-type"]
         headers += request.headers.filter { !owned.contains($0.0.lowercased()) }
         if token != nil || body != nil, case .token = kind { client.warnIfPlainHTTP(requestURL) }
         if token != nil, case .api = kind { client.warnIfPlainHTTP(requestURL) }
-        return HTTPRequest(method: request.method, url: requestURL, headers: headers, body: body, timeout: request.timeout)
+        return HTTPRequest(
+            method: request.method, url: requestURL, headers: headers, body: body, timeout: request.timeout)
     }
 
     private func handle(_ result: Result<HTTPResponse, TransportError>) {
@@ -125,7 +130,9 @@ final class CallTask {
             if pauseAll { client.engine.pause(until: client.engine.clock.now + delay) }
             client.engine.schedule(after: delay) { self.attempt() }
         case .checkThenRetry(let delay, _):
-            guard let checker = client.changeChecker else { return finish(deliverable(result, note: RetryPolicy.unsureChangeReason)) }
+            guard let checker = client.changeChecker else {
+                return finish(deliverable(result, note: RetryPolicy.unsureChangeReason))
+            }
             checker(request) { check in self.act(on: check, after: result, delay: delay) }
         }
     }
@@ -141,33 +148,41 @@ final class CallTask {
         case .unknown(let why):
             var status = 0
             if case .success(let http) = result { status = http.status }
-            finish(.failure(BoxError(
-                status: status, code: "outcome_unknown",
-                message: "the change may or may not have been made on Box and was not resent: \(why)",
-                method: request.method, url: url)))
+            finish(
+                .failure(
+                    BoxError(
+                        status: status, code: "outcome_unknown",
+                        message: "the change may or may not have been made on Box and was not resent: \(why)",
+                        method: request.method, url: url)))
         }
     }
 
     /// The response as the caller sees it: a success, or a BoxError for anything else.
-    private func deliverable(_ result: Result<HTTPResponse, TransportError>, note: String?) -> Result<BoxResponse, BoxError> {
+    private func deliverable(_ result: Result<HTTPResponse, TransportError>, note: String?) -> Result<
+        BoxResponse, BoxError
+    > {
         switch result {
         case .failure(let e) where e.curlCode == HTTPEngine.interruptedCode:
             let unknown = sent && request.isMutation ? "; it may or may not have reached Box" : ""
-            return .failure(BoxError(status: 0, code: "interrupted", message: "interrupted\(unknown)",
-                                     method: request.method, url: url))
+            return .failure(
+                BoxError(
+                    status: 0, code: "interrupted", message: "interrupted\(unknown)",
+                    method: request.method, url: url))
         case .failure(let e):
             var err = BoxError.network(e, method: request.method, url: url)
             if let note, e.retriable { err.message += " (\(note))" }
             return .failure(err)
         case .success(let http):
-            let response = BoxResponse(status: http.status, headers: http.headers, body: http.body,
-                                       attempts: state.attempts + state.networkFailures)
+            let response = BoxResponse(
+                status: http.status, headers: http.headers, body: http.body,
+                attempts: state.attempts + state.networkFailures)
             guard http.status >= 400 else { return .success(response) }
             var err = BoxError.from(response: response, method: request.method, url: url)
             if case .token = kind, (try? response.json()) == nil { err.message = tokenBodySummary(response) }
             if let note { err.message += " (\(note))" }
             if http.status == 401, case .accessToken = client.tokens.signIn {
-                err.message += " (the access token was rejected: it expired or was revoked; developer tokens"
+                err.message +=
+                    " (the access token was rejected: it expired or was revoked; developer tokens"
                     + " last 60 minutes and are never refreshed, so set a new BOX_ACCESS_TOKEN)"
             }
             return .failure(err)
@@ -181,8 +196,9 @@ final class CallTask {
 
     private func traceAttempt(_ result: Result<HTTPResponse, TransportError>, _ decision: RetryDecision) {
         guard let trace = client.trace else { return }
-        var record = TraceRecord(method: request.method, url: url, status: nil, failure: nil, duration: 0,
-                                 attempt: state.attempts + state.networkFailures, requestID: nil, next: nil)
+        var record = TraceRecord(
+            method: request.method, url: url, status: nil, failure: nil, duration: 0,
+            attempt: state.attempts + state.networkFailures, requestID: nil, next: nil)
         switch result {
         case .success(let r):
             record.status = r.status
@@ -198,7 +214,8 @@ final class CallTask {
         case .refreshToken: record.next = "getting a new token"
         case .giveUp(let reason): record.next = reason
         case .checkThenRetry(let delay, let reason):
-            record.next = "checking on Box whether the change was made; if not, retry in \(formatSeconds(delay)) (\(reason))"
+            record.next =
+                "checking on Box whether the change was made; if not, retry in \(formatSeconds(delay)) (\(reason))"
         case .finish: break
         }
         trace(record)

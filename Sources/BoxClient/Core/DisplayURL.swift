@@ -33,5 +33,6 @@ public func plainHTTPWarning(_ url: String) -> String? {
     guard url.lowercased().hasPrefix("http://") else { return nil }
     let host = hostOf(url)
     guard !isLoopbackHost(host) else { return nil }
-    return "boxlua: warning: credentials go to \(host) over plain http (BOX_BASE_URL is not https): anyone on the network can read them"
+    return
+        "boxlua: warning: credentials go to \(host) over plain http (BOX_BASE_URL is not https): anyone on the network can read them"
 }

@@ -77,9 +77,10 @@ public final class BoxPager {
             return completion(.failure(offsetLimitError()))
         }
         client.start(pageRequest()) { result in
-            completion(result.flatMap { response in
-                Result { () throws(BoxError) -> BoxPage? in try self.accept(response) }
-            })
+            completion(
+                result.flatMap { response in
+                    Result { () throws(BoxError) -> BoxPage? in try self.accept(response) }
+                })
         }
     }
 
@@ -144,8 +145,10 @@ public final class BoxPager {
     }
 
     private func offsetLimitError() -> BoxError {
-        BoxError(status: 0, code: "offset_limit",
-                 message: "the listing has more than \(Self.maxOffset + 1) entries and Box refuses offsets past \(Self.maxOffset)",
-                 method: request.method, url: displayURL(client.url(for: request)))
+        BoxError(
+            status: 0, code: "offset_limit",
+            message:
+                "the listing has more than \(Self.maxOffset + 1) entries and Box refuses offsets past \(Self.maxOffset)",
+            method: request.method, url: displayURL(client.url(for: request)))
     }
 }

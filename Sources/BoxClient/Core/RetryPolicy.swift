@@ -1,4 +1,5 @@
 /// Whether and when to try a Box call again: a pure function, as Box's SDKs decide it, then better.
+import HTTPServer
 
 /// Retry limits; every field has the default Box's own SDKs use unless noted.
 public struct RetrySettings: Sendable, Equatable {
@@ -76,8 +77,9 @@ public enum RetryPolicy {
             // A change that may have reached Box is not sent twice unless Box says it was
             // not made: a repeated DELETE would report 404 for a user it did delete.
             let unsure = changesBox && mayHaveArrived
-            return wait(delay, pauseAll: false, reason: "network failure", check: unsure, canCheck: canCheck,
-                        state: state, settings: settings)
+            return wait(
+                delay, pauseAll: false, reason: "network failure", check: unsure, canCheck: canCheck,
+                state: state, settings: settings)
         case .response(let status, let retryAfter):
             // 401: the token expired or was revoked; a fresh one is worth one more try.
             if status == 401 { return canRefresh ? .refreshToken : .finish }
@@ -93,8 +95,9 @@ public enum RetryPolicy {
             // A 429 means Box did not process the call; a 5xx to a change may come after Box
             // (or a gateway in front of it) did the work.
             let unsure = changesBox && status != 429
-            return wait(delay, pauseAll: status == 429, reason: "HTTP \(status)", check: unsure, canCheck: canCheck,
-                        state: state, settings: settings)
+            return wait(
+                delay, pauseAll: status == 429, reason: "HTTP \(status)", check: unsure, canCheck: canCheck,
+                state: state, settings: settings)
         }
     }
 
@@ -109,9 +112,12 @@ public enum RetryPolicy {
     ) -> RetryDecision {
         if check && !canCheck { return .giveUp(reason: unsureChangeReason) }
         guard state.waited + delay <= settings.maxWait else {
-            return .giveUp(reason: "waiting \(formatSeconds(delay)) more would pass the \(formatSeconds(settings.maxWait)) wait limit")
+            return .giveUp(
+                reason:
+                    "waiting \(formatSeconds(delay)) more would pass the \(formatSeconds(settings.maxWait)) wait limit")
         }
-        return check ? .checkThenRetry(delay: delay, reason: reason) : .retry(delay: delay, pauseAll: pauseAll, reason: reason)
+        return check
+            ? .checkThenRetry(delay: delay, reason: reason) : .retry(delay: delay, pauseAll: pauseAll, reason: reason)
     }
 
     /// Seconds before retry number `retry` (1 for the first): base × 2^(retry−1) scaled by
@@ -150,18 +156,8 @@ func parseHTTPDate(_ s: String) -> Double? {
     guard hms.count == 3, (1...31).contains(day), (0...9999).contains(year), (0..<24).contains(hms[0]),
         (0..<60).contains(hms[1]), (0..<61).contains(hms[2])
     else { return nil }
-    let days = daysFromCivil(year: year, month: month + 1, day: day)
+    let days = Int(CivilDate.days(year: Int64(year), month: Int64(month + 1), day: Int64(day)))
     return Double(days * 86_400 + hms[0] * 3600 + hms[1] * 60 + hms[2])
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-    let y = month <= 2 ? year - 1 : year
-    let era = (y >= 0 ? y : y - 399) / 400
-    let yoe = y - era * 400
-    let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-    return era * 146_097 + doe - 719_468
 }
 
 /// "1.5 s", "300 s"; a server's absurd wait (`Retry-After: 1e308`) prints as a Double

@@ -57,8 +57,10 @@ final class TokenManager {
             current = (token, .infinity)
             done(.success(token))
         case .clientCredentials(let id, let secret, let subject):
-            let form = [("grant_type", "client_credentials"), ("client_id", id), ("client_secret", secret),
-                        ("box_subject_type", subject.type), ("box_subject_id", subject.id)]
+            let form = [
+                ("grant_type", "client_credentials"), ("client_id", id), ("client_secret", secret),
+                ("box_subject_type", subject.type), ("box_subject_id", subject.id),
+            ]
             post(form) { self.accept($0, done) }
         case .jwt(let config, let subject):
             let assertion: String
@@ -67,8 +69,10 @@ final class TokenManager {
             } catch {
                 return done(.failure(BoxError(status: 0, code: "config_error", message: error.message)))
             }
-            let form = [("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"), ("assertion", assertion),
-                        ("client_id", config.clientID), ("client_secret", config.clientSecret)]
+            let form = [
+                ("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"), ("assertion", assertion),
+                ("client_id", config.clientID), ("client_secret", config.clientSecret),
+            ]
             post(form) { self.accept($0, done) }
         case .oauth(let id, let secret, let envRefresh, let store):
             refreshOAuth(id: id, secret: secret, envRefresh: envRefresh, store: store, done)
@@ -151,12 +155,20 @@ extension TokenManager {
             return completion(.failure(storeError(error)))
         }
         guard now() < deadline else {
-            return completion(.failure(BoxError(status: 0, code: "token_store_error",
-                message: "another boxlua has been refreshing the tokens in \(store.path) for \(Int(Self.lockPatience)) s (lock \(store.path).lock)")))
+            return completion(
+                .failure(
+                    BoxError(
+                        status: 0, code: "token_store_error",
+                        message:
+                            "another boxlua has been refreshing the tokens in \(store.path) for \(Int(Self.lockPatience)) s (lock \(store.path).lock)"
+                    )))
         }
         let waiting = schedule(0.05) { self.lockStore(store, deadline: deadline, completion) }
         if !waiting {
-            completion(.failure(BoxError(status: 0, code: "interrupted", message: "interrupted while waiting for \(store.path).lock")))
+            completion(
+                .failure(
+                    BoxError(
+                        status: 0, code: "interrupted", message: "interrupted while waiting for \(store.path).lock")))
         }
     }
 
@@ -165,10 +177,16 @@ extension TokenManager {
         _ done: @escaping (Result<String, BoxError>) -> Void
     ) {
         guard let refreshToken = candidates.first else {
-            return done(.failure(BoxError(status: 0, code: "config_error",
-                message: "no refresh token for this profile: run `boxlua login` (or set BOX_REFRESH_TOKEN)")))
+            return done(
+                .failure(
+                    BoxError(
+                        status: 0, code: "config_error",
+                        message: "no refresh token for this profile: run `boxlua login` (or set BOX_REFRESH_TOKEN)")))
         }
-        let form = [("grant_type", "refresh_token"), ("refresh_token", refreshToken), ("client_id", id), ("client_secret", secret)]
+        let form = [
+            ("grant_type", "refresh_token"), ("refresh_token", refreshToken), ("client_id", id),
+            ("client_secret", secret),
+        ]
         post(form) { result in
             switch result {
             case .failure(let e) where e.code == "invalid_grant" && candidates.count > 1:

@@ -21,7 +21,8 @@ public struct TraceRecord: Sendable {
     public var line: String {
         var details = ["\(Int((duration * 1000).rounded())) ms", "attempt \(attempt)"]
         if let requestID { details.append("request \(requestID)") }
-        var text = "\(method) \(url) -> \(status.map(String.init) ?? "failed: \(failure ?? "no answer")") (\(details.joined(separator: ", ")))"
+        var text =
+            "\(method) \(url) -> \(status.map(String.init) ?? "failed: \(failure ?? "no answer")") (\(details.joined(separator: ", ")))"
         if let next { text += "; \(next)" }
         return text
     }

@@ -94,7 +94,9 @@ final class Transfer {
     }
 
     /// The response, or the transport failure, once curl reports the transfer done.
-    func finish(_ easy: UnsafeMutableRawPointer, code: CURLcode, endedAt: Double) -> Result<HTTPResponse, TransportError> {
+    func finish(_ easy: UnsafeMutableRawPointer, code: CURLcode, endedAt: Double) -> Result<
+        HTTPResponse, TransportError
+    > {
         defer { release() }
         let duration = endedAt - startedAt
         guard code == CURLE_OK else {
@@ -104,7 +106,8 @@ final class Transfer {
         ccurl_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
         var connects = 0
         ccurl_getinfo_long(easy, CURLINFO_NUM_CONNECTS, &connects)
-        return .success(HTTPResponse(status: status, headers: headers, body: body, duration: duration, newConnections: connects))
+        return .success(
+            HTTPResponse(status: status, headers: headers, body: body, duration: duration, newConnections: connects))
     }
 
     private func describeFailure(_ code: CURLcode, easy: UnsafeMutableRawPointer, duration: Double) -> TransportError {
@@ -135,8 +138,9 @@ final class Transfer {
             message = "\(reason) (\(peer))"
             retriable = false
         }
-        return TransportError(curlCode: Int(code.rawValue), message: message, retriable: retriable,
-                              mayHaveArrived: connected, duration: duration)
+        return TransportError(
+            curlCode: Int(code.rawValue), message: message, retriable: retriable,
+            mayHaveArrived: connected, duration: duration)
     }
 }
 

@@ -32,7 +32,8 @@ public struct HTTPResponse: Sendable {
     /// Connections curl had to open for this transfer (0 when one was reused).
     public var newConnections: Int
 
-    public init(status: Int, headers: [(String, String)], body: [UInt8], duration: Double = 0, newConnections: Int = 0) {
+    public init(status: Int, headers: [(String, String)], body: [UInt8], duration: Double = 0, newConnections: Int = 0)
+    {
         self.status = status
         self.headers = headers
         self.body = body

@@ -134,8 +134,11 @@ private struct JSONTextReader {
         while i < b.count {
             let c = b[i]
             if c == UInt8(ascii: "\"") { break }
-            if c == UInt8(ascii: "\\") { escaped = true; i += 1 }
-            else if c < 0x20 { throw fail("control character in string") }
+            if c == UInt8(ascii: "\\") {
+                escaped = true; i += 1
+            } else if c < 0x20 {
+                throw fail("control character in string")
+            }
             i += 1
         }
         guard i < b.count else { throw fail("unterminated string") }
@@ -159,8 +162,11 @@ private struct JSONTextReader {
             value = value &* 10 &+ Int64(b[i] - 0x30)
             i += 1
         }
-        while i < b.count, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "+"),
-            UInt8(ascii: "-")].contains(b[i]) || (b[i] >= 0x30 && b[i] <= 0x39)
+        while i < b.count,
+            [
+                UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "+"),
+                UInt8(ascii: "-"),
+            ].contains(b[i]) || (b[i] >= 0x30 && b[i] <= 0x39)
         {
             plain = false
             i += 1

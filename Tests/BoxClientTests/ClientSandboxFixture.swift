@@ -5,7 +5,7 @@ import JSON
 import TestSupport
 @testable import BoxClient
 
-final class SandboxFixture {
+final class ClientSandboxFixture {
     let sandbox: Sandbox
     let baseURL: String
     let root: URL
@@ -15,8 +15,9 @@ final class SandboxFixture {
 
     init(extraUsers: Int = 0, faults: Faults = Faults(), jwt: Bool = true) throws {
         root = temporaryDirectory("boxclient-sandbox")
-        sandbox = try Sandbox(seed: DemoEnterprise.seed(extraUsers: extraUsers), faults: faults, stateDirectory: root,
-                              jwtConfigPath: jwt ? root.appendingPathComponent("jwt.json").path : nil)
+        sandbox = try Sandbox(
+            seed: DemoEnterprise.seed(extraUsers: extraUsers), faults: faults, stateDirectory: root,
+            jwtConfigPath: jwt ? root.appendingPathComponent("jwt.json").path : nil)
         baseURL = try sandbox.start().absoluteString
         credentials = sandbox.credentials
     }
@@ -32,7 +33,9 @@ final class SandboxFixture {
         return s
     }
 
-    func client(_ signIn: SignIn, engine: HTTPEngine? = nil, _ change: (inout ClientSettings) -> Void = { _ in }) -> BoxClient {
+    func client(_ signIn: SignIn, engine: HTTPEngine? = nil, _ change: (inout ClientSettings) -> Void = { _ in })
+        -> BoxClient
+    {
         let c = BoxClient(settings: settings(change), signIn: signIn, engine: engine)
         c.trace = { [unowned self] in self.traceLines.append($0.line) }
         return c
@@ -41,8 +44,10 @@ final class SandboxFixture {
     var developer: BoxClient { client(.accessToken(credentials.accessToken)) }
 
     var ccg: BoxClient {
-        client(.clientCredentials(clientID: credentials.clientID, clientSecret: credentials.clientSecret,
-                                  subject: .enterprise(credentials.enterpriseID)))
+        client(
+            .clientCredentials(
+                clientID: credentials.clientID, clientSecret: credentials.clientSecret,
+                subject: .enterprise(credentials.enterpriseID)))
     }
 
     /// Requests the sandbox saw, API and token calls alike.
@@ -55,13 +60,19 @@ final class SandboxFixture {
     /// An OAuth sign-in as `boxlua login` makes it: approve on the sandbox's consent page,
     /// take the code from the redirect, exchange it; returns the client and its store.
     func oauthLogin(profile: String = "default") throws -> (BoxClient, TokenStore) {
-        let store = TokenStore(profile: profile, environment: ["XDG_STATE_HOME": root.path + "/state"], baseURL: baseURL)
-        let c = client(.oauth(clientID: credentials.clientID, clientSecret: credentials.clientSecret, refreshToken: nil, store: store))
+        let store = TokenStore(
+            profile: profile, environment: ["XDG_STATE_HOME": root.path + "/state"], baseURL: baseURL)
+        let c = client(
+            .oauth(
+                clientID: credentials.clientID, clientSecret: credentials.clientSecret, refreshToken: nil, store: store)
+        )
         let state = OAuthLogin.newState()
         let redirect = "http://localhost:3000/callback"
-        let config = Configuration(profile: profile, environment: ["BOX_BASE_URL": baseURL, "BOX_REDIRECT_URI": redirect],
-                                   profileValues: [:], profileSource: nil)
-        let url = OAuthLogin.authorizeURL(configuration: config, clientID: credentials.clientID, state: state) + "&approve=1"
+        let config = Configuration(
+            profile: profile, environment: ["BOX_BASE_URL": baseURL, "BOX_REDIRECT_URI": redirect],
+            profileValues: [:], profileSource: nil)
+        let url =
+            OAuthLogin.authorizeURL(configuration: config, clientID: credentials.clientID, state: state) + "&approve=1"
         var location: String?
         c.engine.submit(HTTPRequest(method: "GET", url: url)) { location = (try? $0.get())?.header("location") ?? "" }
         c.engine.run { location != nil }
@@ -74,9 +85,14 @@ final class SandboxFixture {
     func revoke(_ token: String) {
         let engine = HTTPEngine()
         var done = false
-        let form = formEncode([("client_id", credentials.clientID), ("client_secret", credentials.clientSecret), ("token", token)])
-        engine.submit(HTTPRequest(method: "POST", url: baseURL + "/oauth2/revoke",
-                                  headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Array(form.utf8))) { _ in done = true }
+        let form = formEncode([
+            ("client_id", credentials.clientID), ("client_secret", credentials.clientSecret), ("token", token),
+        ])
+        engine.submit(
+            HTTPRequest(
+                method: "POST", url: baseURL + "/oauth2/revoke",
+                headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Array(form.utf8))
+        ) { _ in done = true }
         engine.run { done }
     }
 }

@@ -2,8 +2,9 @@
 /// `{"error","error_description"}` for the OAuth endpoints.
 import JSON
 
-/// An API failure: status, Box error code, message and optional `context_info`.
-struct BoxError: Error {
+/// The error reply a sandbox route sends (not BoxClient's `BoxError`, which a client receives):
+/// status, Box error code, message and optional `context_info`.
+struct BoxErrorReply: Error {
     var status: Int
     var code: String
     var message: String
@@ -12,23 +13,28 @@ struct BoxError: Error {
 
     static let helpURL = "http://developers.box.com/docs/#errors"
 
-    static func notFound() -> BoxError { BoxError(status: 404, code: "not_found", message: "Not Found") }
+    static func notFound() -> BoxErrorReply { BoxErrorReply(status: 404, code: "not_found", message: "Not Found") }
 
-    static func forbidden() -> BoxError {
-        BoxError(
-            status: 403, code: "access_denied_insufficient_permissions", message: "Access denied - insufficient permission")
+    static func forbidden() -> BoxErrorReply {
+        BoxErrorReply(
+            status: 403, code: "access_denied_insufficient_permissions",
+            message: "Access denied - insufficient permission")
     }
 
-    static func unauthorized() -> BoxError { BoxError(status: 401, code: "unauthorized", message: "Unauthorized") }
+    static func unauthorized() -> BoxErrorReply {
+        BoxErrorReply(status: 401, code: "unauthorized", message: "Unauthorized")
+    }
 
     /// 400 bad_request naming one invalid (or missing) parameter, as Box's validation errors do.
-    static func invalidParameter(_ name: String, _ message: String, reason: String = "invalid_parameter") -> BoxError {
+    static func invalidParameter(_ name: String, _ message: String, reason: String = "invalid_parameter")
+        -> BoxErrorReply
+    {
         let info: JSON = ["errors": [["reason": .string(reason), "name": .string(name), "message": .string(message)]]]
-        return BoxError(status: 400, code: "bad_request", message: "Bad Request", contextInfo: info)
+        return BoxErrorReply(status: 400, code: "bad_request", message: "Bad Request", contextInfo: info)
     }
 
-    static func badRequest(_ message: String) -> BoxError {
-        BoxError(status: 400, code: "bad_request", message: message)
+    static func badRequest(_ message: String) -> BoxErrorReply {
+        BoxErrorReply(status: 400, code: "bad_request", message: message)
     }
 
     func body(requestID: String) -> JSON {
