@@ -3,14 +3,14 @@
 //
 // No Swift package dependencies: Lua, libcurl, readline and libcrypto come from Debian
 // (scripts/test installs them), so a clean build on CI's 2 cores stays fast.
-// Dependencies point one way: boxlua -> {Repl, BoxLua} -> {LuaHost, BoxClient} -> C shims;
+// Dependencies point one way: BoxluaCommand (the boxlua binary) -> {Repl, BoxLua} -> {LuaHost, BoxClient} -> C shims;
 // LuaHost never imports BoxClient and BoxClient never imports LuaHost.
 import PackageDescription
 
 let package = Package(
     name: "boxlua",
     products: [
-        .executable(name: "boxlua", targets: ["boxlua"]),
+        .executable(name: "boxlua", targets: ["BoxluaCommand"]),
     ],
     targets: [
         // System libraries (Debian packages in scripts/test).
@@ -48,9 +48,12 @@ let package = Package(
         // The Lua API: box.*, csv, json, log, show, help; dry runs, plans, audit log.
         .target(name: "BoxLua", dependencies: ["LuaHost", "CLua", "LuaShim", "BoxClient", "BoxChanges", "CSV", "JSON"]),
 
+        // The `boxlua` command line. Its target is not named boxlua so that no two modules
+        // (BoxLua, boxlua) differ only by case; the product, and so the binary, is boxlua.
         .executableTarget(
-            name: "boxlua",
-            dependencies: ["LuaHost", "Repl", "BoxLua", "BoxClient", "BoxChanges", "BoxSandbox", "JSON"]),
+            name: "BoxluaCommand",
+            dependencies: ["LuaHost", "Repl", "BoxLua", "BoxClient", "BoxChanges", "BoxSandbox", "JSON"],
+            path: "Sources/BoxluaCommand"),
 
         // Shared test helpers: run the built binary, start a sandbox.
         .target(name: "TestSupport", dependencies: ["BoxSandbox", "JSON"], path: "Tests/TestSupport"),
@@ -64,7 +67,7 @@ let package = Package(
         .testTarget(name: "BoxClientTests", dependencies: ["BoxClient", "BoxSandbox", "TestSupport", "JSON", "Signing"]),
         .testTarget(name: "SandboxTests", dependencies: ["BoxSandbox", "TestSupport", "JSON", "Signing", "HTTPServer"]),
         .testTarget(name: "BoxLuaTests", dependencies: ["BoxLua", "LuaHost", "BoxClient", "BoxSandbox", "TestSupport", "JSON"]),
-        .testTarget(name: "CLITests", dependencies: ["boxlua", "TestSupport", "BoxSandbox", "JSON"]),
+        .testTarget(name: "CLITests", dependencies: ["BoxluaCommand", "TestSupport", "BoxSandbox", "JSON"]),
         .testTarget(name: "ReplTests", dependencies: ["Repl", "LuaHost", "TestSupport"]),
     ]
 )
