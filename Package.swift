@@ -37,26 +37,26 @@ let package = Package(
         // The Lua host: state, values, functions, errors. Knows nothing of Box.
         .target(name: "LuaHost", dependencies: ["CLua", "LuaShim", "JSON"]),
         // The REPL on GNU readline.
-        .target(name: "Repl", dependencies: ["LuaHost", "LuaShim", "CReadline"]),
+        .target(name: "Repl", dependencies: ["LuaHost", "LuaShim", "CLua", "CReadline"]),
         // The Box client: transport, sign-in, retries, paging, errors. Knows nothing of Lua.
-        .target(name: "BoxClient", dependencies: ["CCurl", "JSON", "Signing", "HTTPServer"]),
+        .target(name: "BoxClient", dependencies: ["CCurl", "JSON", "Signing"]),
         // Changes to Box under control: dry runs, plans, apply, journal, audit log, guards.
         // Knows nothing of Lua.
         .target(name: "BoxChanges", dependencies: ["BoxClient", "JSON", "Files"]),
         // The Box emulator. No Lua, no CLI.
         .target(name: "BoxSandbox", dependencies: ["JSON", "Signing", "HTTPServer", "Files"]),
         // The Lua API: box.*, csv, json, log, show, help; dry runs, plans, audit log.
-        .target(name: "BoxLua", dependencies: ["LuaHost", "CLua", "LuaShim", "BoxClient", "BoxChanges", "CSV", "JSON"]),
+        .target(name: "BoxLua", dependencies: ["LuaHost", "CLua", "BoxClient", "BoxChanges", "CSV", "JSON"]),
 
         // The `boxlua` command line. Its target is not named boxlua so that no two modules
         // (BoxLua, boxlua) differ only by case; the product, and so the binary, is boxlua.
         .executableTarget(
             name: "BoxluaCommand",
-            dependencies: ["LuaHost", "Repl", "BoxLua", "BoxClient", "BoxChanges", "BoxSandbox", "JSON"],
+            dependencies: ["LuaHost", "CLua", "Repl", "BoxLua", "BoxClient", "BoxChanges", "BoxSandbox", "JSON"],
             path: "Sources/BoxluaCommand"),
 
         // Shared test helpers: run the built binary, start a sandbox.
-        .target(name: "TestSupport", dependencies: ["BoxSandbox", "JSON"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["BoxSandbox"], path: "Tests/TestSupport"),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "SigningTests", dependencies: ["Signing"]),
@@ -66,8 +66,8 @@ let package = Package(
         .testTarget(name: "LuaHostTests", dependencies: ["LuaHost", "JSON"]),
         .testTarget(name: "BoxClientTests", dependencies: ["BoxClient", "BoxSandbox", "TestSupport", "JSON", "Signing"]),
         .testTarget(name: "SandboxTests", dependencies: ["BoxSandbox", "TestSupport", "JSON", "Signing", "HTTPServer"]),
-        .testTarget(name: "BoxLuaTests", dependencies: ["BoxLua", "LuaHost", "BoxClient", "BoxSandbox", "TestSupport", "JSON"]),
-        .testTarget(name: "CLITests", dependencies: ["BoxluaCommand", "TestSupport", "BoxSandbox", "JSON"]),
+        .testTarget(name: "BoxLuaTests", dependencies: ["BoxLua", "LuaHost", "BoxChanges", "BoxSandbox", "TestSupport", "JSON"]),
+        .testTarget(name: "CLITests", dependencies: ["BoxluaCommand", "TestSupport", "BoxChanges", "BoxSandbox", "JSON"]),
         .testTarget(name: "ReplTests", dependencies: ["Repl", "LuaHost", "TestSupport"]),
     ]
 )
