@@ -1,8 +1,5 @@
 /// `boxlua apply PLAN [--stop-on-error]`: carry out a plan written by --plan, exactly and
 /// resumably (see BoxChanges.PlanApplier).
-#if canImport(Glibc)
-    @preconcurrency import Glibc
-#endif
 import BoxChanges
 import BoxClient
 import BoxLua
@@ -34,108 +31,119 @@ let applyHelp = """
         one cuts it off; the next apply checks it). Exit 1 when anything is left undone.
     """
 
-func applyCommand(_ arguments: [String]) -> Int32 {
-    var planPath: String?
-    var stopOnError = false, verbose = false, quiet = false
+/// `boxlua apply PLAN ...`
+struct ApplyCommand: Subcommand {
+    static let name = "apply"
+    static let options: [LongOption] = [
+        .flag("--stop-on-error"), .flag("--verbose"), .flag("--quiet"), .flag("--help"),
+        .value("--profile", "a profile name"), .value("--audit-log", "a file name"),
+        .value("--protect", "a user (id or login)"), .attachedValue("--sandbox"),
+    ]
+
+    var planPath = ""
+    var stopOnError = false, verbose = false, quiet = false, showHelp = false
     var profile: String?, auditLog: String?
-    var protect: [String] = [], sandbox: RunOptions.Sandbox?
-    var args = arguments[...]
-    func fail(_ message: String) -> Int32 {
-        fputs("boxlua apply: \(message)\n", stderr)
-        return 2
+    var protect: [String] = []
+    var sandbox: RunOptions.Sandbox?
+
+    static func parse(_ arguments: [String]) throws(UsageError) -> ApplyCommand {
+        var command = ApplyCommand()
+        var plans: [String] = []
+        var reader = ArgumentReader(arguments)
+        while let argument = try reader.nextArgument(options: options) {
+            switch argument {
+            case .operand(let plan): plans.append(plan)
+            case .option("--stop-on-error", _): command.stopOnError = true
+            case .option("--verbose", _): command.verbose = true
+            case .option("--quiet", _): command.quiet = true
+            case .option("--help", _): command.showHelp = true
+            case .option("--profile", let value): command.profile = value
+            case .option("--audit-log", let value): command.auditLog = value
+            case .option("--protect", let value): command.protect.append(value ?? "")
+            case .option("--sandbox", let seed): command.sandbox = seed.map { .seed($0) } ?? .demo
+            case .option(let name, _): throw UsageError("unknown option '\(name)'")
+            }
+        }
+        if command.showHelp { return command }
+        guard plans.count <= 1 else { throw UsageError("one PLAN at a time (got \(plans[0]) and \(plans[1]))") }
+        guard let plan = plans.first else { throw UsageError("which plan? usage: boxlua apply PLAN [--stop-on-error]") }
+        command.planPath = plan
+        return command
     }
-    while let a = args.popFirst() {
-        switch a {
-        case "--stop-on-error": stopOnError = true
-        case "--verbose": verbose = true
-        case "--quiet": quiet = true
-        case "--profile":
-            guard let v = args.popFirst() else { return fail("--profile needs a NAME") }
-            profile = v
-        case "--audit-log":
-            guard let v = args.popFirst() else { return fail("--audit-log needs a FILE") }
-            auditLog = v
-        case "--protect":
-            guard let v = args.popFirst(), !v.hasPrefix("-") else { return fail("--protect needs a USER (id or login)") }
-            protect.append(v)
-        case _ where a.hasPrefix("--protect=") && a.count > 10: protect.append(String(a.dropFirst(10)))
-        case "--sandbox": sandbox = .demo
-        case _ where a.hasPrefix("--sandbox="): sandbox = .seed(String(a.dropFirst("--sandbox=".count)))
-        case "-h", "--help":
+
+    func run() throws -> Int32 {
+        if showHelp {
             print(applyHelp)
             return 0
-        default:
-            if a.hasPrefix("-") && a != "-" { return fail("unknown option \(a)") }
-            guard planPath == nil else { return fail("one PLAN at a time (got \(planPath!) and \(a))") }
-            planPath = a
         }
-    }
-    guard let planPath else { return fail("which plan? usage: boxlua apply PLAN [--stop-on-error]") }
-
-    let plan: Plan
-    do { plan = try Plan.parse(try JSONLinesFile.readText(planPath)) } catch {
-        return fail("\(planPath): \(error)")
-    }
-    var environment = ProcessEnvironment.current()
-    let client: BoxClient
-    var rehearsal: BoxSandbox.Sandbox?
-    defer { rehearsal?.stop() }
-    do {
-        if let sandbox {
-            guard plan.header.baseURL == Rehearsal.planBaseURL else {
-                return fail("the plan was made for \(plan.header.baseURL), not with --sandbox; refusing to rehearse it")
+        let plan: Plan
+        do { plan = try Plan.parse(try JSONLinesFile.readText(planPath)) } catch {
+            throw ConfigurationFailure("\(planPath): \(error)")
+        }
+        var environment = ProcessEnvironment.current()
+        let client: BoxClient
+        var protect = protect
+        var rehearsal: BoxSandbox.Sandbox?
+        defer { rehearsal?.stop() }
+        do {
+            if let sandbox {
+                guard plan.header.baseURL == Rehearsal.planBaseURL else {
+                    throw ConfigurationFailure("the plan was made for \(plan.header.baseURL), not with --sandbox; refusing to rehearse it")
+                }
+                (rehearsal, environment) = try Rehearsal.start(sandbox, environment: environment)
+                Rehearsal.setAsideJournal(ofPlan: planPath)
             }
-            (rehearsal, environment) = try Rehearsal.start(sandbox, environment: environment)
-            Rehearsal.setAsideJournal(ofPlan: planPath)
+            let configuration = try Configuration.load(environment: environment, profile: profile)
+            try HTTPEngine.loadLibcurl()
+            client = BoxClient(settings: try configuration.clientSettings(), signIn: try configuration.signIn())
+            protect += configuration.protect
+            if sandbox == nil { try PlanApplier.checkBaseURL(plan: plan, client: client) }
+        } catch let error as ConfigurationFailure {
+            throw error
+        } catch {
+            throw ConfigurationFailure("\(error)")
         }
-        let configuration = try Configuration.load(environment: environment, profile: profile)
-        client = BoxClient(settings: try configuration.clientSettings(), signIn: try configuration.signIn())
-        protect += configuration.protect
-        if sandbox == nil { try PlanApplier.checkBaseURL(plan: plan, client: client) }
-    } catch {
-        return fail("\(error)")
-    }
-    if verbose { client.trace = stderrTraceSink() }
-    let audit: AuditLog
-    let defaultAudit = sandbox == nil ? defaultAuditLogPath(environment) : Rehearsal.auditLogPath(environment)
-    do { audit = try AuditLog(path: auditLog ?? defaultAudit) } catch {
-        return fail("\(error)")
-    }
-    defer { audit.close() }
+        if verbose { client.trace = stderrTraceSink() }
+        let audit: AuditLog
+        let defaultAudit = sandbox == nil ? defaultAuditLogPath(environment) : Rehearsal.auditLogPath(environment)
+        do { audit = try AuditLog(path: auditLog ?? defaultAudit) } catch {
+            throw ConfigurationFailure("\(error)")
+        }
+        defer { audit.close() }
 
-    if let why = planGuardRefusal(plan: plan, client: client, protect: protect) { return fail("\(planPath): \(why)") }
-    let say: (String) -> Void = { line in if !quiet { fputs(line + "\n", stderr) } }
-    let applier = PlanApplier(client: client, plan: plan, planPath: planPath, audit: audit, say: say)
-    let journal: PlanJournal
-    do { journal = try applier.openJournal() } catch {
-        return fail("\(error)")
-    }
-    defer { journal.close() }
+        if let why = planGuardRefusal(plan: plan, client: client, protect: protect) {
+            throw ConfigurationFailure("\(planPath): \(why)")
+        }
+        let say: (String) -> Void = { line in if !quiet { Reporter.writeLine(line) } }
+        let applier = PlanApplier(client: client, plan: plan, planPath: planPath, audit: audit, say: say)
+        let journal: PlanJournal
+        do { journal = try applier.openJournal() } catch {
+            throw ConfigurationFailure("\(error)")
+        }
+        defer { journal.close() }
 
-    StopSignals.install()
-    defer { StopSignals.restore() }
-    // The first signal stops between changes, so the change in flight gets its answer; a
-    // second one cuts it off (the next apply checks it on Box).
-    client.engine.shouldInterrupt = { StopSignals.count >= 2 }
-    applier.stopOnError = stopOnError
-    applier.shouldStop = { StopSignals.requested }
-    let report: ApplyReport
-    do { report = try applier.run(journal: journal) } catch {
-        fputs("boxlua apply: \(error)\n", stderr)
-        return 1
+        StopSignals.install()
+        defer { StopSignals.restore() }
+        // The first signal stops between changes, so the change in flight gets its answer; a
+        // second one cuts it off (the next apply checks it on Box).
+        client.engine.shouldInterrupt = { StopSignals.count >= 2 }
+        applier.stopOnError = stopOnError
+        applier.shouldStop = { StopSignals.requested }
+        let report: ApplyReport
+        do { report = try applier.run(journal: journal) } catch {
+            throw CommandFailure("\(error)")
+        }
+        var summary = "applied \(planPath): \(report.ok) ok, \(report.failed) failed, \(report.skipped) done before"
+        if report.skippedSubject > 0 { summary += ", \(report.skippedSubject) skipped" }
+        if report.unknown > 0 { summary += ", \(report.unknown) unknown" }
+        if report.notRun > 0 { summary += ", \(report.notRun) not run" }
+        Reporter.writeLine(summary)
+        if let failure = report.auditFailure {
+            throw CommandFailure("the audit log could not be written (\(failure)); stopped before the next change")
+        }
+        if report.interrupted || StopSignals.requested {
+            throw CommandFailure("interrupted; run `boxlua apply \(planPath)` again to finish")
+        }
+        return report.incomplete ? 1 : 0
     }
-    var summary = "applied \(planPath): \(report.ok) ok, \(report.failed) failed, \(report.skipped) done before"
-    if report.skippedSubject > 0 { summary += ", \(report.skippedSubject) skipped" }
-    if report.unknown > 0 { summary += ", \(report.unknown) unknown" }
-    if report.notRun > 0 { summary += ", \(report.notRun) not run" }
-    fputs(summary + "\n", stderr)
-    if let failure = report.auditFailure {
-        fputs("boxlua apply: the audit log could not be written (\(failure)); stopped before the next change\n", stderr)
-        return 1
-    }
-    if report.interrupted || StopSignals.requested {
-        fputs("boxlua apply: interrupted; run `boxlua apply \(planPath)` again to finish\n", stderr)
-        return 1
-    }
-    return report.incomplete ? 1 : 0
 }

@@ -3,86 +3,80 @@ import BoxClient
 import Foundation
 import JSON
 
-/// Options the two commands share: `--profile NAME`, `--verbose`, `--as-user ID`, `--code CODE`.
-private struct AuthOptions {
+/// The options the two commands share: `--profile NAME`, `--as-user ID`, `--verbose`, `--quiet`
+/// (accepted, as for every command, and without effect: they print only what was asked).
+let authOptions: [LongOption] = [
+    .flag("--help"), .flag("--verbose"), .flag("--quiet"),
+    .value("--profile", "a profile name"), .value("--as-user", "a Box user ID"),
+]
+
+/// What both commands read from their arguments.
+struct AuthArguments {
     var profile: String?
     var verbose = false
     var asUser: String?
     var code: String?
-    var help = false
-}
+    var showHelp = false
 
-/// Exit statuses as CONTRACT.md has them: 2 for usage and configuration, 1 for a failed call.
-private func fail(_ status: Int32, _ message: String) -> Int32 {
-    FileHandle.standardError.write(Data("boxlua: \(message)\n".utf8))
-    return status
-}
-
-private func parseAuthOptions(_ args: [String], command: String, allowCode: Bool) -> Result<AuthOptions, ConfigError> {
-    var o = AuthOptions()
-    var i = 0
-    while i < args.count {
-        let a = args[i]
-        let (name, inline) = a.hasPrefix("--") && a.contains("=")
-            ? (String(a.prefix { $0 != "=" }), String(a.drop { $0 != "=" }.dropFirst())) : (a, nil)
-        func value() -> String? {
-            if let inline { return inline }
-            i += 1
-            return i < args.count ? args[i] : nil
+    /// Reads `arguments`; `--code` only when the command lists it in `options`.
+    static func parse(_ arguments: [String], options: [LongOption]) throws(UsageError) -> AuthArguments {
+        var parsed = AuthArguments()
+        var reader = ArgumentReader(arguments)
+        while let argument = try reader.nextArgument(options: options) {
+            switch argument {
+            case .option("--help", _): parsed.showHelp = true
+            case .option("--verbose", _): parsed.verbose = true
+            case .option("--quiet", _): break
+            case .option("--profile", let value): parsed.profile = value
+            case .option("--as-user", let value): parsed.asUser = value
+            case .option("--code", let value): parsed.code = value
+            case .option(let name, _): throw UsageError("unknown option '\(name)'")
+            case .operand(let operand): throw UsageError("unexpected argument '\(operand)'")
+            }
         }
-        switch name {
-        case "-h", "--help": o.help = true
-        case "--verbose": o.verbose = true
-        case "--quiet": break
-        case "--profile":
-            guard let v = value() else { return .failure(ConfigError("\(command): --profile needs a name")) }
-            o.profile = v
-        case "--as-user":
-            guard let v = value() else { return .failure(ConfigError("\(command): --as-user needs a user id")) }
-            o.asUser = v
-        case "--code" where allowCode:
-            guard let v = value() else { return .failure(ConfigError("\(command): --code needs the authorization code")) }
-            o.code = v
-        default:
-            return .failure(ConfigError("\(command): unknown option '\(a)' (see `boxlua \(command) --help`)"))
-        }
-        i += 1
+        return parsed
     }
-    return .success(o)
 }
 
 /// `boxlua login [--profile NAME] [--code CODE]`: prints the authorize URL, takes the
 /// redirect on the loopback redirect URI or a pasted code/URL on stdin, stores the tokens.
-func loginCommand(_ args: [String]) -> Int32 {
-    let o: AuthOptions
-    switch parseAuthOptions(args, command: "login", allowCode: true) {
-    case .failure(let e): return fail(2, e.message)
-    case .success(let v): o = v
+struct LoginCommand: Subcommand {
+    static let name = "login"
+    static let options = authOptions + [.value("--code", "the authorization code")]
+    static let reportPrefix = "boxlua"
+    let arguments: AuthArguments
+
+    static func parse(_ arguments: [String]) throws(UsageError) -> LoginCommand {
+        LoginCommand(arguments: try AuthArguments.parse(arguments, options: options))
     }
-    if o.help {
-        print("usage: boxlua login [--profile NAME] [--code CODE]\n"
-            + "Signs in with OAuth 2.0 (BOX_CLIENT_ID, BOX_CLIENT_SECRET; BOX_REDIRECT_URI, BOX_AUTHORIZE_URL)\n"
-            + "and stores the tokens under $XDG_STATE_HOME/boxlua/tokens/PROFILE.json (mode 0600);\n"
-            + "for a BOX_BASE_URL other than Box's, PROFILE@HASH.json: each base URL has its own tokens.")
-        return 0
-    }
-    do {
-        let config = try Configuration.load(environment: ProcessInfo.processInfo.environment, profile: o.profile)
-        guard let id = config.value("BOX_CLIENT_ID"), let secret = config.value("BOX_CLIENT_SECRET") else {
-            return fail(2, "login needs the OAuth app's BOX_CLIENT_ID and BOX_CLIENT_SECRET (environment, or client_id and client_secret in [profiles.\(config.profile)])")
+
+    func run() throws -> Int32 {
+        if arguments.showHelp {
+            print("usage: boxlua login [--profile NAME] [--code CODE]\n"
+                + "Signs in with OAuth 2.0 (BOX_CLIENT_ID, BOX_CLIENT_SECRET; BOX_REDIRECT_URI, BOX_AUTHORIZE_URL)\n"
+                + "and stores the tokens under $XDG_STATE_HOME/boxlua/tokens/PROFILE.json (mode 0600);\n"
+                + "for a BOX_BASE_URL other than Box's, PROFILE@HASH.json: each base URL has its own tokens.")
+            return 0
         }
-        let state = OAuthLogin.newState()
-        let code = try o.code ?? receiveCode(config: config, clientID: id, state: state)
-        let client = BoxClient(settings: try config.clientSettings(),
-                               signIn: .oauth(clientID: id, clientSecret: secret, refreshToken: nil, store: config.tokenStore))
-        if o.verbose { client.trace = stderrTraceSink() }
-        try client.exchangeAuthorizationCode(code, redirectURI: config.redirectURI)
-        print("signed in; tokens saved to \(config.tokenStore.path)")
-        return 0
-    } catch let e as ConfigError {
-        return fail(2, e.message)
-    } catch {
-        return fail(1, "login failed: \(error)")
+        do {
+            let config = try Configuration.load(environment: ProcessEnvironment.current(), profile: arguments.profile)
+            guard let id = config.value("BOX_CLIENT_ID"), let secret = config.value("BOX_CLIENT_SECRET") else {
+                throw ConfigError("login needs the OAuth app's BOX_CLIENT_ID and BOX_CLIENT_SECRET (environment, or client_id and client_secret in [profiles.\(config.profile)])")
+            }
+            try HTTPEngine.loadLibcurl()
+            let state = OAuthLogin.newState()
+            let code = try arguments.code ?? receiveCode(config: config, clientID: id, state: state)
+            let client = BoxClient(settings: try config.clientSettings(),
+                                   signIn: .oauth(clientID: id, clientSecret: secret, refreshToken: nil, store: config.tokenStore))
+            if arguments.verbose { client.trace = stderrTraceSink() }
+            try client.exchangeAuthorizationCode(code, redirectURI: config.redirectURI)
+            print("signed in; tokens saved to \(config.tokenStore.path)")
+            return 0
+        } catch let error as any ExitStatusError {
+            throw error
+        } catch {
+            throw CommandFailure("login failed: \(error)")
+        }
     }
 }
 
@@ -114,29 +108,34 @@ private func receiveCode(config: Configuration, clientID: String, state: String)
 private func fflushStdout() { fflush(nil) }
 
 /// `boxlua whoami`: id, name, login, role and enterprise of the signed-in user.
-func whoamiCommand(_ args: [String]) -> Int32 {
-    let o: AuthOptions
-    switch parseAuthOptions(args, command: "whoami", allowCode: false) {
-    case .failure(let e): return fail(2, e.message)
-    case .success(let v): o = v
+struct WhoamiCommand: Subcommand {
+    static let name = "whoami"
+    static let options = authOptions
+    static let reportPrefix = "boxlua"
+    let arguments: AuthArguments
+
+    static func parse(_ arguments: [String]) throws(UsageError) -> WhoamiCommand {
+        WhoamiCommand(arguments: try AuthArguments.parse(arguments, options: options))
     }
-    if o.help {
-        print("usage: boxlua whoami [--profile NAME] [--as-user ID] [--verbose]\nPrints the signed-in user.")
-        return 0
-    }
-    do {
-        let config = try Configuration.load(environment: ProcessInfo.processInfo.environment, profile: o.profile)
+
+    func run() throws -> Int32 {
+        if arguments.showHelp {
+            print("usage: boxlua whoami [--profile NAME] [--as-user ID] [--verbose]\nPrints the signed-in user.")
+            return 0
+        }
+        let config = try Configuration.load(environment: ProcessEnvironment.current(), profile: arguments.profile)
         var settings = try config.clientSettings()
-        settings.asUser = o.asUser
-        let client = BoxClient(settings: settings, signIn: try config.signIn())
-        if o.verbose { client.trace = stderrTraceSink() }
-        let me = try client.me(fields: "id,name,login,role,enterprise")
-        print(whoamiText(me))
+        settings.asUser = arguments.asUser
+        let signIn = try config.signIn()
+        try HTTPEngine.loadLibcurl()
+        let client = BoxClient(settings: settings, signIn: signIn)
+        if arguments.verbose { client.trace = stderrTraceSink() }
+        do {
+            print(whoamiText(try client.me(fields: "id,name,login,role,enterprise")))
+        } catch {
+            throw CommandFailure("\(error)")
+        }
         return 0
-    } catch let e as ConfigError {
-        return fail(2, e.message)
-    } catch {
-        return fail(1, "\(error)")
     }
 }
 

@@ -3,38 +3,43 @@ import BoxClient
 import BoxSandbox
 import Foundation
 
-/// Options of `boxlua sandbox`.
-struct SandboxOptions {
+/// `boxlua sandbox [--port N] [--seed FILE] [--save FILE] [--faults SPEC] [--jwt-config FILE]`
+struct SandboxCommand: Subcommand {
+    static let name = "sandbox"
+    static let options: [LongOption] = [
+        .flag("--help"), .value("--port", "a port number"), .value("--seed", "a file name"),
+        .value("--save", "a file name"), .value("--faults", "a fault spec"), .value("--jwt-config", "a file name"),
+    ]
+
     var port: UInt16 = 0
     var seed: String?
     var save: String?
     var faults = Faults()
     var jwtConfig: String?
+    var showHelp = false
 
-    /// Parses the arguments after `sandbox`; the error is one line for stderr.
-    static func parse(_ args: [String]) -> Result<SandboxOptions, SandboxUsageError> {
-        var o = SandboxOptions()
-        var i = 0
-        while i < args.count {
-            var name = args[i]
-            var value: String? = nil
-            if let eq = name.firstIndex(of: "="), name.hasPrefix("--") {
-                value = String(name[name.index(after: eq)...])
-                name = String(name[..<eq])
+    static func parse(_ arguments: [String]) throws(UsageError) -> SandboxCommand {
+        var command = SandboxCommand()
+        var reader = ArgumentReader(arguments)
+        while let argument = try reader.nextArgument(options: options) {
+            switch argument {
+            case .option("--help", _): command.showHelp = true
+            case .option("--port", let value): command.port = try port(value ?? "")
+            case .option("--seed", let value): command.seed = value
+            case .option("--save", let value): command.save = value
+            case .option("--jwt-config", let value): command.jwtConfig = value
+            case .option("--faults", let value):
+                do { command.faults = try Faults(spec: value ?? "") } catch { throw UsageError("--faults: \(error)") }
+            case .option(let name, _): throw UsageError("unknown option '\(name)'")
+            case .operand(let operand): throw UsageError("unexpected argument '\(operand)'")
             }
-            if name == "--help" || name == "-h" { return .failure(SandboxUsageError(help, isHelp: true)) }
-            guard ["--port", "--seed", "--save", "--faults", "--jwt-config"].contains(name) else {
-                return .failure(SandboxUsageError("unknown option '\(args[i])' (usage: \(usage))"))
-            }
-            if value == nil {
-                guard i + 1 < args.count else { return .failure(SandboxUsageError("\(name) needs a value")) }
-                i += 1
-                value = args[i]
-            }
-            if let e = o.set(name, value ?? "") { return .failure(e) }
-            i += 1
         }
-        return .success(o)
+        return command
+    }
+
+    private static func port(_ text: String) throws(UsageError) -> UInt16 {
+        guard let port = UInt16(text) else { throw UsageError("--port needs a port number 0-65535, got '\(text)'") }
+        return port
     }
 
     static let usage = "boxlua sandbox [--port N] [--seed FILE] [--save FILE] [--faults SPEC] [--jwt-config FILE]"
@@ -50,30 +55,6 @@ struct SandboxOptions {
           --jwt-config FILE the console-style JWT config to create once and trust
                             (default: $XDG_STATE_HOME/boxlua/sandbox/jwt-config.json)
         """
-
-    private mutating func set(_ name: String, _ value: String) -> SandboxUsageError? {
-        switch name {
-        case "--port":
-            guard let p = UInt16(value) else { return SandboxUsageError("--port needs a port number 0-65535, got '\(value)'") }
-            port = p
-        case "--seed": seed = value
-        case "--save": save = value
-        case "--jwt-config": jwtConfig = value
-        default:
-            do { faults = try Faults(spec: value) } catch { return SandboxUsageError("--faults: \(error)") }
-        }
-        return nil
-    }
-}
-
-struct SandboxUsageError: Error {
-    let message: String
-    /// `--help`: the message is the help text, printed on stdout with status 0.
-    var isHelp = false
-    init(_ message: String, isHelp: Bool = false) {
-        self.message = message
-        self.isHelp = isHelp
-    }
 }
 
 /// The folder that holds the sandbox's JWT config: `$XDG_STATE_HOME/boxlua/sandbox`.
@@ -81,41 +62,36 @@ func sandboxStateDirectory() -> URL {
     URL(fileURLWithPath: boxluaStateDirectory(ProcessEnvironment.current())).appendingPathComponent("sandbox")
 }
 
-func sandboxCommand(_ arguments: [String]) -> Int32 {
-    let options: SandboxOptions
-    switch SandboxOptions.parse(arguments) {
-    case .success(let o): options = o
-    case .failure(let e) where e.isHelp:
-        FileHandle.standardOutput.write(Data((e.message + "\n").utf8))
-        return 0
-    case .failure(let e):
-        FileHandle.standardError.write(Data("boxlua sandbox: \(e.message)\n".utf8))
-        return 2
-    }
-    // Block the stop signals before any server thread exists, so every thread inherits the
-    // mask and only sigwait sees them.
-    let signals = blockStopSignals()
-    do {
-        let seed = try options.seed.map { try SandboxSeed.load(from: URL(fileURLWithPath: $0)) } ?? .demo()
-        let jwtPath = options.jwtConfig ?? sandboxStateDirectory().appendingPathComponent("jwt-config.json").path
-        let sandbox = try Sandbox(seed: seed, faults: options.faults, jwtConfigPath: jwtPath)
-        let url = try sandbox.start(port: options.port)
-        let c = sandbox.credentials
-        let lines = [
-            "listening \(url.absoluteString)",
-            "export BOX_BASE_URL=\(url.absoluteString) BOX_ACCESS_TOKEN=\(c.accessToken)",
-            "BOX_CLIENT_ID=\(c.clientID) BOX_CLIENT_SECRET=\(c.clientSecret) BOX_ENTERPRISE_ID=\(c.enterpriseID)",
-            "BOX_JWT_CONFIG=\(jwtPath)",
-        ]
-        // Unbuffered: a parent reading a pipe sees the lines at once.
-        FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
-        waitForStopSignal(signals)
-        sandbox.stop()
-        if let save = options.save { try sandbox.save(to: URL(fileURLWithPath: save)) }
-        return 0
-    } catch {
-        FileHandle.standardError.write(Data("boxlua sandbox: \(error)\n".utf8))
-        return 2
+extension SandboxCommand {
+    func run() throws -> Int32 {
+        if showHelp {
+            FileHandle.standardOutput.write(Data((Self.help + "\n").utf8))
+            return 0
+        }
+        // Block the stop signals before any server thread exists, so every thread inherits the
+        // mask and only sigwait sees them.
+        let signals = blockStopSignals()
+        do {
+            let seed = try seed.map { try SandboxSeed.load(from: URL(fileURLWithPath: $0)) } ?? .demo()
+            let jwtPath = jwtConfig ?? sandboxStateDirectory().appendingPathComponent("jwt-config.json").path
+            let sandbox = try Sandbox(seed: seed, faults: faults, jwtConfigPath: jwtPath)
+            let url = try sandbox.start(port: port)
+            let c = sandbox.credentials
+            let lines = [
+                "listening \(url.absoluteString)",
+                "export BOX_BASE_URL=\(url.absoluteString) BOX_ACCESS_TOKEN=\(c.accessToken)",
+                "BOX_CLIENT_ID=\(c.clientID) BOX_CLIENT_SECRET=\(c.clientSecret) BOX_ENTERPRISE_ID=\(c.enterpriseID)",
+                "BOX_JWT_CONFIG=\(jwtPath)",
+            ]
+            // Unbuffered: a parent reading a pipe sees the lines at once.
+            FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+            waitForStopSignal(signals)
+            sandbox.stop()
+            if let save { try sandbox.save(to: URL(fileURLWithPath: save)) }
+            return 0
+        } catch {
+            throw ConfigurationFailure("\(error)")
+        }
     }
 }
 
