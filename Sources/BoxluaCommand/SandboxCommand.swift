@@ -6,9 +6,10 @@ import Foundation
 /// `boxlua sandbox [--port N] [--seed FILE] [--save FILE] [--faults SPEC] [--jwt-config FILE]`
 struct SandboxCommand: Subcommand {
     static let name = "sandbox"
+    /// Each "needs a value" when it has none (as CommandTests expect).
     static let options: [LongOption] = [
-        .flag("--help"), .value("--port", "a port number"), .value("--seed", "a file name"),
-        .value("--save", "a file name"), .value("--faults", "a fault spec"), .value("--jwt-config", "a file name"),
+        .flag("--help"), .value("--port", "a value"), .value("--seed", "a value"),
+        .value("--save", "a value"), .value("--faults", "a value"), .value("--jwt-config", "a value"),
     ]
 
     var port: UInt16 = 0
