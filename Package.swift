@@ -3,14 +3,14 @@
 //
 // No Swift package dependencies: Lua, libcurl, readline and libcrypto come from Debian
 // (scripts/test installs them), so a clean build on CI's 2 cores stays fast.
-// Dependencies point one way: boxlua -> {Repl, BoxLua} -> {LuaHost, BoxClient} -> C shims;
+// Dependencies point one way: BoxluaCommand (the boxlua binary) -> {Repl, BoxLua} -> {LuaHost, BoxClient} -> C shims;
 // LuaHost never imports BoxClient and BoxClient never imports LuaHost.
 import PackageDescription
 
 let package = Package(
     name: "boxlua",
     products: [
-        .executable(name: "boxlua", targets: ["boxlua"]),
+        .executable(name: "boxlua", targets: ["BoxluaCommand"]),
     ],
     targets: [
         // System libraries (Debian packages in scripts/test).
@@ -37,7 +37,7 @@ let package = Package(
         // The Lua host: state, values, functions, errors. Knows nothing of Box.
         .target(name: "LuaHost", dependencies: ["CLua", "LuaShim", "JSON"]),
         // The REPL on GNU readline.
-        .target(name: "Repl", dependencies: ["LuaHost", "LuaShim", "CReadline", "Files"]),
+        .target(name: "Repl", dependencies: ["LuaHost", "LuaShim", "CLua", "CReadline", "Files"]),
         // The Box client: transport, sign-in, retries, paging, errors. Knows nothing of Lua.
         .target(name: "BoxClient", dependencies: ["CCurl", "JSON", "Signing", "HTTPServer", "Files"]),
         // Changes to Box under control: dry runs, plans, apply, journal, audit log, guards.
@@ -48,15 +48,18 @@ let package = Package(
         // The Lua API: box.*, csv, json, log, show, help; dry runs, plans, audit log.
         // Its Lua half is the .lua files beside the Swift, compiled into the binary as byte arrays.
         .target(
-            name: "BoxLua", dependencies: ["LuaHost", "CLua", "LuaShim", "BoxClient", "BoxChanges", "CSV", "JSON"],
+            name: "BoxLua", dependencies: ["LuaHost", "CLua", "BoxClient", "BoxChanges", "CSV", "JSON"],
             resources: [.embedInCode("box.lua"), .embedInCode("help.lua"), .embedInCode("log.lua")]),
 
+        // The `boxlua` command line. Its target is not named boxlua so that no two modules
+        // (BoxLua, boxlua) differ only by case; the product, and so the binary, is boxlua.
         .executableTarget(
-            name: "boxlua",
-            dependencies: ["LuaHost", "Repl", "BoxLua", "BoxClient", "BoxChanges", "BoxSandbox", "JSON"]),
+            name: "BoxluaCommand",
+            dependencies: ["LuaHost", "CLua", "Repl", "BoxLua", "BoxClient", "BoxChanges", "BoxSandbox", "JSON"],
+            path: "Sources/BoxluaCommand"),
 
         // Shared test helpers: run the built binary, start a sandbox.
-        .target(name: "TestSupport", dependencies: ["BoxSandbox", "JSON"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["BoxSandbox"], path: "Tests/TestSupport"),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "SigningTests", dependencies: ["Signing"]),
@@ -66,8 +69,8 @@ let package = Package(
         .testTarget(name: "LuaHostTests", dependencies: ["LuaHost", "JSON"]),
         .testTarget(name: "BoxClientTests", dependencies: ["BoxClient", "BoxSandbox", "TestSupport", "JSON", "Signing"]),
         .testTarget(name: "SandboxTests", dependencies: ["BoxSandbox", "TestSupport", "JSON", "Signing", "HTTPServer"]),
-        .testTarget(name: "BoxLuaTests", dependencies: ["BoxLua", "LuaHost", "BoxClient", "BoxSandbox", "TestSupport", "JSON"]),
-        .testTarget(name: "CLITests", dependencies: ["boxlua", "TestSupport", "BoxSandbox", "JSON"]),
+        .testTarget(name: "BoxLuaTests", dependencies: ["BoxLua", "LuaHost", "BoxChanges", "BoxSandbox", "TestSupport", "JSON"]),
+        .testTarget(name: "CLITests", dependencies: ["BoxluaCommand", "TestSupport", "BoxChanges", "BoxSandbox", "JSON"]),
         .testTarget(name: "ReplTests", dependencies: ["Repl", "LuaHost", "TestSupport"]),
     ]
 )

@@ -132,7 +132,7 @@ extension BoxRuntime {
         start { result = $0 }
         let (client, _) = try client()
         client.engine.run { result != nil }
-        guard let result else { throw LuaMessage("interrupted!") }
+        guard let result else { throw LuaInterruption() }
         return try push(call, result)
     }
 

@@ -57,6 +57,8 @@ public final class BoxRuntime {
             let configuration = try Configuration.load(environment: options.environment, profile: options.profile)
             var settings = try configuration.clientSettings()
             if let asUser = options.asUser { settings.asUser = asUser }
+            // Without libcurl no call can be made: a configuration error of the machine (exit 2).
+            try HTTPEngine.loadLibcurl()
             client = BoxClient(settings: settings, signIn: try configuration.signIn())
             protect += configuration.protect
         } catch {

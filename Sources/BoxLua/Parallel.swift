@@ -143,7 +143,7 @@ extension BoxRuntime {
             }
         }
         for w in active { scheduler.remove(w) }
-        if state.interruptRequested { throw LuaMessage("interrupted!") }
+        if state.interruptRequested { throw LuaInterruption() }
         if let fatal {
             if let v = fatal.value { throw fatal.reraising(v) }
             throw LuaMessage(fatal.message)
@@ -153,7 +153,7 @@ extension BoxRuntime {
 
     /// Errors that end the whole run, not just one item: the delete guard and Ctrl-C.
     private func isFatal(_ error: LuaError) -> Bool {
-        if error.message.contains("interrupted!") { return true }
+        if error.kind == .interrupted { return true }
         if case .object(let o)? = error.data, case .string("max_deletes")? = o["code"] { return true }
         return false
     }

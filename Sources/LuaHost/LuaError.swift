@@ -12,8 +12,11 @@ public struct LuaError: Error, CustomStringConvertible, @unchecked Sendable {
     public enum Kind: Sendable, Equatable {
         /// The chunk does not compile.
         case syntax
-        /// A runtime error (including "interrupted!").
+        /// A runtime error.
         case runtime
+        /// Ctrl-C (``LuaState/interrupt()``) stopped the code: the error raised while an
+        /// interrupt was pending, whatever its text (lua.c's "interrupted!").
+        case interrupted
         /// Out of memory.
         case memory
         /// An error while handling an error.
@@ -54,13 +57,18 @@ public struct LuaError: Error, CustomStringConvertible, @unchecked Sendable {
     /// Builds the error from the value on top of `stack` (left there) after a failed
     /// call or resume returned `status`.
     static func fromStack(_ stack: LuaStack, status: Int32, traceback: String?) -> LuaError {
-        let kind: Kind =
+        var kind: Kind =
             switch status {
             case LUA_ERRSYNTAX: .syntax
             case LUA_ERRMEM: .memory
             case LUA_ERRERR: .handler
             default: .runtime
             }
+        // The interrupt stays pending until the interrupted chunk has returned (clearInterrupt),
+        // so a runtime error seen meanwhile is the interruption unwinding.
+        if kind == .runtime && stack.reserve(1), LuaState.owning(stack.L)?.interruptRequested == true {
+            kind = .interrupted
+        }
         let type = stack.type(at: -1)
         let message = stack.describeError(at: -1)
         guard type == .table || type == .userdata else {
@@ -87,4 +95,12 @@ extension LuaStack {
             return "(error object is a \(typeName(at: index)) value)"
         }
     }
+}
+
+/// What a Swift function raises when it gives up because of Ctrl-C: Lua sees the caller's
+/// position and the text lua.c's interrupt hook raises (see lb_arm_interrupt in LuaShim), and
+/// the error comes back to Swift as a ``LuaError`` of kind ``LuaError/Kind/interrupted``.
+public struct LuaInterruption: Error, CustomStringConvertible {
+    public init() {}
+    public var description: String { "interrupted!" }
 }

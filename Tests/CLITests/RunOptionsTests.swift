@@ -1,7 +1,7 @@
 /// Parsing the command line into RunOptions (pure, in process).
 import Testing
 
-@testable import boxlua
+@testable import BoxluaCommand
 
 @Suite struct RunOptionsTests {
     func parse(_ words: String...) throws -> RunOptions {

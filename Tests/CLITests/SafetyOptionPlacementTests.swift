@@ -4,7 +4,7 @@ import Foundation
 import Testing
 import TestSupport
 
-@testable import boxlua
+@testable import BoxluaCommand
 
 @Suite struct SafetyOptionPlacement {
     func usageError(_ words: String...) -> String? {

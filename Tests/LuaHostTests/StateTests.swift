@@ -80,6 +80,7 @@ import Testing
         }
         let error = failure(state, "local i = 0\nwhile true do i = i + 1; if i == 1000 then trigger() end end")
         #expect(error?.message == "test:2: interrupted!")
+        #expect(error?.kind == .interrupted)
         #expect(state.interruptRequested)
         state.clearInterrupt()
         #expect(!state.interruptRequested)
@@ -111,6 +112,7 @@ import Testing
             return
         }
         #expect(error.message == "co:1: interrupted!")
+        #expect(error.kind == .interrupted)
         state.clearInterrupt()
     }
 }

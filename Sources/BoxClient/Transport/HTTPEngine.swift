@@ -200,15 +200,32 @@ public final class HTTPEngine {
     }
 }
 
-/// Loads libcurl (see CCurl.h) and runs curl_global_init, which is not thread-safe: a lazily
-/// initialised global does both exactly once. Without libcurl no request can be made at all.
-private let curlGlobal: Int = {
-    if let error = ccurl_load() {
-        let line = "boxlua: cannot load libcurl.so.4 (Debian package libcurl4): \(String(cString: error))\n"
-        _ = line.withCString { write(2, $0, strlen($0)) }
-        exit(2)
+/// libcurl could not be loaded: no request can be made at all. A configuration error of the
+/// machine (the CLI exits 2 with this line).
+public struct LibcurlUnavailable: Error, CustomStringConvertible, Sendable {
+    /// dlopen's reason.
+    public let reason: String
+    public var description: String { "cannot load libcurl.so.4 (Debian package libcurl4): \(reason)" }
+}
+
+extension HTTPEngine {
+    /// Loads libcurl, once, if not loaded yet. Call it before making an engine (or a client)
+    /// where its absence must be reported rather than stop the process.
+    public static func loadLibcurl() throws(LibcurlUnavailable) {
+        if case .failure(let error) = curlGlobal { throw error }
     }
-    return Int(ccurl_global_init(Int(CURL_GLOBAL_DEFAULT)).rawValue)
+}
+
+/// Loads libcurl (see CCurl.h) and runs curl_global_init, which is not thread-safe: a lazily
+/// initialised global does both exactly once.
+private let curlGlobal: Result<Void, LibcurlUnavailable> = {
+    if let error = ccurl_load() { return .failure(LibcurlUnavailable(reason: String(cString: error))) }
+    _ = ccurl_global_init(Int(CURL_GLOBAL_DEFAULT))
+    return .success(())
 }()
 
-private func curlGlobalInit() { _ = curlGlobal }
+/// An engine cannot exist without libcurl; a caller that must survive its absence calls
+/// ``HTTPEngine/loadLibcurl()`` first.
+private func curlGlobalInit() {
+    if case .failure(let error) = curlGlobal { preconditionFailure("\(error)") }
+}

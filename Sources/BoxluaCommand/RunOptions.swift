@@ -73,17 +73,11 @@ struct RunOptions: Equatable {
     }
 }
 
-/// A command line that cannot be run; exit status 2.
-struct UsageError: Error, Equatable, CustomStringConvertible {
-    let description: String
-    init(_ message: String) { description = message }
-}
-
 extension RunOptions {
     /// Parses `arguments` (`arguments[0]` is the program name).
     static func parse(_ arguments: [String]) throws(UsageError) -> RunOptions {
         var options = RunOptions(arguments: arguments)
-        var parser = ArgumentCursor(arguments)
+        var parser = ArgumentReader(arguments, from: 1)
         while let argument = parser.next() {
             if argument == "--" {
                 if parser.hasMore { options.setScript(at: parser.index + 1, name: parser.peek!) }
@@ -116,7 +110,7 @@ extension RunOptions {
     /// live one. `boxlua -- job.lua --dry-run` (no check) passes it to the script on purpose.
     private func refuseSafetyOptionsAfterScript() throws(UsageError) {
         for argument in scriptArguments {
-            let name = ArgumentCursor.split(argument).name
+            let name = ArgumentReader.split(argument).name
             guard Self.safetyOptions.contains(name) else { continue }
             let script = if case .file(let f) = script { f } else { "-" }
             throw UsageError(
@@ -130,7 +124,7 @@ extension RunOptions {
         script = .file(name)
     }
 
-    private mutating func apply(_ argument: String, _ parser: inout ArgumentCursor) throws(UsageError) {
+    private mutating func apply(_ argument: String, _ parser: inout ArgumentReader) throws(UsageError) {
         if argument.hasPrefix("--") { return try applyLong(argument, &parser) }
         switch argument.prefix(2) {
         case "-e": steps.append(.execute(try parser.attachedOrNext(argument, what: "a chunk of Lua")))
@@ -150,28 +144,30 @@ extension RunOptions {
         return .require(module: String(text[text.index(after: eq)...]), global: String(text[..<eq]))
     }
 
-    private mutating func applyLong(_ argument: String, _ parser: inout ArgumentCursor) throws(UsageError) {
-        let (name, inline) = ArgumentCursor.split(argument)
-        func value(_ what: String) throws(UsageError) -> String {
-            try parser.value(for: name, inline: inline, what: what)
-        }
-        func flag() throws(UsageError) {
-            if inline != nil { throw UsageError("\(name) takes no value") }
-        }
-        switch name {
-        case "--dry-run": try flag(); dryRun = true
-        case "--verbose": try flag(); verbose = true
-        case "--quiet": try flag(); quiet = true
-        case "--version": try flag(); showVersion = true
-        case "--help": try flag(); showHelp = true
-        case "--plan": planFile = try value("a file name"); dryRun = true
-        case "--as-user": asUser = try Self.userID(value("a Box user ID"))
-        case "--profile": profile = try value("a profile name")
-        case "--audit-log": auditLog = try value("a file name")
-        case "--protect": protect.append(try value("a user (id or login)"))
-        case "--max-deletes": maxDeletes = try Self.count(value("a number"), option: name)
-        case "--sandbox": sandbox = try Self.sandbox(inline)
-        default: throw UsageError("unknown option '\(name)'")
+    /// The long options of a Lua run, read by the reader every subcommand uses.
+    static let longOptions: [LongOption] = [
+        .flag("--dry-run"), .flag("--verbose"), .flag("--quiet"), .flag("--version"), .flag("--help"),
+        .value("--plan", "a file name"), .value("--as-user", "a Box user ID"),
+        .value("--profile", "a profile name"), .value("--audit-log", "a file name"),
+        .value("--protect", "a user (id or login)"), .value("--max-deletes", "a number"),
+        .attachedValue("--sandbox"),
+    ]
+
+    private mutating func applyLong(_ argument: String, _ parser: inout ArgumentReader) throws(UsageError) {
+        let (option, value) = try parser.longOption(argument, in: Self.longOptions)
+        switch option.name {
+        case "--dry-run": dryRun = true
+        case "--verbose": verbose = true
+        case "--quiet": quiet = true
+        case "--version": showVersion = true
+        case "--help": showHelp = true
+        case "--plan": planFile = value; dryRun = true
+        case "--as-user": asUser = try Self.userID(value ?? "")
+        case "--profile": profile = value
+        case "--audit-log": auditLog = value
+        case "--protect": protect.append(value ?? "")
+        case "--max-deletes": maxDeletes = try Self.count(value ?? "", option: option.name)
+        default: sandbox = try Self.sandbox(value)  // --sandbox
         }
     }
 
@@ -197,47 +193,5 @@ extension RunOptions {
 
     private func validate() throws(UsageError) {
         if verbose && quiet { throw UsageError("--verbose and --quiet cannot be used together") }
-    }
-}
-
-/// Walks the arguments after the program name.
-private struct ArgumentCursor {
-    let arguments: [String]
-    private(set) var index = 0
-
-    init(_ arguments: [String]) { self.arguments = arguments }
-
-    var hasMore: Bool { index + 1 < arguments.count }
-    var peek: String? { hasMore ? arguments[index + 1] : nil }
-
-    mutating func next() -> String? {
-        guard hasMore else { return nil }
-        index += 1
-        return arguments[index]
-    }
-
-    /// `-eCHUNK` or `-e CHUNK`; like lua.c, a separate value may not start with '-'.
-    mutating func attachedOrNext(_ argument: String, what: String) throws(UsageError) -> String {
-        let flag = String(argument.prefix(2))
-        if argument.count > 2 { return String(argument.dropFirst(2)) }
-        guard let value = peek, !value.hasPrefix("-") else { throw UsageError("\(flag) needs \(what)") }
-        index += 1
-        return value
-    }
-
-    /// `--name=value` or `--name value`.
-    mutating func value(for name: String, inline: String?, what: String) throws(UsageError) -> String {
-        if let inline {
-            if inline.isEmpty { throw UsageError("\(name) needs \(what)") }
-            return inline
-        }
-        guard let value = peek, !value.hasPrefix("--") else { throw UsageError("\(name) needs \(what)") }
-        index += 1
-        return value
-    }
-
-    static func split(_ argument: String) -> (name: String, inline: String?) {
-        guard let eq = argument.firstIndex(of: "=") else { return (argument, nil) }
-        return (String(argument[..<eq]), String(argument[argument.index(after: eq)...]))
     }
 }

@@ -11,13 +11,12 @@ sigaddset(&stopSignalSet, SIGINT)
 sigaddset(&stopSignalSet, SIGTERM)
 sigprocmask(SIG_UNBLOCK, &stopSignalSet, nil)
 
+// The one exit: every command returns its status, its errors reported on the way (Reporter).
 let argv = CommandLine.arguments
+let status: Int32
 if let (name, arguments) = subcommandInvocation(argv), let subcommand = subcommands[name] {
-    exit(subcommand(arguments))
+    status = subcommand.main(arguments)
+} else {
+    status = LuaRun.main(argv)
 }
-do {
-    exit(LuaRun.main(try RunOptions.parse(argv)))
-} catch {
-    fputs("boxlua: \(error) (see boxlua --help)\n", stderr)
-    exit(2)
-}
+exit(status)

@@ -11,8 +11,12 @@ struct LuaRun {
     let options: RunOptions
     let state: LuaState
 
-    /// Runs everything `options` asks for; 0 success, 1 a Lua error, 2 bad usage.
-    static func main(_ options: RunOptions) -> Int32 {
+    /// Runs what the command line `argv` asks for; 0 success, 1 a Lua error, 2 bad usage.
+    static func main(_ argv: [String]) -> Int32 {
+        let options: RunOptions
+        do { options = try RunOptions.parse(argv) } catch {
+            return Reporter.report(UsageError("\(error) (see boxlua --help)"), prefix: "boxlua")
+        }
         if options.showHelp {
             print(Usage.text)
             return 0
@@ -30,8 +34,9 @@ struct LuaRun {
         do {
             session = try installBoxAPI(into: state, options: options)
         } catch {
-            report("\(error)")
-            return 2
+            // What stops the API from being installed is configuration (a plan that cannot
+            // be written, a seed that cannot be read).
+            return Reporter.report(ConfigurationFailure("\(error)"), prefix: "boxlua")
         }
         var status = runChunks()
         // A script that failed for want of credentials or configuration exits 2, not 1.
@@ -167,7 +172,7 @@ struct LuaRun {
     }
 
     private func report(_ message: String) {
-        Output.error("boxlua: \(message)\n")
+        Reporter.writeLine("boxlua: \(message)")
     }
 }
 

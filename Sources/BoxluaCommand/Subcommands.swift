@@ -1,0 +1,64 @@
+/// Subcommands other than running Lua, dispatched on the first argument that is not an option.
+
+/// A subcommand: its name, its long options, how it reads its arguments and how it runs.
+protocol Subcommand {
+    /// `boxlua NAME ...`
+    static var name: String { get }
+    /// The long options it takes (read by ``ArgumentReader``).
+    static var options: [LongOption] { get }
+    /// What its stderr lines start with ("boxlua apply").
+    static var reportPrefix: String { get }
+    /// Reads the arguments after its name (with the options written before it).
+    static func parse(_ arguments: [String]) throws(UsageError) -> Self
+    /// Runs it; the exit status, or an error for ``Reporter`` (its type decides the status).
+    func run() throws -> Int32
+}
+
+extension Subcommand {
+    static var reportPrefix: String { "boxlua \(name)" }
+
+    /// Parses and runs; every error ends as one stderr line and its exit status.
+    static func main(_ arguments: [String]) -> Int32 {
+        let command: Self
+        do { command = try parse(arguments) } catch {
+            return Reporter.report(UsageError("\(error) (see boxlua \(name) --help)"), prefix: "boxlua \(name)")
+        }
+        do { return try command.run() } catch {
+            return Reporter.report(error, prefix: reportPrefix)
+        }
+    }
+}
+
+/// `boxlua [OPTIONS] NAME ARGS...` runs the subcommand NAME with OPTIONS + ARGS; a script
+/// with such a name is run as `boxlua ./NAME` or `boxlua -- NAME`.
+var subcommands: [String: any Subcommand.Type] {
+    let all: [any Subcommand.Type] = [ApplyCommand.self, SandboxCommand.self, LoginCommand.self, WhoamiCommand.self]
+    return Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
+}
+
+/// Options that take their value as the next argument (`--profile p`), so that the value is not
+/// mistaken for a subcommand name: `boxlua --profile apply whoami` is whoami with profile "apply".
+private let optionsWithValues: Set<String> = {
+    let long = (RunOptions.longOptions + subcommands.values.flatMap { $0.options }).filter(\.takesNextArgument)
+    return Set(["-e", "-l"] + long.map(\.name))
+}()
+
+/// The subcommand the command line names, with its arguments: the options written before its
+/// name (as git takes them: `boxlua --profile p whoami`) followed by those after it. nil when
+/// the first argument that is not an option is not a subcommand name, or follows `--`.
+func subcommandInvocation(_ argv: [String]) -> (name: String, arguments: [String])? {
+    var index = 1
+    while index < argv.count {
+        let argument = argv[index]
+        if argument == "--" || argument == "-" { return nil }
+        guard argument.hasPrefix("-") else {
+            guard subcommands[argument] != nil else { return nil }
+            return (argument, Array(argv[1..<index]) + Array(argv[(index + 1)...]))
+        }
+        // `-eCHUNK` and `--name=value` carry their value; `-e CHUNK` and `--name value` do not.
+        let bare = argument.hasPrefix("--") ? argument : String(argument.prefix(2))
+        let attached = argument.hasPrefix("--") ? argument.contains("=") : argument.count > 2
+        index += optionsWithValues.contains(bare) && !attached ? 2 : 1
+    }
+    return nil
+}
