@@ -117,7 +117,9 @@ extension BoxRuntime {
 
     /// Starts an operation and returns its result: by yielding when the caller is a
     /// `box.parallel` worker, else by driving the engine until it completes.
-    func perform(_ call: LuaCall, _ start: (@escaping (Result<CallOutcome, BoxError>) -> Void) -> Void) throws -> LuaResult {
+    func perform(_ call: LuaCall, _ start: (@escaping (Result<CallOutcome, BoxError>) -> Void) -> Void) throws
+        -> LuaResult
+    {
         if call.isYieldable, let worker = scheduler.worker(for: call.stack.L) {
             worker.waiting = true
             start { result in worker.deliver(result) }
@@ -178,8 +180,9 @@ extension BoxRuntime {
         do {
             try response.body.withUnsafeBufferPointer { try call.stack.pushJSON(text: $0) }
         } catch {
-            let e = BoxError(status: response.status, code: "invalid_response",
-                             message: "Box answered with a body that is not JSON (\(error))", requestID: response.requestID)
+            let e = BoxError(
+                status: response.status, code: "invalid_response",
+                message: "Box answered with a body that is not JSON (\(error))", requestID: response.requestID)
             throw BoxErrorValue(error: e, position: scriptPosition(call.stack.L))
         }
     }

@@ -111,14 +111,17 @@ public final class BoxRuntime {
             if options.isDryRun, let path = options.planPath {
                 if scriptSucceeded {
                     let plan = control.plan(
-                        baseURL: options.planBaseURL ?? displayURL(client.settings.baseURL), asUser: client.settings.asUser)
+                        baseURL: options.planBaseURL ?? displayURL(client.settings.baseURL),
+                        asUser: client.settings.asUser)
                     do {
                         // The old plan's journal must not be taken for this one's.
                         if let aside = try PlanJournal.moveAside(ofPlan: path) {
                             say("[dry-run] the journal of the plan it replaces moved to \(aside)")
                         }
                         try writeFileAtomically(plan.jsonLines(), to: path, mode: 0o600)
-                        say("[dry-run] plan written to \(path) (\(plan.changes.count) changes); boxlua apply \(path) makes them")
+                        say(
+                            "[dry-run] plan written to \(path) (\(plan.changes.count) changes); boxlua apply \(path) makes them"
+                        )
                     } catch {
                         failure = "cannot write the plan: \(error)"
                     }

@@ -109,11 +109,13 @@ extension BoxRuntime {
             let w = ParallelWorker(coroutine: LuaCoroutine(state: state), index: index)
             scheduler.add(w)
             active.append(w)
-            settle(w, w.coroutine.resume { co in
-                _ = stack.rawGet(at: items, index: index)
-                lua_xmove(stack.L, co.L, 1)
-                return 1
-            })
+            settle(
+                w,
+                w.coroutine.resume { co in
+                    _ = stack.rawGet(at: items, index: index)
+                    lua_xmove(stack.L, co.L, 1)
+                    return 1
+                })
         }
 
         while true {
@@ -129,7 +131,8 @@ extension BoxRuntime {
             client.engine.run {
                 scheduler.peakInFlight = max(scheduler.peakInFlight, client.engine.inFlight)
                 let stopNow = fatal != nil || state.interruptRequested
-                return stopNow ? active.allSatisfy { $0.outcome != nil || !$0.waiting } : active.contains { $0.outcome != nil }
+                return stopNow
+                    ? active.allSatisfy { $0.outcome != nil || !$0.waiting } : active.contains { $0.outcome != nil }
             }
             if client.engine.isIdle && !active.contains(where: { $0.outcome != nil }) {
                 // Nothing can deliver the replies these workers wait for: never spin.

@@ -88,7 +88,8 @@ struct ApplyCommand: Subcommand {
         do {
             if let sandbox {
                 guard plan.header.baseURL == Rehearsal.planBaseURL else {
-                    throw ConfigurationFailure("the plan was made for \(plan.header.baseURL), not with --sandbox; refusing to rehearse it")
+                    throw ConfigurationFailure(
+                        "the plan was made for \(plan.header.baseURL), not with --sandbox; refusing to rehearse it")
                 }
                 (rehearsal, environment) = try Rehearsal.start(sandbox, environment: environment)
                 Rehearsal.setAsideJournal(ofPlan: planPath)

@@ -52,22 +52,26 @@ struct LoginCommand: Subcommand {
 
     func run() throws -> Int32 {
         if arguments.showHelp {
-            print("usage: boxlua login [--profile NAME] [--code CODE]\n"
-                + "Signs in with OAuth 2.0 (BOX_CLIENT_ID, BOX_CLIENT_SECRET; BOX_REDIRECT_URI, BOX_AUTHORIZE_URL)\n"
-                + "and stores the tokens under $XDG_STATE_HOME/boxlua/tokens/PROFILE.json (mode 0600);\n"
-                + "for a BOX_BASE_URL other than Box's, PROFILE@HASH.json: each base URL has its own tokens.")
+            print(
+                "usage: boxlua login [--profile NAME] [--code CODE]\n"
+                    + "Signs in with OAuth 2.0 (BOX_CLIENT_ID, BOX_CLIENT_SECRET; BOX_REDIRECT_URI, BOX_AUTHORIZE_URL)\n"
+                    + "and stores the tokens under $XDG_STATE_HOME/boxlua/tokens/PROFILE.json (mode 0600);\n"
+                    + "for a BOX_BASE_URL other than Box's, PROFILE@HASH.json: each base URL has its own tokens.")
             return 0
         }
         do {
             let config = try Configuration.load(environment: ProcessEnvironment.current(), profile: arguments.profile)
             guard let id = config.value("BOX_CLIENT_ID"), let secret = config.value("BOX_CLIENT_SECRET") else {
-                throw ConfigError("login needs the OAuth app's BOX_CLIENT_ID and BOX_CLIENT_SECRET (environment, or client_id and client_secret in [profiles.\(config.profile)])")
+                throw ConfigError(
+                    "login needs the OAuth app's BOX_CLIENT_ID and BOX_CLIENT_SECRET (environment, or client_id and client_secret in [profiles.\(config.profile)])"
+                )
             }
             try HTTPEngine.loadLibcurl()
             let state = OAuthLogin.newState()
             let code = try arguments.code ?? receiveCode(config: config, clientID: id, state: state)
-            let client = BoxClient(settings: try config.clientSettings(),
-                                   signIn: .oauth(clientID: id, clientSecret: secret, refreshToken: nil, store: config.tokenStore))
+            let client = BoxClient(
+                settings: try config.clientSettings(),
+                signIn: .oauth(clientID: id, clientSecret: secret, refreshToken: nil, store: config.tokenStore))
             if arguments.verbose { client.trace = stderrTraceSink() }
             try client.exchangeAuthorizationCode(code, redirectURI: config.redirectURI)
             print("signed in; tokens saved to \(config.tokenStore.path)")
@@ -145,6 +149,8 @@ private func whoamiText(_ me: JSON) -> String {
     if let e = me["enterprise"], !e.isNull {
         enterprise = "\(s(e["name"])) (id \(s(e["id"])))"
     }
-    return ["id:         \(s(me["id"]))", "name:       \(s(me["name"]))", "login:      \(s(me["login"]))",
-            "role:       \(s(me["role"]))", "enterprise: \(enterprise)"].joined(separator: "\n")
+    return [
+        "id:         \(s(me["id"]))", "name:       \(s(me["name"]))", "login:      \(s(me["login"]))",
+        "role:       \(s(me["role"]))", "enterprise: \(enterprise)",
+    ].joined(separator: "\n")
 }

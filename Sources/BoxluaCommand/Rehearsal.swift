@@ -25,7 +25,8 @@ enum Rehearsal {
 
     /// Starts a fresh emulator of the demo enterprise or SEED, and returns it with the
     /// environment that signs in to it as its admin (winning over any other sign-in).
-    static func start(_ which: RunOptions.Sandbox, environment: [String: String]) throws -> (Sandbox, [String: String]) {
+    static func start(_ which: RunOptions.Sandbox, environment: [String: String]) throws -> (Sandbox, [String: String])
+    {
         let seed: SandboxSeed
         switch which {
         case .demo: seed = .demo()

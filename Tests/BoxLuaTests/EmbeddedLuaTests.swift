@@ -32,12 +32,15 @@ import Testing
 
     /// The line of box.lua that holds `text`.
     private func boxLuaLine(holding text: String) throws -> Int {
-        let lines = String(decoding: EmbeddedLua.box.bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = String(decoding: EmbeddedLua.box.bytes, as: UTF8.self).split(
+            separator: "\n", omittingEmptySubsequences: false)
         return try #require(lines.firstIndex { $0.contains(text) }) + 1
     }
 
     @Test func eachFileCompilesUnderTheChunkNameItsErrorsShow() throws {
-        for (chunk, file) in [(EmbeddedLua.box, "box.lua"), (EmbeddedLua.help, "help.lua"), (EmbeddedLua.log, "log.lua")] {
+        for (chunk, file) in [
+            (EmbeddedLua.box, "box.lua"), (EmbeddedLua.help, "help.lua"), (EmbeddedLua.log, "log.lua"),
+        ] {
             #expect(chunk.chunkName == "=" + file)
             let state = LuaState()
             defer { state.close() }
@@ -58,7 +61,8 @@ import Testing
             _ = try run(state, "box.users.delete(7, {forse = true})")
             Issue.record("no error")
         } catch let e as LuaError {
-            #expect(e.message == "job.lua:1: bad argument #2 to 'delete' (unknown option 'forse' (known: force, notify))")
+            #expect(
+                e.message == "job.lua:1: bad argument #2 to 'delete' (unknown option 'forse' (known: force, notify))")
         }
         let calls = try run(state, "return #calls")
         #expect(calls == .integer(0))
@@ -67,17 +71,22 @@ import Testing
     @Test func callsCarryTheOperationPathQueryAndSubject() throws {
         let state = try boxLuaAlone()
         defer { state.close() }
-        let call = try run(state, """
+        let call = try run(
+            state,
+            """
             box.users.delete({id = 7, login = "ann@example.com"}, {force = true})
             local c = calls[1]
             return {op = c[1], method = c[2], path = c[3], force = c[4].force, notify = c[4].notify,
                     body = c[5] == nil, as_user = c[6] == nil, id = c[7].id, login = c[7].login}
             """)
-        #expect(call == .object([
-            "op": .string("users.delete"), "method": .string("DELETE"), "path": .string("/2.0/users/7"),
-            "force": .string("true"), "notify": .string("false"), "body": .boolean(true), "as_user": .boolean(true),
-            "id": .string("7"), "login": .string("ann@example.com"),
-        ]))
+        #expect(
+            call
+                == .object([
+                    "op": .string("users.delete"), "method": .string("DELETE"), "path": .string("/2.0/users/7"),
+                    "force": .string("true"), "notify": .string("false"), "body": .boolean(true),
+                    "as_user": .boolean(true),
+                    "id": .string("7"), "login": .string("ann@example.com"),
+                ]))
     }
 
     @Test func errorsRaisedInsideBoxLuaNameItsLine() throws {

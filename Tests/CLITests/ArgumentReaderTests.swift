@@ -4,7 +4,9 @@ import Testing
 @testable import BoxluaCommand
 
 @Suite struct ArgumentReaderTests {
-    let options: [LongOption] = [.flag("--help"), .flag("--quiet"), .value("--profile", "a profile name"), .attachedValue("--sandbox")]
+    let options: [LongOption] = [
+        .flag("--help"), .flag("--quiet"), .value("--profile", "a profile name"), .attachedValue("--sandbox"),
+    ]
 
     func read(_ words: String...) throws(UsageError) -> [CommandArgument] {
         var reader = ArgumentReader(words)
@@ -23,13 +25,19 @@ import Testing
 
     @Test func valuesSeparateOrAttached() throws {
         #expect(try read("--profile", "p", "--profile=q") == [.option("--profile", "p"), .option("--profile", "q")])
-        #expect(try read("--sandbox", "--sandbox=seed.json") == [.option("--sandbox", nil), .option("--sandbox", "seed.json")])
+        #expect(
+            try read("--sandbox", "--sandbox=seed.json") == [
+                .option("--sandbox", nil), .option("--sandbox", "seed.json"),
+            ])
         // --sandbox never takes the next argument: that one is an operand.
         #expect(try read("--sandbox", "plan.jsonl") == [.option("--sandbox", nil), .operand("plan.jsonl")])
     }
 
     @Test func flagsOperandsAndDoubleDash() throws {
-        #expect(try read("-h", "x", "-", "--quiet") == [.option("--help", nil), .operand("x"), .operand("-"), .option("--quiet", nil)])
+        #expect(
+            try read("-h", "x", "-", "--quiet") == [
+                .option("--help", nil), .operand("x"), .operand("-"), .option("--quiet", nil),
+            ])
         #expect(try read("--", "--quiet", "-h") == [.operand("--quiet"), .operand("-h")])
     }
 
@@ -43,18 +51,24 @@ import Testing
     }
 
     @Test func applyReadsItsPlanAndOptions() throws {
-        let apply = try ApplyCommand.parse(["--profile=p", "plan.jsonl", "--stop-on-error", "--protect", "jdoe", "--sandbox"])
+        let apply = try ApplyCommand.parse([
+            "--profile=p", "plan.jsonl", "--stop-on-error", "--protect", "jdoe", "--sandbox",
+        ])
         #expect(apply.planPath == "plan.jsonl" && apply.profile == "p" && apply.stopOnError)
         #expect(apply.protect == ["jdoe"] && apply.sandbox == .demo)
         #expect(try ApplyCommand.parse(["--help"]).showHelp)
-        #expect(throws: UsageError("which plan? usage: boxlua apply PLAN [--stop-on-error]")) { try ApplyCommand.parse([]) }
+        #expect(throws: UsageError("which plan? usage: boxlua apply PLAN [--stop-on-error]")) {
+            try ApplyCommand.parse([])
+        }
         #expect(throws: UsageError("one PLAN at a time (got a and b)")) { try ApplyCommand.parse(["a", "b"]) }
     }
 
     @Test func sandboxReadsItsOptions() throws {
         let sandbox = try SandboxCommand.parse(["--port=8080", "--seed", "s.json"])
         #expect(sandbox.port == 8080 && sandbox.seed == "s.json")
-        #expect(throws: UsageError("--port needs a port number 0-65535, got 'x'")) { try SandboxCommand.parse(["--port", "x"]) }
+        #expect(throws: UsageError("--port needs a port number 0-65535, got 'x'")) {
+            try SandboxCommand.parse(["--port", "x"])
+        }
     }
 
     @Test func theOptionsThatTakeAValueComeFromTheCommands() {

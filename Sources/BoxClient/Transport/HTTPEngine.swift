@@ -1,7 +1,7 @@
 /// A single-threaded HTTP engine on libcurl's multi interface: many transfers in flight,
 /// completion callbacks, timers, and one shared pause for rate limits.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import CCurl
 
