@@ -48,14 +48,14 @@ let package = Package(
         // The Lua API: box.*, csv, json, log, show, help; dry runs, plans, audit log.
         // Its Lua half is the .lua files beside the Swift, compiled into the binary as byte arrays.
         .target(
-            name: "BoxLua", dependencies: ["LuaHost", "CLua", "BoxClient", "BoxChanges", "CSV", "JSON"],
+            name: "BoxLua", dependencies: ["LuaHost", "CLua", "BoxClient", "BoxChanges", "CSV", "JSON", "Files"],
             resources: [.embedInCode("box.lua"), .embedInCode("help.lua"), .embedInCode("log.lua")]),
 
         // The `boxlua` command line. Its target is not named boxlua so that no two modules
         // (BoxLua, boxlua) differ only by case; the product, and so the binary, is boxlua.
         .executableTarget(
             name: "BoxluaCommand",
-            dependencies: ["LuaHost", "CLua", "Repl", "BoxLua", "BoxClient", "BoxChanges", "BoxSandbox", "JSON"],
+            dependencies: ["LuaHost", "CLua", "Repl", "BoxLua", "BoxClient", "BoxChanges", "BoxSandbox", "JSON", "Files"],
             path: "Sources/BoxluaCommand"),
 
         // Shared test helpers: run the built binary, start a sandbox.

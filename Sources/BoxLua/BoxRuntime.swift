@@ -1,5 +1,6 @@
 /// One run's Box session inside a Lua state: the client (made on first use), change
 /// control (dry run or live), the parallel scheduler, and the Lua API installed over them.
+import Files
 import BoxChanges
 import BoxClient
 import JSON
@@ -147,5 +148,5 @@ public final class BoxRuntime {
 
 /// `$XDG_STATE_HOME/boxlua/audit.jsonl`: where live changes are logged by default.
 public func defaultAuditLogPath(_ env: [String: String]) -> String {
-    boxluaStateDirectory(env) + "/audit.jsonl"
+    Files.boxluaStateFolder(environment: env) + "/audit.jsonl"
 }

@@ -1,5 +1,6 @@
 /// `boxlua apply PLAN [--stop-on-error]`: carry out a plan written by --plan, exactly and
 /// resumably (see BoxChanges.PlanApplier).
+import Files
 import BoxChanges
 import BoxClient
 import BoxLua

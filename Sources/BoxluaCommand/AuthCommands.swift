@@ -1,4 +1,5 @@
 /// `boxlua login` (OAuth 2.0 authorization code) and `boxlua whoami` (the signed-in user).
+import Files
 import BoxClient
 import Foundation
 import JSON

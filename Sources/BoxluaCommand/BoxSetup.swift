@@ -1,5 +1,6 @@
 /// Where the command-line options reach the Box layer: the one call that installs `box`,
 /// and the in-process sandbox of `--sandbox[=SEED]`.
+import Files
 import BoxLua
 import BoxSandbox
 import Foundation

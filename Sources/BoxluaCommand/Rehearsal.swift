@@ -1,5 +1,6 @@
 /// `--sandbox[=SEED]` for a run and for `apply`: the in-process emulator a rehearsal talks
 /// to, the base_url its plans record, and the audit log it writes (never the live one).
+import Files
 import BoxClient
 import BoxSandbox
 import Foundation
@@ -10,7 +11,7 @@ enum Rehearsal {
 
     /// `$XDG_STATE_HOME/boxlua/sandbox/audit.jsonl`, beside the sandbox's other state.
     static func auditLogPath(_ environment: [String: String]) -> String {
-        boxluaStateDirectory(environment) + "/sandbox/audit.jsonl"
+        Files.boxluaStateFolder(environment: environment) + "/sandbox/audit.jsonl"
     }
 
     /// A rehearsal applies the plan to a fresh sandbox, so what an earlier rehearsal journaled

@@ -1,4 +1,5 @@
 /// `boxlua sandbox`: serves the Box emulator on 127.0.0.1 until Ctrl-C or SIGTERM.
+import Files
 import BoxClient
 import BoxSandbox
 import Foundation
@@ -60,7 +61,8 @@ struct SandboxCommand: Subcommand {
 
 /// The folder that holds the sandbox's JWT config: `$XDG_STATE_HOME/boxlua/sandbox`.
 func sandboxStateDirectory() -> URL {
-    URL(fileURLWithPath: boxluaStateDirectory(ProcessEnvironment.current())).appendingPathComponent("sandbox")
+    URL(fileURLWithPath: Files.boxluaStateFolder(environment: ProcessEnvironment.current())).appendingPathComponent(
+        "sandbox")
 }
 
 extension SandboxCommand {

@@ -1,8 +1,9 @@
 /// The help and version texts.
+import BoxClient
 import CLua
 
 enum Usage {
-    static let version = "0.1.0"
+    static let version = boxluaVersion
 
     /// `boxlua 0.1.0 (Lua 5.4.4)`
     static var versionLine: String {

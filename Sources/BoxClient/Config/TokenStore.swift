@@ -39,7 +39,8 @@ public struct TokenStore: Sendable {
     public init(profile: String, environment: [String: String], baseURL: String = productionBaseURL) {
         let base = tokenBaseURL(baseURL)
         let suffix = base == productionBaseURL ? "" : "@" + fnv1a64Hex(base)
-        self.init(path: boxluaStateDirectory(environment) + "/tokens/\(profile)\(suffix).json", baseURL: base)
+        self.init(
+            path: Files.boxluaStateFolder(environment: environment) + "/tokens/\(profile)\(suffix).json", baseURL: base)
     }
 
     /// The stored tokens, or nil when there is no file yet. A file recording another base
@@ -131,12 +132,6 @@ func fnv1a64Hex(_ text: String) -> String {
     }
     let hex = String(h, radix: 16)
     return String(repeating: "0", count: 16 - hex.count) + hex
-}
-
-/// boxlua's own state folder (tokens, audit log, history, sandbox): `Files.boxluaStateFolder`,
-/// kept here for the code that knows BoxClient but not Files.
-public func boxluaStateDirectory(_ env: [String: String]) -> String {
-    Files.boxluaStateFolder(environment: env)
 }
 
 /// Creates `dir` and its missing parents; the last one (which holds secrets) gets mode 0700.
