@@ -50,8 +50,9 @@ public struct ChangeTarget: Sendable {
     /// nil or "" when sent as the signed-in account itself.
     public var asUser: String?
 
+    /// `baseURL` is kept without userinfo: a password in BOX_BASE_URL never reaches the log.
     public init(baseURL: String, asUser: String?) {
-        self.baseURL = baseURL
+        self.baseURL = displayURL(baseURL)
         self.asUser = asUser
     }
 }

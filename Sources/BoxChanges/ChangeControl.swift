@@ -68,7 +68,7 @@ public final class ChangeControl {
                     BoxError(
                         status: 0, code: "audit_log_failed",
                         message: "not sent: the audit log could not be written (\(failure))", method: request.method,
-                        url: client.settings.baseURL + request.pathAndQuery)))
+                        url: displayURL(client.settings.baseURL) + request.pathAndQuery)))
         }
         withSignedInUser {
             if let refusal = self.guardRefusal(request) { return decide(.refuse(refusal)) }

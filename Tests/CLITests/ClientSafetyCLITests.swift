@@ -53,6 +53,14 @@ struct ClientSafetyCLITests {
         let applied = try boxlua(["apply", plan], environment: env, directory: s.home.path)
         #expect(applied.status == 0, "\(applied.stderr)")
         #expect(!applied.output.contains("pa55word"))
+        // A live change: its audit line names the base URL without the password.
+        let live = try boxlua(
+            ["-e", "box.users.update(box.users.all{user_type = 'managed'}[8].id, {job_title = 'y'})"],
+            environment: env, directory: s.home.path)
+        #expect(live.status == 0, "\(live.stderr)")
+        let audit = try String(contentsOfFile: s.auditLog, encoding: .utf8)
+        #expect(audit.contains(#""base_url":"\#(s.url)""#), "\(audit)")
+        #expect(!audit.contains("pa55word"), "\(audit)")
     }
 
     @Test func aWrongJWTPassphraseExits2() throws {
