@@ -38,9 +38,11 @@ public struct ChangeOutcome: Sendable {
     public var word: String { succeeded ? "ok" : unknown ? "unknown" : "failed" }
 
     /// Whether a change that failed this way may still have been made: cut off by a signal,
-    /// no HTTP answer (the request may have arrived), or a 5xx (Box may have acted first).
+    /// no HTTP answer (the request may have arrived), a 5xx (Box may have acted first), or the
+    /// client's own check could not tell (`outcome_unknown`, with or without an HTTP status).
     public static func leavesOutcomeUnknown(_ e: BoxError) -> Bool {
-        e.code == "interrupted" || (e.status == 0 && e.code == "network_error") || e.status >= 500
+        e.code == "interrupted" || e.code == "outcome_unknown" || (e.status == 0 && e.code == "network_error")
+            || e.status >= 500
     }
 }
 
