@@ -9,9 +9,11 @@ check failed.
 import json
 import sys
 import time
-import traceback
 import urllib.parse
 import uuid
+
+import checklist
+from checklist import check
 
 import requests
 from box_sdk_gen import (BoxCCGAuth, BoxClient, BoxDeveloperTokenAuth, BoxJWTAuth, BoxOAuth, CCGConfig,
@@ -46,12 +48,6 @@ EXPIRING = read_sandbox(sys.argv[3])
 
 def session(env):
     return NetworkSession(base_urls=BaseUrls(base_url=env["BOX_BASE_URL"], oauth_2_url=env["BOX_BASE_URL"] + "/oauth2"))
-CHECKS = []
-
-
-def check(fn):
-    CHECKS.append(fn)
-    return fn
 
 
 def admin():
@@ -292,18 +288,7 @@ def sdk_refreshes_an_expired_ccg_token_on_401():
 
 
 def main():
-    passed = failed = 0
-    for fn in CHECKS:
-        try:
-            fn()
-            passed += 1
-            print(f"ok   {fn.__name__}")
-        except Exception:
-            failed += 1
-            print(f"FAIL {fn.__name__}")
-            traceback.print_exc()
-    print(f"fidelity: {passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return checklist.run("fidelity")
 
 
 if __name__ == "__main__":

@@ -15,9 +15,11 @@ import datetime
 import enum
 import importlib.metadata
 import sys
-import traceback
 import typing
 import uuid
+
+import checklist
+from checklist import check
 
 import box_sdk_gen
 from box_sdk_gen import BoxClient, BoxDeveloperTokenAuth
@@ -115,12 +117,6 @@ def model(obj, where=None):
 ENV = read_sandbox(sys.argv[1])
 SESSION = NetworkSession(base_urls=BaseUrls(base_url=ENV["BOX_BASE_URL"], oauth_2_url=ENV["BOX_BASE_URL"] + "/oauth2"))
 CLIENT = BoxClient(auth=BoxDeveloperTokenAuth(token=ENV["BOX_ACCESS_TOKEN"]), network_session=SESSION)
-CHECKS = []
-
-
-def check(fn):
-    CHECKS.append(fn)
-    return fn
 
 
 @check
@@ -190,18 +186,7 @@ def memberships_are_typed():
 
 
 def main():
-    passed = failed = 0
-    for fn in CHECKS:
-        try:
-            fn()
-            passed += 1
-            print(f"ok   {fn.__name__}")
-        except Exception:
-            failed += 1
-            print(f"FAIL {fn.__name__}")
-            traceback.print_exc()
-    print(f"typed-sdk: {passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return checklist.run("typed-sdk")
 
 
 if __name__ == "__main__":
