@@ -3,6 +3,16 @@ import Foundation
 import JSON
 @testable import BoxChanges
 
+/// `text` is not a plan `Plan.parse` accepts, and the error says `fragment`.
+func expectRefused(_ text: String, saying fragment: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    do {
+        _ = try Plan.parse(text)
+        Issue.record("accepted: \(text)", sourceLocation: sourceLocation)
+    } catch {
+        #expect("\(error)".contains(fragment), "\(error)", sourceLocation: sourceLocation)
+    }
+}
+
 @Suite struct PlanFormat {
     func sample() -> Plan {
         Plan(
@@ -48,12 +58,7 @@ import JSON
                 "line 3: seq 1 does not follow 2"
             ),
         ] {
-            do {
-                _ = try Plan.parse(text)
-                Issue.record("accepted: \(text)")
-            } catch {
-                #expect("\(error)".contains(fragment), "\(error)")
-            }
+            expectRefused(text, saying: fragment)
         }
     }
 

@@ -1,9 +1,22 @@
-"""The fidelity runners' list of checks: register each with @check, then run(label) runs them
-in order, prints ok/FAIL per check and `label: N passed, M failed`, and returns the exit status.
-Imports no SDK, so both runners (each with its own box_sdk_gen) share it."""
+"""What both fidelity runners share: the sandbox's printed settings (read_sandbox), and the list
+of checks (register each with @check; run(label) runs them in order, prints ok/FAIL per check and
+`label: N passed, M failed`, and returns the exit status). Imports no SDK, so both runners (each
+with its own box_sdk_gen) can use it."""
 import traceback
 
 CHECKS = []
+
+
+def read_sandbox(path):
+    """`boxlua sandbox`'s stdout (KEY=VALUE words on its lines) as a dict."""
+    env = {}
+    with open(path) as f:
+        for line in f:
+            for word in line.split():
+                if "=" in word:
+                    k, v = word.split("=", 1)
+                    env[k] = v
+    return env
 
 
 def check(fn):

@@ -13,7 +13,7 @@ import urllib.parse
 import uuid
 
 import checklist
-from checklist import check
+from checklist import check, read_sandbox
 
 import requests
 from box_sdk_gen import (BoxCCGAuth, BoxClient, BoxDeveloperTokenAuth, BoxJWTAuth, BoxOAuth, CCGConfig,
@@ -26,17 +26,6 @@ from box_sdk_gen.managers.transfer import TransferOwnedFolderOwnedBy
 from box_sdk_gen.managers.users import UpdateUserByIdStatus
 from box_sdk_gen.networking.base_urls import BaseUrls
 from box_sdk_gen.networking.network import NetworkSession
-
-
-def read_sandbox(path):
-    env = {}
-    with open(path) as f:
-        for line in f:
-            for word in line.split():
-                if "=" in word:
-                    k, v = word.split("=", 1)
-                    env[k] = v
-    return env
 
 
 ENV = read_sandbox(sys.argv[1])

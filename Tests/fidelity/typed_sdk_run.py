@@ -19,7 +19,7 @@ import typing
 import uuid
 
 import checklist
-from checklist import check
+from checklist import check, read_sandbox
 
 import box_sdk_gen
 from box_sdk_gen import BoxClient, BoxDeveloperTokenAuth
@@ -32,17 +32,6 @@ from box_sdk_gen.networking.base_urls import BaseUrls
 from box_sdk_gen.networking.network import NetworkSession
 
 EXPECTED_VERSION = "1.17.0"
-
-
-def read_sandbox(path):
-    env = {}
-    with open(path) as f:
-        for line in f:
-            for word in line.split():
-                if "=" in word:
-                    k, v = word.split("=", 1)
-                    env[k] = v
-    return env
 
 
 class Mismatch(AssertionError):
