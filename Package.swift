@@ -45,6 +45,8 @@ let package = Package(
         .target(name: "BoxChanges", dependencies: ["BoxClient", "JSON", "Files"]),
         // The Box emulator. No Lua, no CLI.
         .target(name: "BoxSandbox", dependencies: ["JSON", "Signing", "HTTPServer", "Files"]),
+        // `boxlua snapshot`: a real enterprise read through the client into the sandbox's seed format.
+        .target(name: "BoxSnapshot", dependencies: ["BoxClient", "BoxSandbox", "JSON"]),
         // The Lua API: box.*, csv, json, log, show, help; dry runs, plans, audit log.
         // Its Lua half is the .lua files beside the Swift, compiled into the binary as byte arrays.
         .target(
@@ -55,7 +57,10 @@ let package = Package(
         // (BoxLua, boxlua) differ only by case; the product, and so the binary, is boxlua.
         .executableTarget(
             name: "BoxluaCommand",
-            dependencies: ["LuaHost", "CLua", "Repl", "BoxLua", "BoxClient", "BoxChanges", "BoxSandbox", "JSON", "Files"],
+            dependencies: [
+                "LuaHost", "CLua", "Repl", "BoxLua", "BoxClient", "BoxChanges", "BoxSandbox", "BoxSnapshot", "JSON",
+                "Files",
+            ],
             path: "Sources/BoxluaCommand"),
 
         // Shared test helpers: run the built binary, start a sandbox.
