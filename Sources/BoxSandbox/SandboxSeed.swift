@@ -1,6 +1,6 @@
 /// The enterprise a sandbox starts from, and its JSON form (`--seed`, `--save`; the format
 /// is documented in README.md, "Sandbox seed format").
-import Foundation
+import FoundationEssentials
 import Files
 import JSON
 
