@@ -5,7 +5,7 @@ import BoxClient
 import BoxSandbox
 import BoxSnapshot
 import Files
-import Foundation
+import FoundationEssentials
 
 struct SnapshotCommand: Subcommand {
     static let name = "snapshot"
