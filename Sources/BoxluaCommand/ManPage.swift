@@ -1,6 +1,7 @@
 /// boxlua(1): the manual page, generated from what `--help`, the subcommands' `--help` and
-/// `help()` print (``Usage/text``, ``applyHelp``, ``SandboxCommand/help``, ``APIReference``), so
-/// that they never drift. `boxlua --man` prints it; scripts/install installs it.
+/// `help()` print (``Usage/text``, ``applyHelp``, ``SandboxCommand/help``,
+/// ``SnapshotCommand/usage``, ``APIReference``), so that they never drift. `boxlua --man`
+/// prints it; scripts/install installs it.
 import BoxLua
 
 enum ManPage {
@@ -21,6 +22,8 @@ enum ManPage {
         page.preformatted(applyHelp)
         page.macro("SS", "boxlua sandbox")
         page.preformatted(SandboxCommand.help)
+        page.macro("SS", "boxlua snapshot")
+        page.preformatted(SnapshotCommand.usage)
         page.macro("SH", "LUA API")
         page.text(
             "Records are plain tables with Box's JSON field names. In the REPL, help() lists these and help(fn) prints one."

@@ -7,9 +7,10 @@ _boxlua_apply_options='--stop-on-error --verbose --quiet --help --profile --audi
 _boxlua_sandbox_options='--help --port --seed --save --faults --jwt-config'
 _boxlua_login_options='--help --verbose --quiet --profile --as-user --code'
 _boxlua_whoami_options='--help --verbose --quiet --profile --as-user'
-_boxlua_subcommands='apply sandbox login whoami'
+_boxlua_snapshot_options='--help --verbose --quiet --profile --events-days'
+_boxlua_subcommands='apply sandbox login whoami snapshot'
 # Options whose value is the next argument (the others are flags or take '=VALUE').
-_boxlua_value_options='-e -l --plan --as-user --profile --audit-log --protect --max-deletes --port --seed --save --faults --jwt-config --code'
+_boxlua_value_options='-e -l --plan --as-user --profile --audit-log --protect --max-deletes --port --seed --save --faults --jwt-config --code --events-days'
 
 # The profile names of config.toml: its [profiles.NAME] tables, read at completion time.
 _boxlua_profiles() {
@@ -56,7 +57,7 @@ _boxlua() {
             *)
                 if [ -z "$command" ] && [ -z "$operand" ] && [[ " $_boxlua_subcommands " == *" $word "* ]]; then
                     command=$word
-                elif [ "$command" = apply ] || [ -z "$command" ]; then
+                elif [ "$command" = apply ] || [ "$command" = snapshot ] || [ -z "$command" ]; then
                     operand=$word
                     [ -z "$command" ] && break
                 fi ;;
@@ -70,7 +71,7 @@ _boxlua() {
             compopt -o filenames 2>/dev/null
             COMPREPLY=($(compgen -f -- "$cur"))
             return 0 ;;
-        -e | --as-user | --protect | --max-deletes | --port | --faults | --code) COMPREPLY=(); return 0 ;;
+        -e | --as-user | --protect | --max-deletes | --port | --faults | --code | --events-days) COMPREPLY=(); return 0 ;;
     esac
 
     # After the script, every word is the script's: files.
@@ -87,6 +88,7 @@ _boxlua() {
         sandbox) options=$_boxlua_sandbox_options ;;
         login) options=$_boxlua_login_options ;;
         whoami) options=$_boxlua_whoami_options ;;
+        snapshot) options=$_boxlua_snapshot_options ;;
     esac
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$options" -- "$cur"))
@@ -98,7 +100,7 @@ _boxlua() {
         '')  # SCRIPT, or a subcommand
             compopt -o filenames 2>/dev/null
             COMPREPLY=($(compgen -W "$_boxlua_subcommands" -- "$cur") $(compgen -f -- "$cur")) ;;
-        apply)  # PLAN
+        apply | snapshot)  # PLAN; the FILE to write
             if [ -z "$operand" ]; then
                 compopt -o filenames 2>/dev/null
                 COMPREPLY=($(compgen -f -- "$cur"))

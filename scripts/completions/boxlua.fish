@@ -19,9 +19,9 @@ function __boxlua_command
     set -e words[1]
     while set -q words[1]
         switch $words[1]
-            case -e -l --plan --as-user --profile --audit-log --protect --max-deletes --port --seed --save --faults --jwt-config --code
+            case -e -l --plan --as-user --profile --audit-log --protect --max-deletes --port --seed --save --faults --jwt-config --code --events-days
                 set -e words[1]
-            case apply sandbox login whoami
+            case apply sandbox login whoami snapshot
                 echo $words[1]
                 return
             case -- -
@@ -45,6 +45,7 @@ complete -c boxlua -n '__boxlua_is none' -f -a apply -d 'send the changes of a p
 complete -c boxlua -n '__boxlua_is none' -f -a sandbox -d 'serve the Box emulator on 127.0.0.1'
 complete -c boxlua -n '__boxlua_is none' -f -a login -d 'sign in with OAuth 2.0 and store the tokens'
 complete -c boxlua -n '__boxlua_is none' -f -a whoami -d 'print the signed-in user'
+complete -c boxlua -n '__boxlua_is none' -f -a snapshot -d 'write the signed-in enterprise as a sandbox seed'
 complete -c boxlua -n '__boxlua_is none' -F
 
 # A Lua run (before the script).
@@ -96,3 +97,11 @@ for command in login whoami
     complete -c boxlua -n "__boxlua_is $command" -l as-user -x -d 'as the user ID'
 end
 complete -c boxlua -n '__boxlua_is login' -l code -x -d 'the authorization code'
+
+# snapshot FILE
+complete -c boxlua -n '__boxlua_is snapshot' -F
+complete -c boxlua -n '__boxlua_is snapshot' -l help -d 'print the help'
+complete -c boxlua -n '__boxlua_is snapshot' -l verbose -d 'HTTP trace on stderr'
+complete -c boxlua -n '__boxlua_is snapshot' -l quiet -d 'only errors on stderr'
+complete -c boxlua -n '__boxlua_is snapshot' -l profile -x -a '(__boxlua_profiles)' -d 'use that profile of the config file'
+complete -c boxlua -n '__boxlua_is snapshot' -l events-days -x -d 'LOGIN events of the last N days'
