@@ -231,12 +231,12 @@ public final class ChangeControl {
         if row?.contentGoesTo != nil, let from = request.subjectID { transferredAway.insert(from) }
         let seq = recorded.count + 1
         let subject = subject(of: request)
+        let what = preview(row?.preview ?? .none, request, current: current)
         let change = PlannedChange(
             seq: seq, op: request.op, method: request.method, path: request.path, query: request.query,
             body: request.body, asUser: request.asUser.flatMap { $0.isEmpty ? nil : $0 }, subject: subject,
-            warnings: warnings)
+            preview: what.isEmpty ? nil : what, warnings: warnings)
         recorded.append(change)
-        let what = preview(row?.preview ?? .none, request, current: current)
         say("[dry-run] \(request.op) \(subject.label)" + (what.isEmpty ? "" : " " + what))
         for w in warnings { say("[dry-run] ! \(request.op) \(subject.label): \(w)") }
         let result = DryRunResults.response(

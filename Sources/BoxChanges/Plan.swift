@@ -99,13 +99,17 @@ public struct PlannedChange: Equatable, Sendable {
     public var body: JSON?
     public var asUser: String?
     public var subject: ChangeSubject
+    /// What the change does, as its dry-run line says it after the subject (`status: active ->
+    /// inactive`, `force`), so a plan reads well; nil when the line says nothing more. Only for
+    /// readers: `apply` sends the request above, and plans written before it existed lack it.
+    public var preview: String?
     /// Why a dry run predicted Box (or the guards of a live run) will refuse the change; sent
     /// all the same by `apply`, since a prediction from reads may be wrong.
     public var warnings: [String]
 
     public init(
         seq: Int, op: String, method: String, path: String, query: [(String, String)], body: JSON?,
-        asUser: String?, subject: ChangeSubject, warnings: [String] = []
+        asUser: String?, subject: ChangeSubject, preview: String? = nil, warnings: [String] = []
     ) {
         self.seq = seq
         self.op = op
@@ -115,13 +119,14 @@ public struct PlannedChange: Equatable, Sendable {
         self.body = body
         self.asUser = asUser
         self.subject = subject
+        self.preview = preview
         self.warnings = warnings
     }
 
     public static func == (a: PlannedChange, b: PlannedChange) -> Bool {
         a.seq == b.seq && a.op == b.op && a.method == b.method && a.path == b.path
             && a.query.elementsEqual(b.query, by: ==) && a.body == b.body && a.asUser == b.asUser
-            && a.subject == b.subject && a.warnings == b.warnings
+            && a.subject == b.subject && a.preview == b.preview && a.warnings == b.warnings
     }
 
     public var json: JSON {
@@ -134,6 +139,7 @@ public struct PlannedChange: Equatable, Sendable {
         o["body"] = body ?? .null
         if let asUser { o["as_user"] = .string(asUser) }
         o["subject"] = subject.json
+        if let preview { o["preview"] = .string(preview) }
         if !warnings.isEmpty { o["warnings"] = .array(warnings.map { .string($0) }) }
         return .object(o)
     }
@@ -165,6 +171,7 @@ public struct PlannedChange: Equatable, Sendable {
         body = (b == nil || b == .null) ? nil : b
         asUser = json["as_user"]?.stringValue
         subject = ChangeSubject(json: json["subject"])
+        preview = json["preview"]?.stringValue
         warnings = json["warnings"]?.arrayValue?.compactMap(\.stringValue) ?? []
     }
 }

@@ -52,11 +52,7 @@ extension BoxRuntime {
         let method = try call.string(1)
         // box.lua passes the path `_clean_path` gave: what the guards classify is sent.
         let path = try call.string(2)
-        var request = BoxRequest(method, path, query: try queryPairs(call, 3))
-        if !call.isNone(4) {
-            request.body = try call.json(4)
-            if request.body == .array([]) { request.body = .object(JSONObject()) }
-        }
+        var request = BoxRequest(method, path, query: try queryPairs(call, 3), body: try body(call, 4))
         if let headers = try call.optionalTable(5) {
             guard case .object(let fields) = try call.json(headers) else {
                 throw call.argumentError(3, "'headers' must map names to strings")
@@ -246,6 +242,8 @@ extension BoxRuntime {
         return items.compactMap { item in item["id"]?.stringValue.map { ($0, item["login"]?.stringValue) } }
     }
 
+    /// The body argument of `_call` and `_request`: an empty table (array or object, Lua cannot
+    /// tell) is sent as `{}`, since Box's bodies are objects.
     private func body(_ call: LuaCall, _ n: Int32) throws -> JSON? {
         guard !call.isNone(n) else { return nil }
         let json = try call.json(n)

@@ -296,8 +296,9 @@ local function send(op, call)
 end
 
 -- One function per row: box.users.delete for users.delete.
-local fn = {}
+local fn, op_named = {}, {}
 for _, op in ipairs(operations) do
+  op_named[op.name] = op
   op.option_keys = {}
   for i, o in ipairs(op.options) do op.option_keys[i] = o.key end
   local space, fname = op.name:match("^(.-)%.([^.]+)$")
@@ -312,8 +313,6 @@ for _, op in ipairs(operations) do
   box[space] = box[space] or {}
   box[space][fname] = fn[op.name]
 end
-local op_named = {}
-for _, op in ipairs(operations) do op_named[op.name] = op end
 
 -- The composites.
 local users = box.users

@@ -110,6 +110,16 @@ struct ArgumentReader {
         return .option(option.name, value)
     }
 
+    /// Steps over the value of `argument` (just returned by ``next()``) when it is one of
+    /// `optionsWithValues` written without its value (`-e CHUNK`, `--profile p`; `-eCHUNK` and
+    /// `--profile=p` carry theirs), so that the value is not taken for an operand.
+    mutating func skipValue(of argument: String, ifIn optionsWithValues: Set<String>) {
+        let long = argument.hasPrefix("--")
+        let name = long ? Self.split(argument).name : String(argument.prefix(2))
+        let attached = long ? Self.split(argument).attached != nil : argument.count > 2
+        if optionsWithValues.contains(name) && !attached { _ = next() }
+    }
+
     /// `--name=value` as ("--name", "value"); `--name` as ("--name", nil).
     static func split(_ argument: String) -> (name: String, attached: String?) {
         guard let eq = argument.firstIndex(of: "=") else { return (argument, nil) }

@@ -49,18 +49,14 @@ private let optionsWithValues: Set<String> = {
 /// name (as git takes them: `boxlua --profile p whoami`) followed by those after it. nil when
 /// the first argument that is not an option is not a subcommand name, or follows `--`.
 func subcommandInvocation(_ argv: [String]) -> (name: String, arguments: [String])? {
-    var index = 1
-    while index < argv.count {
-        let argument = argv[index]
+    var reader = ArgumentReader(argv, from: 1)
+    while let argument = reader.next() {
         if argument == "--" || argument == "-" { return nil }
         guard argument.hasPrefix("-") else {
             guard subcommands[argument] != nil else { return nil }
-            return (argument, Array(argv[1..<index]) + Array(argv[(index + 1)...]))
+            return (argument, Array(argv[1..<reader.index]) + Array(argv[(reader.index + 1)...]))
         }
-        // `-eCHUNK` and `--name=value` carry their value; `-e CHUNK` and `--name value` do not.
-        let bare = argument.hasPrefix("--") ? argument : String(argument.prefix(2))
-        let attached = argument.hasPrefix("--") ? argument.contains("=") : argument.count > 2
-        index += optionsWithValues.contains(bare) && !attached ? 2 : 1
+        reader.skipValue(of: argument, ifIn: optionsWithValues)
     }
     return nil
 }

@@ -21,7 +21,8 @@ func expectRefused(_ text: String, saying fragment: String, sourceLocation: Sour
             changes: [
                 PlannedChange(
                     seq: 1, op: "users.update", method: "PUT", path: "/2.0/users/42", query: [],
-                    body: ["status": "inactive"], asUser: nil, subject: ChangeSubject(id: "42", login: "a@b.c")),
+                    body: ["status": "inactive"], asUser: nil, subject: ChangeSubject(id: "42", login: "a@b.c"),
+                    preview: "status: active -> inactive"),
                 PlannedChange(
                     seq: 2, op: "users.delete", method: "DELETE", path: "/2.0/users/42",
                     query: [("force", "false"), ("notify", "false")], body: nil, asUser: "7",
@@ -42,6 +43,7 @@ func expectRefused(_ text: String, saying fragment: String, sourceLocation: Sour
             lines[2].hasPrefix(
                 #"{"seq":2,"op":"users.delete","method":"DELETE","path":"/2.0/users/42","query":{"force":"false","notify":"false"},"body":null"#
             ))
+        #expect(lines[1].hasSuffix(#""subject":{"id":"42","login":"a@b.c"},"preview":"status: active -> inactive"}"#))
         let back = try Plan.parse(text)
         #expect(back.header == sample().header)
         #expect(back.changes == sample().changes)

@@ -75,5 +75,11 @@ import Testing
         // `--port 0 sandbox`: 0 is --port's value, so sandbox is the subcommand.
         #expect(subcommandInvocation(["boxlua", "--port", "0", "sandbox"])?.name == "sandbox")
         #expect(subcommandInvocation(["boxlua", "--profile", "apply", "whoami"])?.arguments == ["--profile", "apply"])
+        #expect(subcommandInvocation(["boxlua", "--profile=apply", "whoami"])?.arguments == ["--profile=apply"])
+        #expect(subcommandInvocation(["boxlua", "-e", "whoami", "apply", "p"])?.arguments == ["-e", "whoami", "p"])
+        #expect(subcommandInvocation(["boxlua", "-ewhoami", "apply"])?.name == "apply")
+        #expect(subcommandInvocation(["boxlua", "-e"]) == nil)
+        #expect(subcommandInvocation(["boxlua", "--", "apply"]) == nil)
+        #expect(subcommandInvocation(["boxlua", "script.lua", "apply"]) == nil)
     }
 }
