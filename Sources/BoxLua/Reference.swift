@@ -95,6 +95,34 @@ public enum APIReference {
             signature: "box.users.memberships(id) -> iterator of group memberships",
             summary: "the groups a user belongs to",
             details: "Each membership has group.id, group.name and role (member or admin)."),
+        APIEntry(
+            name: "box.users.owned_folders",
+            signature: "box.users.owned_folders(user_or_id) -> array of folders",
+            summary: "the folders in the user's All Files that the user owns (not those shared with them)",
+            details: """
+                Read As-User the user (an admin sign-in). Each folder has id, name, size, owned_by,
+                created_at and modified_at.
+                """),
+        APIEntry(
+            name: "box.users.collaborations",
+            signature:
+                "box.users.collaborations(user_or_id) -> array of {folder=, collaboration=, collaborator=, role=, status=, external=}",
+            summary: "every collaboration on the folders the user owns: who loses access when the user goes",
+            details: """
+                collaborator is the user (id, name, login) or group; status is accepted or pending;
+                external is true when the collaborator's login domain is not the owner's.
+                """),
+        APIEntry(
+            name: "box.users.holds",
+            signature: "box.users.holds(user_or_id) -> array of {kind=, policy=, reason=}",
+            summary:
+                "the legal holds (kind legal_hold) and retention policies (kind retention) that make Box refuse to delete the user",
+            details: """
+                Box refuses (403 forbidden, even with force=true) while the user owns content and the
+                enterprise has any legal hold that is not released or any retention policy, whether
+                or not it covers that content; a content transfer lifts it. Empty for a user who owns
+                nothing. Policies that name the user or cover their folders come first.
+                """),
     ]
 
     static let others: [APIEntry] = [
@@ -122,13 +150,31 @@ public enum APIReference {
             summary: "the time of each user's newest LOGIN event in the last `days` days",
             details: "Users with no LOGIN event in the window are absent from the table."),
         APIEntry(
+            name: "box.folders.collaborations",
+            signature: "box.folders.collaborations(folder_id) -> array of collaborations",
+            summary: "the pending and accepted collaborations on a folder (not its owner)",
+            details: "Each has id, role, status, accessible_by (the user or group) and item (the folder)."),
+        APIEntry(
+            name: "box.collaborations.update",
+            signature: "box.collaborations.update(id, {role=, status=}) -> collaboration",
+            summary: "change a collaborator's role (editor, viewer, co-owner, ...) or a pending invite's status",
+            details: "role owner hands the folder to the collaborator (Box then answers with no body: true)."),
+        APIEntry(
+            name: "box.collaborations.delete",
+            signature: "box.collaborations.delete(id) -> true",
+            summary: "remove a collaboration: the collaborator loses access to the folder",
+            details: "A change like any other: dry run, plans, audit log."),
+        APIEntry(
             name: "box.deprovision",
             signature: "box.deprovision(user_or_id, {transfer_to=, delete=true, force=false, notify=false}) -> report",
             summary: "Box's deprovisioning order: set inactive, transfer owned content, delete",
             details: """
                 The report has user, ok, and steps (an array of {step=, ok=, error=}). A failed
                 step leaves the later steps undone and says so (ok=false, skipped=true). Refuses
-                to delete the signed-in user or the transfer_to user.
+                to delete the signed-in user or the transfer_to user. report.collaborators lists who
+                loses access (box.users.collaborations, read first). A forced delete with no transfer
+                before it that a hold makes Box refuse is not attempted: the delete step has
+                skipped=true and reason, report.holds lists the holds (box.users.holds).
                 """),
         APIEntry(
             name: "box.request",

@@ -316,6 +316,167 @@ function users.memberships(...)
   return entries("memberships", {user_id = id})
 end
 
+-- A marker-paged listing (entries, next_marker) read to its end, one call a page, so each
+-- call yields inside box.parallel as every other call does.
+local function marker_all(op, path, query, as_user)
+  local out, marker = {}, nil
+  repeat
+    local q = {limit = "1000", marker = marker}
+    for k, v in pairs(query or {}) do q[k] = v end
+    local page = _call(op, "GET", path, q, nil, as_user or current_as_user())
+    for _, e in ipairs(type(page) == "table" and page.entries or {}) do out[#out + 1] = e end
+    marker = type(page) == "table" and page.next_marker or nil
+  until type(marker) ~= "string" or marker == ""
+  return out
+end
+
+-- Every item of a folder (offset paging), as the user `as_user` sees it; folder 0 is that
+-- user's All Files.
+local function folder_items(id, fields, as_user)
+  local out, offset = {}, 0
+  while true do
+    local page = _call("folders.items", "GET", "/2.0/folders/" .. id .. "/items",
+      {fields = fields, limit = "1000", offset = tostring(offset)}, nil, as_user)
+    local entries = type(page) == "table" and page.entries or {}
+    for _, e in ipairs(entries) do out[#out + 1] = e end
+    offset = offset + #entries
+    if #entries == 0 or offset >= (page.total_count or 0) then return out end
+  end
+end
+
+local ROOT_FIELDS = "name,owned_by,size,created_at,modified_at"
+
+-- The items of the user's All Files that the user owns (As-User: needs an admin sign-in).
+local function owned_root_items(id)
+  local out = {}
+  for _, item in ipairs(folder_items("0", ROOT_FIELDS, id)) do
+    if type(item.owned_by) == "table" and tostring(item.owned_by.id) == id then out[#out + 1] = item end
+  end
+  return out
+end
+
+function users.owned_folders(...)
+  local id = check_id("owned_folders", 1, ...)
+  local out = {}
+  for _, item in ipairs(owned_root_items(id)) do
+    if item.type == "folder" then out[#out + 1] = item end
+  end
+  return out
+end
+
+local function domain_of(login)
+  return type(login) == "string" and login:match("@([^@]+)$") and login:match("@([^@]+)$"):lower() or nil
+end
+
+-- Each collaboration on the folders `id` owns, as {folder, collaboration, collaborator, role,
+-- status, external}; external: the collaborator's login domain is not the owner's.
+local function collaborations_of(id, login, folders)
+  local home = domain_of(login)
+  local out = {}
+  for _, f in ipairs(folders) do
+    for _, c in ipairs(marker_all("folders.collaborations", "/2.0/folders/" .. f.id .. "/collaborations", {}, id)) do
+      local who = c.accessible_by or {login = c.invite_email}
+      local external = false
+      if who.type ~= "group" then
+        local d = domain_of(who.login)
+        external = d ~= nil and home ~= nil and d ~= home
+      end
+      out[#out + 1] = {folder = f, collaboration = c, collaborator = who, role = c.role, status = c.status,
+        external = external}
+    end
+  end
+  return out
+end
+
+local function login_of(v, id)
+  if type(v) == "table" and type(v.login) == "string" then return v.login end
+  return call("users.get", "GET", "/2.0/users/" .. id, {fields = "login"}).login
+end
+
+function users.collaborations(...)
+  local id = check_id("collaborations", 1, ...)
+  return collaborations_of(id, login_of((...), id), users.owned_folders(id))
+end
+
+-- The policies that make Box refuse to delete a user. Box refuses (403 "User cannot be
+-- deleted due to retention policies. Please transfer user content first", even with force)
+-- while the user owns content and the enterprise has any legal hold or retention policy,
+-- whether or not it covers that content (Box support article 33282413279635; released holds
+-- hold nothing, retired retention policies count: README, "The sandbox"). A user who owns
+-- nothing is not refused: the list is empty.
+local function holds_of(id)
+  local owned = owned_root_items(id)
+  if #owned == 0 then
+    local u = call("users.get", "GET", "/2.0/users/" .. id, {fields = "space_used"})
+    if (tonumber(u.space_used) or 0) == 0 then return {} end
+  end
+  local mine = {}
+  for _, item in ipairs(owned) do mine[tostring(item.id)] = item end
+  local function covering(assignments, kind)
+    for _, a in ipairs(assignments) do
+      local to = a.assigned_to or {}
+      local item = to.id and mine[tostring(to.id)]
+      if kind == "legal_hold" and to.type == "user" and tostring(to.id) == id then return "names them as custodian" end
+      if item then return format("covers their folder '%s'", item.name or item.id) end
+      if kind == "retention" and to.type == "enterprise" then return "covers the whole enterprise" end
+    end
+    return nil
+  end
+  local out = {}
+  local function add(kind, label, p, assignments)
+    local why = covering(assignments, kind)
+    local reason = format("%s '%s' %s", label, p.policy_name or p.id,
+      why or "exists in the enterprise (Box refuses while the user owns content)")
+    local entry = {kind = kind, policy = p, reason = reason}
+    if why then table.insert(out, 1, entry) else out[#out + 1] = entry end
+  end
+  for _, p in ipairs(marker_all("legal_holds.list", "/2.0/legal_hold_policies", {})) do
+    if p.status ~= "released" then
+      add("legal_hold", "legal hold", p,
+        marker_all("legal_holds.assignments", "/2.0/legal_hold_policy_assignments", {policy_id = p.id}))
+    end
+  end
+  for _, p in ipairs(marker_all("retention_policies.list", "/2.0/retention_policies", {})) do
+    add("retention", "retention policy", p,
+      marker_all("retention_policies.assignments", "/2.0/retention_policies/" .. p.id .. "/assignments", {}))
+  end
+  return out
+end
+
+function users.holds(...)
+  return holds_of(check_id("holds", 1, ...))
+end
+
+box.folders = {}
+function box.folders.collaborations(...)
+  local id = check_id_of("folder", "collaborations", 1, ...)
+  return marker_all("folders.collaborations", "/2.0/folders/" .. id .. "/collaborations", {})
+end
+
+local COLLAB_ROLES = {"editor", "viewer", "previewer", "uploader", "previewer uploader", "viewer uploader",
+  "co-owner", "owner"}
+
+box.collaborations = {}
+function box.collaborations.update(...)
+  local id = check_id_of("collaboration", "update", 1, ...)
+  local changes = check_opts("update", 2, {"role", "status", "expires_at", "can_view_path"}, ...)
+  local role = opt_field("update", 2, changes, "role", "string")
+  if role ~= nil then
+    local known = false
+    for _, r in ipairs(COLLAB_ROLES) do known = known or r == role end
+    if not known then argerror("update", 2, format("'role' must be one of %s", concat(COLLAB_ROLES, ", "))) end
+  end
+  if next(changes) == nil then argerror("update", 2, "give role or status") end
+  return call("collaborations.update", "PUT", "/2.0/collaborations/" .. id, {}, body_of("update", 2, changes),
+    {id = id})
+end
+
+function box.collaborations.delete(...)
+  local id = check_id_of("collaboration", "delete", 1, ...)
+  call("collaborations.delete", "DELETE", "/2.0/collaborations/" .. id, {}, nil, {id = id})
+  return true
+end
+
 box.invites = {}
 function box.invites.create(...)
   local t = check_keys("create", 1, check_type("create", 1, "table", ...), {"enterprise_id", "login"})
@@ -398,6 +559,11 @@ function box.deprovision(...)
     for _, p in ipairs(plan) do report.steps[#report.steps + 1] = {step = p[1], ok = false, skipped = true} end
     return report
   end
+  -- Who loses access: the collaborators on the user's folders, read before anything changes
+  -- (Box: they cannot reach it while the user is inactive; a transfer keeps them on the folders).
+  local read_ok, collaborators = pcall(users.collaborations, u)
+  if read_ok then report.collaborators = collaborators else report.collaborators_error = tostring(collaborators) end
+  local transferred = false
   local actions = {
     suspend = function()
       local r = users.suspend(u)
@@ -405,16 +571,32 @@ function box.deprovision(...)
     end,
     transfer_content = function()
       local f = users.transfer_content(u, transfer_to, {notify = opts.notify})
+      transferred = true
       return f
     end,
     delete = function()
       return users.delete(u, {force = opts.force, notify = opts.notify})
     end,
   }
+  -- A forced delete Box will refuse for a hold is not attempted; without force the content rule
+  -- (400 "User has managed content") answers first, and after a transfer the user owns nothing.
+  local function held()
+    if transferred or not opts.force then return nil end
+    local ok, holds = pcall(users.holds, u)
+    if not ok then report.holds_error = tostring(holds) return nil end
+    if #holds == 0 then return nil end
+    report.holds = holds
+    return "Box will refuse: held by " .. holds[1].reason
+  end
   for _, p in ipairs(plan) do
     local step = {step = p[1]}
+    local why = report.ok and p[1] == "delete" and held() or nil
     if not report.ok then
       step.ok, step.skipped = false, true
+    elseif why then
+      step.ok, step.skipped, step.reason = false, true, why
+      report.ok = false
+      report.error = "delete not attempted: " .. why
     else
       local ok, res = pcall(actions[p[1]])
       step.ok = ok

@@ -11,7 +11,8 @@ enum ContentSeedCoding {
                 [
                     "id": .string(h.id), "policy_name": .string(h.name), "description": .string(h.description),
                     "status": .string(h.status), "created_by": ["id": .string(h.createdByID)],
-                    "created_at": .string(BoxTime.format(h.createdAt)), "assignments": .array(h.assignments.map(assignment)),
+                    "created_at": .string(BoxTime.format(h.createdAt)),
+                    "assignments": .array(h.assignments.map(assignment)),
                 ]
             })
         o["retention_policies"] = .array(
@@ -82,7 +83,9 @@ enum ContentSeedCoding {
 
     private static func decodeFolder(_ j: JSON, _ at: String, _ users: Set<String>) throws -> SandboxFolder {
         let owner = try string(j["owned_by"] ?? [:], "id", "\(at).owned_by")
-        guard users.contains(owner) else { throw SandboxSeedError(message: "\(at): no user with id \(owner) (owned_by)") }
+        guard users.contains(owner) else {
+            throw SandboxSeedError(message: "\(at): no user with id \(owner) (owned_by)")
+        }
         var f = SandboxFolder(
             id: try digits(j, "id", at), name: try string(j, "name", at), ownerID: owner,
             createdAt: try time(j, "created_at", at))
