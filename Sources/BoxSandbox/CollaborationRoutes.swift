@@ -70,7 +70,7 @@ enum CollaborationRoutes {
             c.state.content.folders[f].ownerID = collab.userID
         }
         var kept = SandboxCollaboration(
-            id: c.state.nextCollaborationID(), folderID: folder.id, userID: previous, createdByID: c.me.id,
+            id: c.state.nextContentID(), folderID: folder.id, userID: previous, createdByID: c.me.id,
             createdAt: c.now)
         kept.role = "co-owner"
         c.state.content.collaborations.append(kept)

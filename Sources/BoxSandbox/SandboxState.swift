@@ -152,8 +152,6 @@ final class SandboxState {
         return String(lastContentNumber)
     }
 
-    func nextCollaborationID() -> String { nextContentID() }
-
     /// Records an admin event done by `actor` about `subject` (so changes show up in admin_logs).
     func record(_ type: String, actor: SandboxUser, subject: SandboxUser, now: Int64) {
         eventCounter += 1

@@ -24,10 +24,9 @@ enum TransferRoute {
         }
         // The new folder is made at once; the content moves into it now or, with the
         // transfer_pending fault, once the pending time is over.
-        var made = SandboxFolder(
+        let made = SandboxFolder(
             id: c.state.nextContentID(), name: "\(source.name)'s Files and Folders", ownerID: dest.id,
             createdAt: c.now)
-        made.size = 0
         c.state.content.folders.append(made)
         let pending = c.faults.transferPendingSeconds
         if pending > 0 && c.state.ownsContent(source.id, now: c.now) {
