@@ -147,6 +147,43 @@ import Testing
         }
     }
 
+    /// The dry-run warning of a forced delete Box will refuse for a hold; none once the run has
+    /// transferred the user's content, none for a user who owns nothing.
+    @Test func aDryRunWarnsOfAForcedDeleteAHoldBlocks() throws {
+        let seed = Self.seed
+        let owners = seed.users.filter { u in seed.content.folders.contains { $0.ownerID == u.id } }
+        let held = Self.custodian
+        let moved = try #require(owners.first { $0.id != held && $0.role == "user" }?.id)
+        let idle = try #require(
+            seed.users.first { $0.ownedItems == 0 && $0.role == "user" && !$0.isExternal }.map(\.id))
+        let h = try BoxHarness(dryRun: true)
+        try h.run(
+            """
+            box.users.delete('\(held)', {force = true})
+            box.users.transfer_content('\(moved)', box.users.me().id)
+            box.users.delete('\(moved)', {force = true})
+            box.users.delete('\(idle)', {force = true})
+            """)
+        let warnings = h.said.filter { $0.hasPrefix("[dry-run] ! ") }
+        let login = seed.users.first { $0.id == held }?.login ?? ""
+        #expect(
+            warnings == [
+                "[dry-run] ! users.delete \(held) (\(login)): Box will refuse: held by legal hold 'Contoso v. Northwind'"
+                    + " (the user owns content: transfer it first, force does not help)"
+            ], "\(h.said)")
+        // Live, Box refuses exactly that one.
+        let live = try BoxHarness()
+        let r = try live.run(
+            """
+            local a = {pcall(box.users.delete, '\(held)', {force = true})}
+            box.users.transfer_content('\(moved)', box.users.me().id)
+            local b = pcall(box.users.delete, '\(moved)', {force = true})
+            local c = pcall(box.users.delete, '\(idle)', {force = true})
+            return {held = a[1] == false and a[2].status == 403, moved = b, idle = c}
+            """)
+        #expect(r["held"] == .boolean(true) && r["moved"] == .boolean(true) && r["idle"] == .boolean(true), "\(r)")
+    }
+
     @Test func collaborationsAreChangedAndRemovedAsChanges() throws {
         let collab = try #require(Self.seed.content.collaborations.first { $0.role != "viewer" })
         let dry = try BoxHarness(dryRun: true)
