@@ -146,7 +146,12 @@ public final class ChangeControl {
             && request.queryValue("force") != "true"
         let readsUser =
             answer.needsCurrentSubject || row?.preview == .fieldChanges || checksContent || logins[id] == nil
-        let blockers = row?.effect == .delete ? deleteBlockers : []
+        // Blockers are asked about a forced delete with nothing transferred away before it in
+        // this run: without force Box answers "User has managed content" first (the warning
+        // above), and after a transfer the user owns nothing, which Box deletes held or not.
+        let blockers =
+            row?.effect == .delete && request.queryValue("force") == "true" && !transferredAway.contains(id)
+            ? deleteBlockers : []
         var current: JSON?
         var failure: BoxError?
         var found = [[String]](repeating: [], count: blockers.count)

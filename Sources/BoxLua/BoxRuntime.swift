@@ -75,6 +75,8 @@ public final class BoxRuntime {
         let control = ChangeControl(
             client: client, mode: mode, maxDeletes: options.maxDeletes, audit: audit, source: "run",
             protect: protect, say: say)
+        // A dry run predicts Box refusing a forced delete under a legal hold or retention policy.
+        control.deleteBlockers = [HoldBlockers()]
         session = (client, control)
         return (client, control)
     }

@@ -77,6 +77,43 @@ public enum APIReference {
                 details: "Same as box.users.update(id, {status=\"active\"}).")
         ),
         (
+            "box.users.memberships",
+            APIEntry(
+                name: "box.users.owned_folders",
+                signature: "box.users.owned_folders(user_or_id) -> array of folders",
+                summary: "the folders in the user's All Files that the user owns (not those shared with them)",
+                details: """
+                    Read As-User the user (an admin sign-in). Each folder has id, name, size, owned_by,
+                    created_at and modified_at.
+                    """)
+        ),
+        (
+            "box.users.owned_folders",
+            APIEntry(
+                name: "box.users.collaborations",
+                signature:
+                    "box.users.collaborations(user_or_id) -> array of {folder=, collaboration=, collaborator=, role=, status=, external=}",
+                summary: "every collaboration on the folders the user owns: who loses access when the user goes",
+                details: """
+                    collaborator is the user (id, name, login) or group; status is accepted or pending;
+                    external is true when the collaborator's login domain is not the owner's.
+                    """)
+        ),
+        (
+            "box.users.collaborations",
+            APIEntry(
+                name: "box.users.holds",
+                signature: "box.users.holds(user_or_id) -> array of {kind=, policy=, reason=}",
+                summary:
+                    "the legal holds (kind legal_hold) and retention policies (kind retention) that make Box refuse to delete the user",
+                details: """
+                    Box refuses (403 forbidden, even with force=true) while the user owns content and the
+                    enterprise has any legal hold that is not released or any retention policy, whether
+                    or not it covers that content; a content transfer lifts it. Empty for a user who owns
+                    nothing. Policies that name the user or cover their folders come first.
+                    """)
+        ),
+        (
             nil,
             APIEntry(
                 name: "box.last_logins",
@@ -94,7 +131,10 @@ public enum APIReference {
                 details: """
                     The report has user, ok, and steps (an array of {step=, ok=, error=}). A failed
                     step leaves the later steps undone and says so (ok=false, skipped=true). Refuses
-                    to delete the signed-in user or the transfer_to user.
+                    to delete the signed-in user or the transfer_to user. report.collaborators lists who
+                    loses access (box.users.collaborations, read first). A forced delete with no transfer
+                    before it that a hold makes Box refuse is not attempted: the delete step has
+                    skipped=true and reason, report.holds lists the holds (box.users.holds).
                     """)
         ),
         (

@@ -365,6 +365,157 @@ function box.invites.create(...)
   return send(op, call)
 end
 
+-- A read for the composites below, made As-User `as_user` (nil: the caller's).
+local function read(path, query, as_user)
+  return box._request("GET", path, query or {}, nil, nil, as_user or current_as_user())
+end
+
+-- A marker-paged listing (entries, next_marker) read to its end, one call a page, so each
+-- call yields inside box.parallel as every other call does.
+local function marker_all(path, query, as_user)
+  local out, marker = {}, nil
+  repeat
+    local q = {limit = "1000", marker = marker}
+    for k, v in pairs(query or {}) do q[k] = v end
+    local page = read(path, q, as_user)
+    for _, e in ipairs(type(page) == "table" and page.entries or {}) do out[#out + 1] = e end
+    marker = type(page) == "table" and page.next_marker or nil
+  until type(marker) ~= "string" or marker == ""
+  return out
+end
+
+-- Every item of a folder (offset paging), as the user `as_user` sees it; folder 0 is that
+-- user's All Files.
+local function folder_items(id, fields, as_user)
+  local out, offset = {}, 0
+  while true do
+    local page = read("/2.0/folders/" .. id .. "/items", {fields = fields, limit = "1000", offset = tostring(offset)},
+      as_user)
+    local got = type(page) == "table" and page.entries or {}
+    for _, e in ipairs(got) do out[#out + 1] = e end
+    offset = offset + #got
+    if #got == 0 or offset >= (page.total_count or 0) then return out end
+  end
+end
+
+-- The items of the user's All Files that the user owns (As-User: needs an admin sign-in).
+local function owned_root_items(id)
+  local out = {}
+  for _, item in ipairs(folder_items("0", "name,owned_by,size,created_at,modified_at", id)) do
+    if type(item.owned_by) == "table" and tostring(item.owned_by.id) == id then out[#out + 1] = item end
+  end
+  return out
+end
+
+function users.owned_folders(...)
+  local id = check_id("owned_folders", 1, ...)
+  local out = {}
+  for _, item in ipairs(owned_root_items(id)) do
+    if item.type == "folder" then out[#out + 1] = item end
+  end
+  return out
+end
+
+-- Every page of a folder's collaborations, as one array (its row reads one page).
+function box.folders.collaborations(...)
+  local id = check_id_of("folder", "collaborations", 1, ...)
+  return marker_all("/2.0/folders/" .. id .. "/collaborations")
+end
+
+-- A role Box does not know is an argument error here, not a 400 from Box after the guards.
+local COLLABORATION_ROLES = {"editor", "viewer", "previewer", "uploader", "previewer uploader", "viewer uploader",
+  "co-owner", "owner"}
+local update_collaboration = box.collaborations.update
+function box.collaborations.update(...)
+  local changes = select(2, ...)
+  local role = type(changes) == "table" and changes.role or nil
+  if type(role) == "string" then
+    local known = false
+    for _, r in ipairs(COLLABORATION_ROLES) do known = known or r == role end
+    if not known then argerror("update", 2, "'role' must be one of " .. concat(COLLABORATION_ROLES, ", ")) end
+  end
+  return update_collaboration(...)
+end
+
+local function domain_of(login)
+  local d = type(login) == "string" and login:match("@([^@]+)$")
+  return d and d:lower() or nil
+end
+
+-- Each collaboration on the folders `id` owns, as {folder, collaboration, collaborator, role,
+-- status, external}; external: the collaborator's login domain is not the owner's.
+local function collaborations_of(id, login, folders)
+  local home = domain_of(login)
+  local out = {}
+  for _, f in ipairs(folders) do
+    for _, c in ipairs(marker_all("/2.0/folders/" .. f.id .. "/collaborations", {}, id)) do
+      local who = c.accessible_by or {login = c.invite_email}
+      local external = false
+      if who.type ~= "group" then
+        local d = domain_of(who.login)
+        external = d ~= nil and home ~= nil and d ~= home
+      end
+      out[#out + 1] = {folder = f, collaboration = c, collaborator = who, role = c.role, status = c.status,
+        external = external}
+    end
+  end
+  return out
+end
+
+function users.collaborations(...)
+  local id = check_id("collaborations", 1, ...)
+  local v = select(1, ...)
+  local login = type(v) == "table" and type(v.login) == "string" and v.login
+    or fn["users.get"](id, {fields = {"login"}}).login
+  return collaborations_of(id, login, users.owned_folders(id))
+end
+
+-- The policies that make Box refuse to delete a user. Box refuses (403 "User cannot be
+-- deleted due to retention policies. Please transfer user content first", even with force)
+-- while the user owns content and the enterprise has any legal hold or retention policy,
+-- whether or not it covers that content (Box support article 33282413279635; released holds
+-- hold nothing, retired retention policies count: README, "The sandbox"). A user who owns
+-- nothing is not refused: the list is empty.
+local function holds_of(id)
+  local owned = owned_root_items(id)
+  if #owned == 0 and (tonumber(fn["users.get"](id, {fields = {"space_used"}}).space_used) or 0) == 0 then
+    return {}
+  end
+  local mine = {}
+  for _, item in ipairs(owned) do mine[tostring(item.id)] = item end
+  local function covering(assignments, kind)
+    for _, a in ipairs(assignments) do
+      local to = a.assigned_to or {}
+      local item = to.id and mine[tostring(to.id)]
+      if kind == "legal_hold" and to.type == "user" and tostring(to.id) == id then return "names them as custodian" end
+      if item then return format("covers their folder '%s'", item.name or item.id) end
+      if kind == "retention" and to.type == "enterprise" then return "covers the whole enterprise" end
+    end
+    return nil
+  end
+  local out = {}
+  local function add(kind, label, p, assignments)
+    local why = covering(assignments, kind)
+    local reason = format("%s '%s' %s", label, p.policy_name or p.id,
+      why or "exists in the enterprise (Box refuses while the user owns content)")
+    local entry = {kind = kind, policy = p, reason = reason}
+    if why then table.insert(out, 1, entry) else out[#out + 1] = entry end
+  end
+  for _, p in ipairs(marker_all("/2.0/legal_hold_policies")) do
+    if p.status ~= "released" then
+      add("legal_hold", "legal hold", p, marker_all("/2.0/legal_hold_policy_assignments", {policy_id = p.id}))
+    end
+  end
+  for _, p in ipairs(marker_all("/2.0/retention_policies")) do
+    add("retention", "retention policy", p, marker_all("/2.0/retention_policies/" .. p.id .. "/assignments"))
+  end
+  return out
+end
+
+function users.holds(...)
+  return holds_of(check_id("holds", 1, ...))
+end
+
 function box.last_logins(...)
   local opts = check_opts("last_logins", 1, {"days"}, ...)
   local days = opts.days or 180
@@ -404,6 +555,11 @@ function box.deprovision(...)
     for _, p in ipairs(plan) do report.steps[#report.steps + 1] = {step = p[1], ok = false, skipped = true} end
     return report
   end
+  -- Who loses access: the collaborators on the user's folders, read before anything changes
+  -- (Box: they cannot reach it while the user is inactive; a transfer keeps them on the folders).
+  local read_ok, collaborators = pcall(users.collaborations, u)
+  if read_ok then report.collaborators = collaborators else report.collaborators_error = tostring(collaborators) end
+  local transferred = false
   local actions = {
     suspend = function()
       local r = users.suspend(u)
@@ -411,16 +567,32 @@ function box.deprovision(...)
     end,
     transfer_content = function()
       local f = users.transfer_content(u, transfer_to, {notify = opts.notify})
+      transferred = true
       return f
     end,
     delete = function()
       return users.delete(u, {force = opts.force, notify = opts.notify})
     end,
   }
+  -- A forced delete Box will refuse for a hold is not attempted; without force the content rule
+  -- (400 "User has managed content") answers first, and after a transfer the user owns nothing.
+  local function held()
+    if transferred or not opts.force then return nil end
+    local ok, holds = pcall(users.holds, u)
+    if not ok then report.holds_error = tostring(holds) return nil end
+    if #holds == 0 then return nil end
+    report.holds = holds
+    return "Box will refuse: held by " .. holds[1].reason
+  end
   for _, p in ipairs(plan) do
     local step = {step = p[1]}
+    local why = report.ok and p[1] == "delete" and held() or nil
     if not report.ok then
       step.ok, step.skipped = false, true
+    elseif why then
+      step.ok, step.skipped, step.reason = false, true, why
+      report.ok = false
+      report.error = "delete not attempted: " .. why
     else
       local ok, res = pcall(actions[p[1]])
       step.ok = ok

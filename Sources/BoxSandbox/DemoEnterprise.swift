@@ -75,6 +75,7 @@ public enum DemoEnterprise {
         s.users += appUsers(after: people.count) + externalUsers(after: people.count + appUserCount)
         (s.groups, s.memberships) = groups(people)
         s.events = loginEvents(people, today: today)
+        s.content = content(people, externals: s.users.filter(\.isExternal))
         addBulkUsers(extraUsers, to: &s)
         return s
     }

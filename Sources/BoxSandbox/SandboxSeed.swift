@@ -58,6 +58,8 @@ public struct SandboxSeed: Sendable {
     public var groups: [SandboxGroup] = []
     public var memberships: [SandboxMembership] = []
     public var events: [SandboxEvent] = []
+    /// Folders, collaborations, legal holds and retention policies (SandboxContent.swift).
+    public var content = SandboxContent()
 
     public init(
         enterpriseID: String, enterpriseName: String, clientID: String, clientSecret: String,

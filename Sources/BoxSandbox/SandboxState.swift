@@ -40,13 +40,17 @@ final class SandboxState {
     var groups: [String: SandboxGroup] = [:]
     var memberships: [SandboxMembership]
     var events: [SandboxEvent]
-    var nextFolderID: Int64 = 180_000_000_000
     var nextInviteID: Int64 = 5_500_000
     /// Invites by id, as POST /invites answered them (GET /invites/{id} reads them back).
     var invites: [String: JSON] = [:]
     var eventCounter: Int64 = 0
-    /// User id -> when a pending content transfer completes (`transfer_pending` fault).
-    var pendingTransfers: [String: (until: Int64, to: String)] = [:]
+    /// User id -> when a pending content transfer completes (`transfer_pending` fault), to whom,
+    /// and the folder it fills.
+    var pendingTransfers: [String: (until: Int64, to: String, folder: String)] = [:]
+    /// Folders, collaborations and policies (SandboxContent.swift).
+    var content: SandboxContent
+    /// The last id given to a folder or collaboration made here.
+    var lastContentNumber: Int64 = 190_000_000_000
 
     init(seed: SandboxSeed) {
         enterpriseID = seed.enterpriseID
@@ -57,6 +61,9 @@ final class SandboxState {
         primaryClientID = seed.clientID
         memberships = seed.memberships
         events = seed.events
+        content = seed.content
+        let contentIDs = (content.folders.map(\.id) + content.collaborations.map(\.id)).compactMap { Int64($0) }
+        lastContentNumber = max(lastContentNumber, contentIDs.max() ?? 0)
         nextNumber = 0
         for g in seed.groups { groups[g.id] = g }
         let sorted = seed.users.map(UserSlot.init).sorted { $0.number < $1.number }
@@ -91,6 +98,7 @@ final class SandboxState {
         version += 1
         if let i = index(after: slot.number - 1), order[i] === slot { order.remove(at: i) }
         memberships.removeAll { $0.userID == id }
+        content.removeUser(id)
         pendingTransfers[id] = nil
     }
 
@@ -109,27 +117,39 @@ final class SandboxState {
         return order.contains { $0.user.login.lowercased() == l }
     }
 
-    /// Whether the user's content is still theirs (a pending transfer keeps it until done).
+    /// Whether the user's content is still theirs (a pending transfer keeps it until done):
+    /// items of their root besides the modeled folders (`ownedItems`), or a folder they own.
     func ownsContent(_ id: String, now: Int64) -> Bool {
         settleTransfers(now: now)
-        return (user(id)?.ownedItems ?? 0) > 0
+        return (user(id)?.ownedItems ?? 0) > 0 || content.folders.contains { $0.ownerID == id }
     }
 
     func settleTransfers(now: Int64) {
         for (id, p) in pendingTransfers where p.until <= now {
-            moveContent(from: id, to: p.to)
+            moveContent(from: id, to: p.to, into: p.folder)
             pendingTransfers[id] = nil
         }
     }
 
-    func moveContent(from: String, to: String) {
+    /// Box's content transfer: `from`'s root items go into the folder `into` (in `to`'s root),
+    /// their folders become `to`'s (SandboxContent.transfer).
+    func moveContent(from: String, to: String, into: String) {
         guard let items = user(from)?.ownedItems, let used = user(from)?.spaceUsed else { return }
-        update(to) {
-            $0.ownedItems += items > 0 ? 1 : 0; $0.spaceUsed += used
+        if let i = content.folders.firstIndex(where: { $0.id == into }) {
+            content.folders[i].fileCount += items
+            content.folders[i].size += used
         }
+        content.transfer(from: from, to: to, into: into)
+        update(to) { $0.spaceUsed += used }
         update(from) {
             $0.ownedItems = 0; $0.spaceUsed = 0
         }
+    }
+
+    /// A fresh id for a folder or collaboration.
+    func nextContentID() -> String {
+        lastContentNumber += 1
+        return String(lastContentNumber)
     }
 
     /// Records an admin event done by `actor` about `subject` (so changes show up in admin_logs).
@@ -152,6 +172,7 @@ final class SandboxState {
         s.groups = groups.values.sorted { $0.id < $1.id }
         s.memberships = memberships
         s.events = events
+        s.content = content
         return s
     }
 }

@@ -36,6 +36,7 @@ enum SeedCoding {
                 }
                 return .object(e)
             })
+        ContentSeedCoding.encode(s.content, into: &o)
         return .object(o)
     }
 
@@ -63,6 +64,8 @@ enum SeedCoding {
         }
         seed.memberships = try (o["memberships"]?.arrayValue ?? []).map(decodeMembership)
         seed.events = try (o["events"]?.arrayValue ?? []).map(decodeEvent).sorted { $0.createdAt < $1.createdAt }
+        seed.content = try ContentSeedCoding.decode(
+            o, users: Set(seed.users.map(\.id)), defaultCreator: seed.adminUserID)
         if let extra = o["extra_users"]?.intValue, extra > 0 { DemoEnterprise.addBulkUsers(Int(extra), to: &seed) }
         return seed
     }

@@ -22,18 +22,21 @@ enum TransferRoute {
             throw BoxErrorReply(
                 status: 403, code: "forbidden", message: "Cannot transfer files from/to higher privileged accounts")
         }
+        // The new folder is made at once; the content moves into it now or, with the
+        // transfer_pending fault, once the pending time is over.
+        let made = SandboxFolder(
+            id: c.state.nextContentID(), name: "\(source.name)'s Files and Folders", ownerID: dest.id,
+            createdAt: c.now)
+        c.state.content.folders.append(made)
         let pending = c.faults.transferPendingSeconds
-        if pending > 0 && source.ownedItems > 0 {
-            c.state.pendingTransfers[source.id] = (c.now + Int64(pending), dest.id)
+        if pending > 0 && c.state.ownsContent(source.id, now: c.now) {
+            c.state.pendingTransfers[source.id] = (c.now + Int64(pending), dest.id, made.id)
         } else {
-            c.state.moveContent(from: source.id, to: dest.id)
+            c.state.moveContent(from: source.id, to: dest.id, into: made.id)
         }
-        c.state.nextFolderID += 1
         return .json(
             200,
-            folder(
-                id: String(c.state.nextFolderID), source: source, dest: dest, actor: c.me, now: c.now,
-                size: source.spaceUsed))
+            folder(id: made.id, source: source, dest: dest, actor: c.me, now: c.now, size: source.spaceUsed))
     }
 
     static func folder(id: String, source: SandboxUser, dest: SandboxUser, actor: SandboxUser, now: Int64, size: Int64)

@@ -79,8 +79,15 @@ enum UserWriteRoutes {
         guard target.role != "admin", id != c.state.serviceAccountUserID, id != c.me.id else {
             throw BoxErrorReply.forbidden()
         }
-        if !force && c.state.ownsContent(id, now: c.now) {
-            throw BoxErrorReply.badRequest("User has managed content")
+        if c.state.ownsContent(id, now: c.now) {
+            guard force else { throw BoxErrorReply.badRequest("User has managed content") }
+            // Even with force, while the enterprise has any legal hold or retention policy (README,
+            // "The sandbox": Box's rules on deleting users, support article 33282413279635).
+            if c.state.content.deleteBlockingPolicy != nil {
+                throw BoxErrorReply(
+                    status: 403, code: "forbidden",
+                    message: "User cannot be deleted due to retention policies. Please transfer user content first")
+            }
         }
         c.state.remove(id)
         c.tokens.revokeAll(userID: id)

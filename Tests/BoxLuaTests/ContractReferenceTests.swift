@@ -21,9 +21,6 @@ private let notYetBuilt: [String: String] = [
     "box.memberships.update": "issue 15", "box.memberships.delete": "issue 15",
     "box.users.email_aliases": "issue 15", "box.users.add_email_alias": "issue 15",
     "box.users.remove_email_alias": "issue 15",
-    "box.users.owned_folders": "issue 16", "box.users.collaborations": "issue 16", "box.users.holds": "issue 16",
-    "box.folders.collaborations": "issue 16", "box.collaborations.update": "issue 16",
-    "box.collaborations.delete": "issue 16",
 ]
 
 @Suite struct ContractReference {

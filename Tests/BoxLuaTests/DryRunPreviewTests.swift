@@ -145,6 +145,9 @@ private final class EveryoneHeld: DeleteBlockers {
                 "[dry-run] ! users.update \(p.me) (\(p.meLogin)): boxlua will refuse: it is the signed-in user",
                 "[dry-run] users.delete \(p.owner) (\(p.ownerLogin)) force",
                 "[dry-run] ! users.delete \(p.owner) (\(p.ownerLogin)): boxlua will refuse: it is protected (--protect)",
+                // The demo's legal hold: Box too would refuse this forced delete of an owner (HoldBlockers).
+                "[dry-run] ! users.delete \(p.owner) (\(p.ownerLogin)): Box will refuse: held by legal hold"
+                    + " 'Contoso v. Northwind' (the user owns content: transfer it first, force does not help)",
             ])
         _ = dry.runtime.finish(scriptSucceeded: true)
         #expect(dry.said.contains("[dry-run] 2 of them predicted to fail (the lines with !)"))

@@ -11,8 +11,9 @@ import Testing
         let r = try h.run(
             """
             local us = {}
-            for u in box.users.list{fields = {'role', 'status'}} do
-              if u.role == 'user' and u.status == 'active' then us[#us + 1] = u end
+            for u in box.users.list{fields = {'role', 'status', 'space_used'}} do
+              -- us[2] owns nothing: the demo's legal hold makes Box refuse a forced delete of an owner.
+              if u.role == 'user' and u.status == 'active' and (#us ~= 1 or u.space_used == 0) then us[#us + 1] = u end
             end
             local updated = box.users.update(us[1], {job_title = 'Checked'})
             local created = box.users.create{name = 'Lost Answer', login = 'lost.answer@northwind.example'}

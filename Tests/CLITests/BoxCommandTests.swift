@@ -26,12 +26,50 @@ let examples = packageRoot().appendingPathComponent("scripts/examples").path
         #expect(dry.stderr.contains("[dry-run] nothing was sent"))
         #expect(s.changes.isEmpty)
         #expect(dry.stdout.contains("(25 rows)"))
-        let live = try s.boxlua(["\(examples)/deprovision-leavers.lua"])
+        let expected = try Self.collaborationsOnLeaversFolders()
+        #expect(expected.count > 10 && expected.contains { $0.hasSuffix(",yes") })
+        #expect(try Self.rows(s.home.appendingPathComponent("collaborators-losing-access.csv")) == expected)
+        let live = try s.boxlua(["\(examples)/deprovision-leavers.lua", "\(examples)/ad-export.csv", "", "live.csv"])
         #expect(live.status == 0, "\(live.stderr)")
         #expect(live.stderr.contains("changes sent: 25 users.delete, 25 users.transfer_content, 25 users.update"))
         #expect(s.changes.count == 75)
+        #expect(try Self.rows(s.home.appendingPathComponent("live.csv")) == expected)
         let again = try s.boxlua(["--dry-run", "\(examples)/deprovision-leavers.lua"])
         #expect(again.stderr.contains("[dry-run] 0 changes"), "\(again.stderr)")
+    }
+
+    /// The collaborations the demo seed has on folders its leavers own, as the example writes
+    /// them: owner, folder id, collaborator, role, status, external.
+    static func collaborationsOnLeaversFolders() throws -> [String] {
+        let export = try String(contentsOfFile: "\(examples)/ad-export.csv", encoding: .utf8)
+        var leavers = Set<String>()
+        for line in export.split(separator: "\r\n").dropFirst(2) {
+            let fields = line.split(separator: "\",\"", omittingEmptySubsequences: false)
+            if fields.count > 4 && fields[4] == "False" { leavers.insert(fields[3].lowercased()) }
+        }
+        let seed = SandboxSeed.demo()
+        let users = Dictionary(uniqueKeysWithValues: seed.users.map { ($0.id, $0) })
+        var out: [String] = []
+        for f in seed.content.folders where f.parentID == "0" {
+            guard let owner = users[f.ownerID], leavers.contains(owner.login.lowercased()) else { continue }
+            let domain = owner.login.split(separator: "@").last.map(String.init) ?? ""
+            for c in seed.content.collaborations where c.folderID == f.id {
+                let who = users[c.userID]?.login ?? ""
+                let external = who.hasSuffix("@" + domain) ? "no" : "yes"
+                out.append([owner.login, f.id, who, c.role, c.status, external].joined(separator: ","))
+            }
+        }
+        return out.sorted()
+    }
+
+    /// The same columns from the example's CSV.
+    static func rows(_ file: URL) throws -> [String] {
+        let text = try String(contentsOf: file, encoding: .utf8)
+        let lines = text.split(separator: "\r\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        #expect(
+            lines.first?.joined(separator: ",")
+                == "owner,department,folder_id,folder,collaborator,collaborator_name,role,status,external")
+        return lines.dropFirst().map { [$0[0], $0[2], $0[4], $0[6], $0[7], $0[8]].joined(separator: ",") }.sorted()
     }
 
     @Test func inactiveUsersReport() throws {

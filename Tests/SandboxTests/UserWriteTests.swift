@@ -55,7 +55,8 @@ import Testing
     }
 
     @Test func deleteRefusesAContentOwnerUnlessForced() throws {
-        let f = try SandboxFixture()
+        // No legal hold or retention policy: with one, Box refuses even the forced delete (ContentTests).
+        let f = try SandboxFixture(seed: .demoWithoutPolicies())
         let owner = try f.firstUser { ($0["space_used"]?.intValue ?? 0) > 0 && $0["role"] == "user" }
         let id = try #require(owner["id"]?.stringValue)
         let body: JSON = ["force": true]  // Box reads force from the query only.
@@ -151,7 +152,7 @@ import Testing
 
     @Test func unknownRoutesAre404AndWrongMethods405InBoxShape() throws {
         let f = try SandboxFixture()
-        let nf = try f.call("GET", "/2.0/folders/0")
+        let nf = try f.call("GET", "/2.0/files/0")
         #expect(nf.status == 404 && nf.json["type"] == "error" && nf.json["code"] == "not_found")
         let na = try f.call("PATCH", "/2.0/users/me")
         #expect(na.status == 405 && na.json["code"] == "method_not_allowed")

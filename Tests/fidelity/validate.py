@@ -248,13 +248,20 @@ def judge(spec, rec):
     return "failed", "; ".join(typed_errors)
 
 
-# Every route of issues 9 and 13 must have been seen at least once.
+# Every route of issues 9, 13 and 16 must have been seen at least once.
 REQUIRED = [
     "GET /2.0/users", "POST /2.0/users", "GET /2.0/users/me", "GET /2.0/users/{user_id}",
     "PUT /2.0/users/{user_id}", "DELETE /2.0/users/{user_id}", "PUT /2.0/users/{user_id}/folders/0",
     "POST /2.0/users/terminate_sessions", "POST /2.0/invites", "GET /2.0/invites/{invite_id}",
     "GET /2.0/users/{user_id}/memberships",
     "GET /2.0/events", "POST /oauth2/token", "POST /oauth2/revoke",
+    # issue 16
+    "GET /2.0/folders/{folder_id}", "GET /2.0/folders/{folder_id}/items", "GET /2.0/folders/{folder_id}/collaborations",
+    "GET /2.0/collaborations/{collaboration_id}", "PUT /2.0/collaborations/{collaboration_id}",
+    "DELETE /2.0/collaborations/{collaboration_id}", "GET /2.0/legal_hold_policies",
+    "GET /2.0/legal_hold_policies/{legal_hold_policy_id}", "GET /2.0/legal_hold_policy_assignments",
+    "GET /2.0/retention_policies", "GET /2.0/retention_policies/{retention_policy_id}",
+    "GET /2.0/retention_policies/{retention_policy_id}/assignments",
 ]
 
 

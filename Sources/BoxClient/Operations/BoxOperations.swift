@@ -10,6 +10,7 @@ public enum BoxOperations {
     public static let all: [BoxOperation] = [
         usersList, usersGet, usersMe, usersCreate, usersUpdate, usersDelete, usersTransferContent,
         usersTerminateSessions, usersMemberships, invitesCreate, invitesGet, eventsAdminLogs,
+        foldersCollaborations, collaborationsUpdate, collaborationsDelete,
     ]
 
     static let fields = BoxOperation.Option("fields", .fields)
@@ -158,4 +159,37 @@ public enum BoxOperations {
             event_type is an array or a comma-separated string (LOGIN, FAILED_LOGIN, ...).
             Dates are ISO 8601 strings or Unix seconds. Stream positions stay strings.
             """))
+
+    /// Box pages it by marker without `usemarker`; box.lua reads every page into one array.
+    public static let foldersCollaborations = BoxOperation(
+        "folders.collaborations", "GET", "/2.0/folders/{folder_id}/collaborations",
+        arguments: [.id(.folder, to: .path("folder_id"))],
+        subject: .init(.folder, at: .path("folder_id")),
+        doc: .init(
+            "box.folders.collaborations(folder_id) -> array of collaborations",
+            "the pending and accepted collaborations on a folder (not its owner)",
+            "Each has id, role, status, accessible_by (the user or group) and item (the folder)."))
+
+    public static let collaborationsUpdate = BoxOperation(
+        "collaborations.update", "PUT", "/2.0/collaborations/{collaboration_id}",
+        arguments: [.id(.collaboration, to: .path("collaboration_id")), .options(required: true)],
+        options: [.init("role", .string, to: .body(["role"])), .init("status", .string, to: .body(["status"]))],
+        rules: [.atLeastOne(["role", "status"])],
+        effect: .change, subject: .init(.collaboration, at: .path("collaboration_id")),
+        dryRun: .echo, check: .cannotCheck("a collaboration's role is not checked, so this is not resent"),
+        doc: .init(
+            "box.collaborations.update(id, {role=, status=}) -> collaboration",
+            "change a collaborator's role (editor, viewer, co-owner, ...) or a pending invite's status",
+            "role owner hands the folder to the collaborator (Box answers with no body: true)."))
+
+    /// A collaboration, not a user: a change, not a delete that `--max-deletes` counts.
+    public static let collaborationsDelete = BoxOperation(
+        "collaborations.delete", "DELETE", "/2.0/collaborations/{collaboration_id}",
+        arguments: [.id(.collaboration, to: .path("collaboration_id"))],
+        effect: .change, subject: .init(.collaboration, at: .path("collaboration_id")),
+        returns: .true, dryRun: .noContent,
+        check: .cannotCheck("a removed collaboration is not checked, so this is not resent"),
+        doc: .init(
+            "box.collaborations.delete(id) -> true", "remove a collaboration: the collaborator loses access",
+            "A change like any other: dry run, plans, audit log."))
 }
