@@ -213,7 +213,7 @@ public enum APIReference {
             signature: "show(rows, {columns..., format=\"table\"})",
             summary: "print rows on stdout: an aligned table, or CSV or JSON Lines for another program",
             details:
-                "columns defaults to the sorted keys of the first row. format=\"csv\" prints what csv.write(\"-\", rows, {columns=}) writes; format=\"json\" one JSON object a row, with every column (null when absent). show(box.users.all{fields=\"status\"}, {format=\"csv\"}) > users.csv"
+                "columns defaults to the sorted keys of the first row. format=\"csv\" prints what csv.write(\"-\", rows, {columns=}) writes; format=\"json\" one JSON object a row, with every column (null when absent). boxlua -e 'show(box.users.all{fields=\"status\"}, {format=\"csv\"})' > users.csv"
         ),
         APIEntry(
             name: "help",
