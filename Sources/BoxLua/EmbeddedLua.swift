@@ -22,4 +22,6 @@ enum EmbeddedLua {
     static let help = EmbeddedChunk(chunkName: "=help.lua", bytes: PackageResources.help_lua)
     /// log.info / log.warn / log.error.
     static let log = EmbeddedChunk(chunkName: "=log.lua", bytes: PackageResources.log_lua)
+    /// print and writes to stdout/stderr that erase the progress line first.
+    static let progress = EmbeddedChunk(chunkName: "=progress.lua", bytes: PackageResources.progress_lua)
 }

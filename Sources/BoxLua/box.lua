@@ -141,7 +141,7 @@ end
 -- An iterator over the entries of successive pages; a page is fetched only when the loop
 -- has used up the one before, so `break` stops the fetching.
 local function entries(kind, query)
-  local next_page = pages(kind, query)
+  local next_page, end_listing = pages(kind, query)
   local page, i = nil, 0
   return function()
     while true do
@@ -154,7 +154,7 @@ local function entries(kind, query)
       if page == nil then return nil end
       i = 0
     end
-  end
+  end, nil, nil, setmetatable({}, {__close = end_listing})  -- closed when the loop ends
 end
 
 local users = {}

@@ -5,6 +5,7 @@ import BoxLua
 import BoxSandbox
 import Foundation
 import LuaHost
+import TerminalProgress
 
 /// A run's Box side: the runtime installed in the state, and the sandbox it may talk to.
 final class BoxSession {
@@ -45,7 +46,8 @@ func installBoxAPI(into state: LuaState, options: RunOptions) throws -> BoxSessi
         box.planBaseURL = Rehearsal.planBaseURL
         box.auditLogPath = options.auditLog ?? Rehearsal.auditLogPath(box.environment)
     }
-    let runtime = BoxRuntime(options: box) { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
+    let runtime = BoxRuntime(options: box) { line in ProgressLine.standardError.printAbove(line) }
+    runtime.progress = ProgressLine.standardError
     try runtime.install(into: state)
     return BoxSession(runtime: runtime, sandbox: sandbox)
 }

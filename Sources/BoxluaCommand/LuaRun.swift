@@ -3,8 +3,10 @@
     @preconcurrency import Glibc
 #endif
 import CLua
+import Files
 import LuaHost
 import Repl
+import TerminalProgress
 
 /// One run of Lua for parsed ``RunOptions``; ``run()`` returns the exit status.
 struct LuaRun {
@@ -22,6 +24,10 @@ struct LuaRun {
             return 0
         }
         if options.showVersion { print(Usage.versionLine) }
+        let line = ProgressLine.standardError
+        line.isEnabled = !options.quiet && standardErrorIsATerminal(environment: ProcessEnvironment.current())
+        // os.exit ends the process from inside Lua: the line must not stay on the terminal.
+        atexit { ProgressLine.standardError.endAll() }
         let state = LuaState(ignoreEnvironment: options.ignoreEnvironment)
         defer { state.close() }
         return LuaRun(options: options, state: state).run()
@@ -39,6 +45,7 @@ struct LuaRun {
             return Reporter.report(ConfigurationFailure("\(error)"), prefix: "boxlua")
         }
         var status = runChunks()
+        ProgressLine.standardError.endAll()
         // A script that failed for want of credentials or configuration exits 2, not 1.
         if status == 1 && session.runtime.configurationError != nil { status = 2 }
         if let failure = session.finish(scriptSucceeded: status == 0) {
@@ -157,6 +164,7 @@ struct LuaRun {
         var replOptions = ReplOptions()
         replOptions.prompt = options.dryRun ? "box(dry-run)> " : "box> "
         replOptions.showTracebacks = options.verbose
+        replOptions.statementEnded = { ProgressLine.standardError.endAll() }
         Repl(state: state, reader: reader, options: replOptions).run()
         return 0
     }
