@@ -60,6 +60,27 @@ extension DemoSandbox {
         #expect(parts.dropFirst().allSatisfy { $0.hasPrefix(maria + "\r\n") }, "\(r.terminal.debugDescription)")
     }
 
+    @Test func aListingLeftByBreakLeavesTheLine() throws {
+        let s = try DemoSandbox(faults: "latency_ms=50")
+        let r = try s.onTerminal([
+            "-e",
+            """
+            local n = 0
+            for u in box.users.list{page_size = 10} do
+              n = n + 1
+              if n == 100 then break end
+            end
+            local t = {}
+            for i = 1, 24 do t[i] = i end
+            box.parallel(t, function() return box.users.me() end, {workers = 2})
+            """,
+        ])
+        #expect(r.status == 0, "\(r.terminal)")
+        #expect(r.terminal.contains("\rbox.parallel: "), "\(r.terminal.debugDescription)")
+        #expect(!r.terminal.contains("more)"), "\(r.terminal.debugDescription)")
+        #expect(r.screen.allSatisfy { $0.isEmpty }, "\(r.screen)")
+    }
+
     @Test func applyShowsItsProgressAboveItsPerChangeLines() throws {
         let s = try DemoSandbox(faults: "latency_ms=60")
         let plan = s.home.appendingPathComponent("leavers.plan").path
