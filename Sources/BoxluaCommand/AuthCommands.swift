@@ -1,7 +1,9 @@
 /// `boxlua login` (OAuth 2.0 authorization code) and `boxlua whoami` (the signed-in user).
+#if canImport(Glibc)
+    @preconcurrency import Glibc
+#endif
 import Files
 import BoxClient
-import Foundation
 import JSON
 
 /// The options the two commands share: `--profile NAME`, `--as-user ID`, `--verbose`, `--quiet`
@@ -136,7 +138,10 @@ struct WhoamiCommand: Subcommand {
         let client = BoxClient(settings: settings, signIn: signIn)
         if arguments.verbose { client.trace = stderrTraceSink() }
         do {
-            print(whoamiText(try client.me(fields: "id,name,login,role,enterprise")))
+            print(
+                whoamiText(
+                    try client.json(BoxOperations.usersMe.request(query: [("fields", "id,name,login,role,enterprise")]))
+                ))
         } catch {
             throw CommandFailure("\(error)")
         }

@@ -1,9 +1,12 @@
 /// Where the command-line options reach the Box layer: the one call that installs `box`,
 /// and the in-process sandbox of `--sandbox[=SEED]`.
+#if canImport(Glibc)
+    @preconcurrency import Glibc
+#endif
 import Files
+import BoxClient
 import BoxLua
 import BoxSandbox
-import Foundation
 import LuaHost
 import TerminalProgress
 
