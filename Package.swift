@@ -33,6 +33,8 @@ let package = Package(
         .target(name: "Files"),
         .target(name: "CSV", dependencies: ["Files"]),
         .target(name: "HTTPServer"),
+        // The progress line on a terminal's stderr, and the one writer of stderr lines above it.
+        .target(name: "TerminalProgress"),
 
         // The Lua host: state, values, functions, errors. Knows nothing of Box.
         .target(name: "LuaHost", dependencies: ["CLua", "LuaShim", "JSON"]),
@@ -50,8 +52,8 @@ let package = Package(
         // The Lua API: box.*, csv, json, log, show, help; dry runs, plans, audit log.
         // Its Lua half is the .lua files beside the Swift, compiled into the binary as byte arrays.
         .target(
-            name: "BoxLua", dependencies: ["LuaHost", "CLua", "BoxClient", "BoxChanges", "CSV", "JSON", "Files"],
-            resources: [.embedInCode("box.lua"), .embedInCode("help.lua"), .embedInCode("log.lua")],
+            name: "BoxLua", dependencies: ["LuaHost", "CLua", "BoxClient", "BoxChanges", "CSV", "JSON", "Files", "TerminalProgress"],
+            resources: [.embedInCode("box.lua"), .embedInCode("help.lua"), .embedInCode("log.lua"), .embedInCode("progress.lua")],
             plugins: ["LuaBytecode"]),
         // The same .lua files compiled to bytecode at build time (lua5.4): a faster start.
         .plugin(name: "LuaBytecode", capability: .buildTool()),
@@ -62,7 +64,7 @@ let package = Package(
             name: "BoxluaCommand",
             dependencies: [
                 "LuaHost", "CLua", "Repl", "BoxLua", "BoxClient", "BoxChanges", "BoxSandbox", "BoxSnapshot", "JSON",
-                "Files",
+                "Files", "TerminalProgress",
             ],
             path: "Sources/BoxluaCommand"),
 
@@ -73,6 +75,7 @@ let package = Package(
         .testTarget(name: "SigningTests", dependencies: ["Signing"]),
         .testTarget(name: "CSVTests", dependencies: ["CSV"], exclude: ["Fixtures"]),
         .testTarget(name: "FilesTests", dependencies: ["Files"]),
+        .testTarget(name: "TerminalProgressTests", dependencies: ["TerminalProgress", "TestSupport"]),
         .testTarget(name: "BoxChangesTests", dependencies: ["BoxChanges", "BoxClient", "BoxSandbox", "TestSupport", "JSON"]),
         .testTarget(name: "LuaHostTests", dependencies: ["LuaHost", "JSON"]),
         .testTarget(name: "BoxClientTests", dependencies: ["BoxClient", "BoxSandbox", "TestSupport", "JSON", "Signing"]),

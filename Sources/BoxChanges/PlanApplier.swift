@@ -31,6 +31,9 @@ public final class PlanApplier {
     public var stopOnError = false
     /// Checked between changes (Ctrl-C, SIGTERM, SIGHUP): true stops before the next one.
     public var shouldStop: () -> Bool = { false }
+    /// Told how many of the changes this run has to handle (those not done before) it has
+    /// handled, and their number: first (0, n), then after each.
+    public var progress: ((_ handled: Int, _ total: Int) -> Void)?
     private let audit: AuditLog?
     private let say: (String) -> Void
 
@@ -67,12 +70,22 @@ public final class PlanApplier {
         // unknown), the later ones are not sent (a delete never follows a failed transfer).
         var failedSubjects = Set<String>()
         let total = plan.changes.count
+        let toHandle = plan.changes.count { journal.previous[$0.seq] != .ok }
+        var handled = 0
+        progress?(0, toHandle)
         for (n, change) in plan.changes.enumerated() {
             let tag = "[\(n + 1)/\(total)] \(change.op) \(change.subject.label)"
             if shouldStop() {
                 report.interrupted = true
                 report.notRun = total - n
                 break
+            }
+            let counted = journal.previous[change.seq] != .ok
+            defer {
+                if counted {
+                    handled += 1
+                    progress?(handled, toHandle)
+                }
             }
             if let key = change.subject.key, failedSubjects.contains(key) {
                 report.skippedSubject += 1

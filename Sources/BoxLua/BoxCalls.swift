@@ -104,7 +104,12 @@ extension BoxRuntime {
             if next.stage > 0 { return try self.resumeCall(next) }
             return try self.perform(next) { done in pager.next { done($0.map(CallOutcome.page)) } }
         }
-        return .results(1)
+        // Called when the loop over the listing ends (box.lua closes it): its progress ends.
+        call.stack.pushFunction(named: "end_listing") { [unowned self] _ in
+            self.listingProgress?.ended(pager)
+            return .none
+        }
+        return .results(2)
     }
 
     // MARK: waiting

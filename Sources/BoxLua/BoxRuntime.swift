@@ -5,6 +5,7 @@ import BoxChanges
 import BoxClient
 import JSON
 import LuaHost
+import TerminalProgress
 
 public struct BoxRunOptions: Sendable {
     public var dryRun = false
@@ -39,6 +40,9 @@ public final class BoxRuntime {
     let scheduler = ParallelScheduler()
     /// The most Box calls in flight at once during the last box.parallel.
     public var parallelPeak: Int { scheduler.peakInFlight }
+    /// The progress line for long work (listings, box.parallel); nil shows none.
+    public var progress: ProgressLine?
+    var listingProgress: ListingProgress?
 
     public init(options: BoxRunOptions, say: @escaping (String) -> Void) {
         self.options = options
@@ -63,6 +67,7 @@ public final class BoxRuntime {
             throw ConfigurationErrorValue(message: "\(error)")
         }
         if options.verbose { client.trace = stderrTraceSink() }
+        if let progress { showProgress(of: client, on: progress) }
         // Ctrl-C: every pending call, even one waiting out a Retry-After, ends at once.
         client.engine.shouldInterrupt = { [unowned self] in self.interruptRequested() }
         let mode: ChangeControl.Mode = options.isDryRun ? .dryRun : .live
@@ -98,6 +103,7 @@ public final class BoxRuntime {
         try installBoxPrimitives(into: state)
         try EmbeddedLua.box.run(in: state)
         try EmbeddedLua.help.run(in: state)
+        try installProgressOutput(into: state)
     }
 
     /// Ends the run: the dry-run summary and plan, or the summary of changes sent. Returns

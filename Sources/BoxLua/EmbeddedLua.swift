@@ -41,4 +41,7 @@ enum EmbeddedLua {
     /// log.info / log.warn / log.error.
     static let log = EmbeddedChunk(
         chunkName: "=log.lua", bytes: PackageResources.log_lua, bytecode: LuaBytecode.log_lua)
+    /// print and writes to stdout/stderr that erase the progress line first.
+    static let progress = EmbeddedChunk(
+        chunkName: "=progress.lua", bytes: PackageResources.progress_lua, bytecode: LuaBytecode.progress_lua)
 }

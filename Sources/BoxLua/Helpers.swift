@@ -76,41 +76,6 @@ extension BoxRuntime {
         stack.pushString(text)
         try stack.protectedCall(arguments: 1, results: 0)
     }
-
-    func show(_ call: LuaCall) throws -> LuaResult {
-        let rows = try call.value(1)
-        var columns: [String] = []
-        if !call.isNone(2) {
-            guard case .array(let cols) = try call.value(2) else {
-                throw call.typeError(2, expected: "array of column names")
-            }
-            columns = try cols.map { c throws -> String in
-                guard case .string(let s) = c else { throw call.argumentError(2, "column names must be strings") }
-                return s
-            }
-        }
-        switch rows {
-        case .array(let items):
-            var records: [[String: LuaValue]] = []
-            for (i, item) in items.enumerated() {
-                guard case .object(let o) = item else {
-                    if item == .null || item == .array([]) { records.append([:]); continue }
-                    throw call.argumentError(1, "rows[\(i + 1)] is not a table of fields")
-                }
-                records.append(o)
-            }
-            if columns.isEmpty { columns = records.first.map { $0.keys.sorted() } ?? [] }
-            let cells = records.map { r in columns.map { cellText(r[$0]) } }
-            try write(TextTable.format(columns: columns, rows: cells), call.stack)
-        case .object(let o):
-            let keys = columns.isEmpty ? o.keys.sorted() : columns
-            try write(
-                TextTable.format(columns: ["field", "value"], rows: keys.map { [$0, cellText(o[$0])] }), call.stack)
-        default:
-            throw call.typeError(1, expected: "table")
-        }
-        return .none
-    }
 }
 
 func cellText(_ v: LuaValue?) -> String {

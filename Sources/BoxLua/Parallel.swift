@@ -69,6 +69,8 @@ extension BoxRuntime {
         var next: Int64 = 1
         var active: [ParallelWorker] = []
         var fatal: LuaError?
+        let progressTask = progress?.begin("box.parallel", total: Int(total))
+        defer { progressTask?.end() }
 
         // Settles a worker that stopped: stores {ok=true, value=v} or {ok=false, error=e}.
         func settle(_ w: ParallelWorker, _ resume: LuaResume) {
@@ -77,6 +79,7 @@ extension BoxRuntime {
                 if w.waiting { return }
                 store(w.index, ok: false) { $0.pushString("box.parallel: fn yielded outside a Box call") }
             case .finished(let n):
+                progressTask?.advance()
                 store(w.index, ok: true) { s in
                     guard n > 0 else { return s.pushNil() }
                     let co = w.coroutine.stack
@@ -86,6 +89,7 @@ extension BoxRuntime {
                     lua_xmove(co.L, s.L, 1)
                 }
             case .failed(let error):
+                progressTask?.advance()
                 if isFatal(error) && fatal == nil { fatal = error }
                 store(w.index, ok: false) { s in
                     if let v = error.value { v.push(onto: s) } else { s.pushString(error.message) }

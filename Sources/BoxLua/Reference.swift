@@ -229,9 +229,11 @@ public enum APIReference {
             details: "Printed even with --quiet; it does not stop the script (use error() for that)."),
         APIEntry(
             name: "show",
-            signature: "show(rows, {columns...})",
-            summary: "print rows as an aligned table on stdout",
-            details: "columns defaults to the sorted keys of the first row."),
+            signature: "show(rows, {columns..., format=\"table\"})",
+            summary: "print rows on stdout: an aligned table, or CSV or JSON Lines for another program",
+            details:
+                "columns defaults to the sorted keys of the first row. format=\"csv\" prints what csv.write(\"-\", rows, {columns=}) writes; format=\"json\" one JSON object a row, with every column (null when absent). boxlua -e 'show(box.users.all{fields=\"status\"}, {format=\"csv\"})' > users.csv"
+        ),
         APIEntry(
             name: "help",
             signature: "help([fn])",

@@ -124,7 +124,7 @@ end
 -- An iterator over the entries of successive pages; a page is fetched only when the loop
 -- has used up the one before, so `break` stops the fetching.
 local function entries(name, params, query)
-  local next_page = _pages(name, params, query, current_as_user())
+  local next_page, end_listing = _pages(name, params, query, current_as_user())
   local page, i = nil, 0
   return function()
     while true do
@@ -137,7 +137,7 @@ local function entries(name, params, query)
       if page == nil then return nil end
       i = 0
     end
-  end
+  end, nil, nil, setmetatable({}, {__close = end_listing})  -- closed when the loop ends
 end
 
 -- Dates for the events API: ISO 8601 strings as given, numbers as Unix seconds (UTC).

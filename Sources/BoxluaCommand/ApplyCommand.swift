@@ -5,6 +5,7 @@ import BoxChanges
 import BoxClient
 import BoxLua
 import BoxSandbox
+import TerminalProgress
 
 let applyHelp = """
     usage: boxlua apply PLAN [--stop-on-error] [--sandbox[=SEED]] [--protect USER]... [--profile NAME]
@@ -106,6 +107,9 @@ struct ApplyCommand: Subcommand {
             throw ConfigurationFailure("\(error)")
         }
         if verbose { client.trace = stderrTraceSink() }
+        let line = ProgressLine.standardError
+        line.isEnabled = !quiet && standardErrorIsATerminal(environment: environment)
+        client.reportProgress(on: line)
         let audit: AuditLog
         let defaultAudit = sandbox == nil ? defaultAuditLogPath(environment) : Rehearsal.auditLogPath(environment)
         do { audit = try AuditLog(path: auditLog ?? defaultAudit) } catch {
@@ -116,7 +120,7 @@ struct ApplyCommand: Subcommand {
         if let why = planGuardRefusal(plan: plan, client: client, protect: protect) {
             throw ConfigurationFailure("\(planPath): \(why)")
         }
-        let say: (String) -> Void = { line in if !quiet { Reporter.writeLine(line) } }
+        let say: (String) -> Void = { text in if !quiet { Reporter.writeLine(text) } }
         let applier = PlanApplier(client: client, plan: plan, planPath: planPath, audit: audit, say: say)
         let journal: PlanJournal
         do { journal = try applier.openJournal() } catch {
@@ -131,10 +135,14 @@ struct ApplyCommand: Subcommand {
         client.engine.shouldInterrupt = { StopSignals.count >= 2 }
         applier.stopOnError = stopOnError
         applier.shouldStop = { StopSignals.requested }
+        let task = line.begin("apply \(planPath)")
+        defer { task.end() }
+        applier.progress = { handled, total in task.update(done: handled, total: total) }
         let report: ApplyReport
         do { report = try applier.run(journal: journal) } catch {
             throw CommandFailure("\(error)")
         }
+        task.end()
         var summary = "applied \(planPath): \(report.ok) ok, \(report.failed) failed, \(report.skipped) done before"
         if report.skippedSubject > 0 { summary += ", \(report.skippedSubject) skipped" }
         if report.unknown > 0 { summary += ", \(report.unknown) unknown" }

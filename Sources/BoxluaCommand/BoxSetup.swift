@@ -8,6 +8,7 @@ import BoxClient
 import BoxLua
 import BoxSandbox
 import LuaHost
+import TerminalProgress
 
 /// A run's Box side: the runtime installed in the state, and the sandbox it may talk to.
 final class BoxSession {
@@ -48,7 +49,8 @@ func installBoxAPI(into state: LuaState, options: RunOptions) throws -> BoxSessi
         box.planBaseURL = Rehearsal.planBaseURL
         box.auditLogPath = options.auditLog ?? Rehearsal.auditLogPath(box.environment)
     }
-    let runtime = BoxRuntime(options: box) { line in writeStderrLine(line) }
+    let runtime = BoxRuntime(options: box) { line in ProgressLine.standardError.printAbove(line) }
+    runtime.progress = ProgressLine.standardError
     try runtime.install(into: state)
     return BoxSession(runtime: runtime, sandbox: sandbox)
 }

@@ -4,8 +4,10 @@
 #endif
 import BoxLua
 import CLua
+import Files
 import LuaHost
 import Repl
+import TerminalProgress
 
 /// One run of Lua for parsed ``RunOptions``; ``run()`` returns the exit status.
 struct LuaRun {
@@ -23,6 +25,10 @@ struct LuaRun {
             return 0
         }
         if options.showVersion { print(Usage.versionLine) }
+        let line = ProgressLine.standardError
+        line.isEnabled = !options.quiet && standardErrorIsATerminal(environment: ProcessEnvironment.current())
+        // os.exit ends the process from inside Lua: the line must not stay on the terminal.
+        atexit { ProgressLine.standardError.endAll() }
         let state = LuaState(ignoreEnvironment: options.ignoreEnvironment)
         defer { state.close() }
         return LuaRun(options: options, state: state).run()
@@ -40,6 +46,7 @@ struct LuaRun {
             return Reporter.report(ConfigurationFailure("\(error)"), prefix: "boxlua")
         }
         var status = runChunks()
+        ProgressLine.standardError.endAll()
         if let failure = session.finish(scriptSucceeded: status == 0) {
             report(failure)
             if status == 0 { status = 1 }
@@ -159,6 +166,7 @@ struct LuaRun {
         var replOptions = ReplOptions()
         replOptions.prompt = options.dryRun ? "box(dry-run)> " : "box> "
         replOptions.showTracebacks = options.verbose
+        replOptions.statementEnded = { ProgressLine.standardError.endAll() }
         Repl(state: state, reader: reader, options: replOptions).run()
         return 0
     }

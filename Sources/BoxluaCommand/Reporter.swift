@@ -1,8 +1,11 @@
 /// The one way out with an error: one stderr line and an exit status decided by the error's
 /// type (lua.c's `report`). CONTRACT.md: 2 for bad usage or configuration, 1 for a script
 /// error or a failed apply or call.
+#if canImport(Glibc)
+    @preconcurrency import Glibc
+#endif
 import BoxClient
-import Repl
+import TerminalProgress
 
 /// An error that knows the exit status it ends the process with.
 protocol ExitStatusError: Error, CustomStringConvertible {
@@ -39,8 +42,9 @@ enum Reporter {
         return (error as? any ExitStatusError)?.exitStatus ?? 1
     }
 
-    /// One line on stderr, after what stdout holds.
+    /// One line on stderr, after what stdout holds, above the progress line.
     static func writeLine(_ line: String) {
-        Output.error(line + "\n")
+        fflush(stdout)
+        ProgressLine.standardError.printAbove(line)
     }
 }

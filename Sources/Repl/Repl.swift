@@ -12,6 +12,9 @@ public struct ReplOptions: Sendable {
     public var continuationPrompt = ">> "
     /// Print the traceback under each error message.
     public var showTracebacks = false
+    /// Runs when a statement ends, before its values or error are printed (the CLI erases
+    /// its progress line there: none between statements).
+    public var statementEnded: @Sendable () -> Void = {}
 
     public init() {}
 }
@@ -95,8 +98,10 @@ public struct Repl {
         defer { InterruptSignal.route(to: state, restoreDefaultOnSignal: false) }
         do {
             let count = try state.call(results: nil)
+            options.statementEnded()
             printValues(count)
         } catch {
+            options.statementEnded()
             report(error)
         }
     }

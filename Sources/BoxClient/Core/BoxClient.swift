@@ -45,6 +45,9 @@ public final class BoxClient {
     /// instead of being sent again; with one, it is resent only when Box shows it not made.
     public var changeChecker: ChangeChecker?
     public var trace: TraceSink?
+    /// Told of every page a ``BoxPager`` of this client receives (nil when its listing ended
+    /// on an empty page), so long listings can show progress.
+    public var pageObserver: ((BoxPager, BoxPage?) -> Void)?
     /// A number in 0...1 for backoff jitter; tests may fix it.
     public var random: () -> Double = { Double.random(in: 0...1) }
     /// Unix time, for Retry-After dates and token expiry.

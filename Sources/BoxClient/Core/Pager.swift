@@ -119,9 +119,11 @@ public final class BoxPager {
         }
         guard count > 0 else {
             isFinished = true
+            client.pageObserver?(self, nil)
             return nil
         }
         pagesFetched += 1
+        client.pageObserver?(self, page)
         return page
     }
 

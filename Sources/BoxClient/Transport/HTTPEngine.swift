@@ -27,6 +27,10 @@ public final class HTTPEngine {
     /// call is stopped, so a Ctrl-C never waits out a Retry-After. The CLI sets it.
     public var shouldInterrupt: (() -> Bool)?
 
+    /// Called at every loop turn (at least every 0.25 s while set), between waits: a progress
+    /// line redraws from it. It must not run the engine.
+    public var onTurn: (() -> Void)?
+
     /// The CURLcode-like number of the error an interrupted transfer fails with.
     public static let interruptedCode = -2
 
@@ -89,11 +93,12 @@ public final class HTTPEngine {
     public func run(until done: () -> Bool) {
         while !done() {
             if isIdle { return }
+            onTurn?()
             if shouldInterrupt?() == true {
                 interruptAll()
                 continue
             }
-            runOnce(timeout: shouldInterrupt == nil ? 1 : 0.25)
+            runOnce(timeout: shouldInterrupt == nil && onTurn == nil ? 1 : 0.25)
         }
     }
 
