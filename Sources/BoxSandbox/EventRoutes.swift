@@ -16,23 +16,24 @@ enum EventRoutes {
         }
         try c.requireAdmin()
         let limit = min(max(try c.integer("limit") ?? 100, 1), 500)
-        let events = c.state.events
-        let start = try position(c.query("stream_position"), count: events.count)
+        let events = c.state.eventLog
+        var start = try position(c.query("stream_position"), count: events.count)
         let types = c.query("event_type").map {
             Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         }
         let dated = stream == "admin_logs"
         let after = dated ? try date(c, "created_after") : nil
         let before = dated ? try date(c, "created_before") : nil
+        // Events are in time order: the window's start is found, not scanned for, and its end
+        // ends the page (the next one is then empty), so a window costs what it holds.
+        if let after { start = max(start, events.firstIndex(notBefore: after)) }
         var entries: [JSON] = []
         var i = start
         while i < events.count && entries.count < limit {
-            let e = events[i]
+            if let before, events.createdAt(i) > before { break }
             i += 1
-            if let types, !types.contains(e.eventType) { continue }
-            if let after, e.createdAt < after { continue }
-            if let before, e.createdAt > before { continue }
-            entries.append(json(e))
+            if let types, !types.contains(events.eventType(i - 1)) { continue }
+            entries.append(json(events[i - 1]))
         }
         return .json(
             200,

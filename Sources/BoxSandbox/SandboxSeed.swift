@@ -58,6 +58,8 @@ public struct SandboxSeed: Sendable {
     public var groups: [SandboxGroup] = []
     public var memberships: [SandboxMembership] = []
     public var events: [SandboxEvent] = []
+    /// `--generate`'s LOGIN events, computed rather than stored; they come before `events`.
+    public var generatedLogins: GeneratedLogins? = nil
 
     public init(
         enterpriseID: String, enterpriseName: String, clientID: String, clientSecret: String,
