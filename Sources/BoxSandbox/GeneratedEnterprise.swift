@@ -157,12 +157,12 @@ public struct GeneratedLogins: Sendable, Equatable {
 
     private func partStart(_ k: Int) -> Int64 { start + Int64(k) * span / Int64(max(count, 1)) }
 
-    func createdAt(_ k: Int) -> Int64 {
+    public func createdAt(_ k: Int) -> Int64 {
         let from = partStart(k), width = max(1, partStart(k + 1) - from)
         return from + Int64(Self.hash(k, 0x7117) % UInt64(width))
     }
 
-    func event(_ k: Int) -> SandboxEvent {
+    public func event(_ k: Int) -> SandboxEvent {
         let who = people[Int(Self.hash(k, 0x5E7) % UInt64(people.count))]
         let a = Self.hash(k, 0xAD0)
         let ip = "10.\(a & 31).\((a >> 8) & 255).\(1 + (a >> 16) % 254)"

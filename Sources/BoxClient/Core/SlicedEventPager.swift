@@ -29,7 +29,7 @@ public struct EventSlicePlanner: Sendable, Equatable {
 
     /// The first slices are small, 1/1024 of the window (at least a minute); then
     /// `finished(events:seconds:)` sizes the next ones.
-    public init(start: Int64, end: Int64, openEnded: Bool, targetEvents: Int = 2500) {
+    public init(start: Int64, end: Int64, openEnded: Bool, targetEvents: Int = 3000) {
         self.cursor = start
         self.end = max(start, end)
         self.openEnded = openEnded
@@ -95,7 +95,7 @@ public final class SlicedEventPager: PageSource {
     private var waiter: ((Result<BoxPage?, BoxError>) -> Void)?
 
     public init(
-        client: BoxClient, request: BoxRequest, limit: Int = 500, planner: EventSlicePlanner, maxSlices: Int = 8,
+        client: BoxClient, request: BoxRequest, limit: Int = 500, planner: EventSlicePlanner, maxSlices: Int = 12,
         maxBufferedPages: Int = 8
     ) {
         self.client = client
@@ -108,7 +108,8 @@ public final class SlicedEventPager: PageSource {
 
     /// A sliced reader for an admin_logs request with `created_after` (and maybe
     /// `created_before`) in its query; nil when it has no window this reader can cut (no
-    /// `created_after`, a time it cannot read, another stream type): read it as one stream.
+    /// `created_after`, a time it cannot read, an empty window, another stream type, a
+    /// `stream_position` of the caller's): read it as one stream.
     public static func forWindow(client: BoxClient, request: BoxRequest, limit: Int = 500) -> SlicedEventPager? {
         let query = request.query
         guard query.contains(where: { $0.0 == "stream_type" && $0.1 == "admin_logs" }),
@@ -118,7 +119,8 @@ public final class SlicedEventPager: PageSource {
         let beforeText = query.first { $0.0 == "created_before" }?.1
         var before: Int64?
         if let beforeText {
-            guard let t = parseBoxTime(beforeText) else { return nil }
+            // An empty window (before < after) is left to Box to answer, as one stream.
+            guard let t = parseBoxTime(beforeText), t >= after else { return nil }
             before = t
         }
         let now = Int64(client.wallClock())
