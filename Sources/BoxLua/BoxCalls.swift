@@ -99,7 +99,15 @@ extension BoxRuntime {
         case .offset(let pageLimit): mode = .offset(limit: limit ?? pageLimit)
         case .stream(let pageLimit): mode = .stream(position: "0", limit: limit ?? pageLimit)
         }
-        let pager = BoxPager(client: client, request: request, mode: mode)
+        // An event window is read as slices in parallel; other listings one page ahead.
+        let pager: PageSource
+        if kind == "admin_logs", let sliced = SlicedEventPager.forWindow(client: client, request: request) {
+            pager = sliced
+        } else {
+            let single = BoxPager(client: client, request: request, mode: mode)
+            single.prefetch = true
+            pager = single
+        }
         call.stack.pushFunction(named: "next_page") { [unowned self] next in
             if next.stage > 0 { return try self.resumeCall(next) }
             return try self.perform(next) { done in pager.next { done($0.map(CallOutcome.page)) } }

@@ -3,7 +3,8 @@
 ///
 /// A worker that makes a Box call yields (see `BoxRuntime.perform`); this loop drives the
 /// engine and resumes each worker when its reply is in. The engine's shared pause makes a
-/// 429 seen by one worker hold back all of them. Results come back in item order.
+/// 429 seen by one worker hold back all of them, and fewer items run at once after a 429
+/// (`AdaptiveConcurrency`), more again as calls succeed. Results come back in item order.
 import BoxClient
 import CLua
 import JSON
@@ -34,6 +35,10 @@ final class ParallelScheduler {
     var isRunning = false
     /// The most requests seen in flight at once during the last box.parallel (for tests).
     var peakInFlight = 0
+    /// False: always `workers` items at once, whatever Box answers (tests compare the two).
+    var isAdaptive = true
+    /// The fewest items allowed at once during the last box.parallel (for tests).
+    var lowestLimit = 0
 
     func worker(for thread: OpaquePointer) -> ParallelWorker? { workers[thread] }
     func add(_ w: ParallelWorker) { workers[w.coroutine.stack.L] = w }
@@ -71,6 +76,9 @@ extension BoxRuntime {
         var fatal: LuaError?
         let progressTask = progress?.begin("box.parallel", total: Int(total))
         defer { progressTask?.end() }
+        var concurrency = AdaptiveConcurrency(maximum: Int(workerCount))
+        var rateLimitedSeen = client.rateLimitedResponses
+        scheduler.lowestLimit = concurrency.limit
 
         // Settles a worker that stopped: stores {ok=true, value=v} or {ok=false, error=e}.
         func settle(_ w: ParallelWorker, _ resume: LuaResume) {
@@ -126,7 +134,9 @@ extension BoxRuntime {
             // After a fatal error or Ctrl-C no worker starts or resumes; the replies already
             // on their way are still taken in, so the audit log records what reached Box.
             let stopping = fatal != nil || state.interruptRequested
-            while !stopping && active.count < workerCount && next <= total {
+            let limit = scheduler.isAdaptive ? concurrency.limit : Int(workerCount)
+            scheduler.lowestLimit = min(scheduler.lowestLimit, limit)
+            while !stopping && active.count < limit && next <= total {
                 startWorker(next)
                 next += 1
             }
@@ -144,8 +154,13 @@ extension BoxRuntime {
                     w.deliver(.failure(BoxError(status: 0, code: "internal_error", message: "a Box call was lost")))
                 }
             }
+            if client.rateLimitedResponses > rateLimitedSeen {
+                rateLimitedSeen = client.rateLimitedResponses
+                concurrency.rateLimited()
+            }
             if fatal != nil || state.interruptRequested { continue }
             for w in active where w.outcome != nil {
+                concurrency.succeeded()
                 settle(w, w.coroutine.resume { _ in 0 })
             }
         }

@@ -30,12 +30,24 @@ public struct Faults: Sendable, Equatable, CustomStringConvertible {
     public var gatewayErrorAfterChangeEvery = 0
     /// A content transfer answers 200 but the source keeps its content for this many seconds.
     public var transferPendingSeconds = 0
+    /// Box's kind of limit (`rate_limit=N/min`): each user's token bucket refills at this many
+    /// requests a minute (0: no limit).
+    public var rateLimitPerMinute = 0
+    /// The bucket's size (`burst=B`); nil: one second's worth of the rate (at least 1).
+    public var rateLimitBurst: Int? = nil
+    /// Each request's latency varies by up to this much either side of `latency_ms`, drawn
+    /// from a fixed-seed generator so that runs are repeatable.
+    public var latencyJitterMilliseconds = 0
+
+    /// The bucket size in force: `burst`, or one second's worth of the rate.
+    public var rateLimitCapacity: Int { rateLimitBurst ?? max(1, (rateLimitPerMinute + 59) / 60) }
 
     public init() {}
 
     public static let keys = [
         "rate_limit_every", "retry_after", "server_error_every", "latency_ms", "expire_tokens_after",
         "empty_401_body", "marker_end", "transfer_pending", "gateway_error_after_change_every",
+        "rate_limit", "burst", "jitter_ms",
     ]
 
     /// Parses `key=value,key=value`; unknown keys and bad values are errors naming them.
@@ -45,6 +57,9 @@ public struct Faults: Sendable, Equatable, CustomStringConvertible {
             let key = kv[0]
             guard kv.count == 2 else { throw FaultsError(message: "fault '\(key)' needs a value (\(key)=...)") }
             try set(key, kv[1])
+        }
+        if rateLimitBurst != nil && rateLimitPerMinute == 0 {
+            throw FaultsError(message: "fault 'burst' needs rate_limit=N/min beside it")
         }
     }
 
@@ -63,6 +78,18 @@ public struct Faults: Sendable, Equatable, CustomStringConvertible {
         case "expire_tokens_after": expireTokensAfter = try count()
         case "transfer_pending": transferPendingSeconds = try count()
         case "gateway_error_after_change_every": gatewayErrorAfterChangeEvery = try count()
+        case "jitter_ms": latencyJitterMilliseconds = try count()
+        case "rate_limit":
+            let parts = value.split(separator: "/", omittingEmptySubsequences: false)
+            guard parts.count == 2, parts[1] == "min", let n = Int(parts[0]), n >= 1 else {
+                throw FaultsError(message: "fault 'rate_limit' needs N/min with a whole number N >= 1, got '\(value)'")
+            }
+            rateLimitPerMinute = n
+        case "burst":
+            guard let n = Int(value), n >= 1 else {
+                throw FaultsError(message: "fault 'burst' needs a whole number >= 1, got '\(value)'")
+            }
+            rateLimitBurst = n
         case "empty_401_body":
             guard let b = parseBool(value) else {
                 throw FaultsError(message: "fault 'empty_401_body' needs true or false")
@@ -83,6 +110,9 @@ public struct Faults: Sendable, Equatable, CustomStringConvertible {
         if rateLimitEvery > 0 { parts += ["rate_limit_every=\(rateLimitEvery)", "retry_after=\(retryAfter)"] }
         if serverErrorEvery > 0 { parts.append("server_error_every=\(serverErrorEvery)") }
         if latencyMilliseconds > 0 { parts.append("latency_ms=\(latencyMilliseconds)") }
+        if latencyJitterMilliseconds > 0 { parts.append("jitter_ms=\(latencyJitterMilliseconds)") }
+        if rateLimitPerMinute > 0 { parts.append("rate_limit=\(rateLimitPerMinute)/min") }
+        if let b = rateLimitBurst { parts.append("burst=\(b)") }
         if let e = expireTokensAfter { parts.append("expire_tokens_after=\(e)") }
         if emptyUnauthorizedBody { parts.append("empty_401_body=true") }
         if markerEnd != .omit { parts.append("marker_end=\(markerEnd.rawValue)") }

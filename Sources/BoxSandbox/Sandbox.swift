@@ -42,6 +42,10 @@ public final class Sandbox: @unchecked Sendable {
     private var changeCount = 0
     private var creds: SandboxCredentials
     let router = Router.box
+    /// `rate_limit=N/min`: each user's token bucket.
+    let rateLimiter = RateLimiter()
+    /// `latency_ms` and `jitter_ms`: the same sequence of latencies on every start.
+    private var latencies = JitteredLatency()
 
     /// - Parameters:
     ///   - seed: the enterprise to serve (`SandboxSeed.demo()`, `SandboxSeed.load(from:)`).
@@ -206,7 +210,7 @@ public final class Sandbox: @unchecked Sendable {
         let requestID = SecureRandom.hex(8)
         withLock { inProgress += 1 }
         defer { withLock { inProgress -= 1 } }
-        let latency = faults.latencyMilliseconds
+        let latency = withLock { latencies.next(currentFaults) }
         if latency > 0 { usleep(useconds_t(latency * 1000)) }
         let (response, route) = withLock { () -> (HTTPResponse, String) in
             let (reply, route, asUser) = dispatch(request, requestID: requestID)
@@ -245,6 +249,11 @@ public final class Sandbox: @unchecked Sendable {
             var context = RequestContext(request: request, params: params, now: BoxTime.now(), sandbox: self)
             do {
                 if route.isAPI { try context.authenticate() }
+                if route.isAPI, let user = context.caller,
+                    let retryAfter = rateLimiter.admit(userID: user.id, faults: currentFaults, now: monotonicSeconds())
+                {
+                    return (.error(.rateLimited(retryAfter: retryAfter)), route.template, asUser)
+                }
                 let reply = try route.handler(&context)
                 if route.isAPI, request.method != "GET", let lost = lostAnswer() {
                     return (.error(lost), route.template, asUser)
@@ -275,10 +284,7 @@ public final class Sandbox: @unchecked Sendable {
     private func apiFault() -> BoxErrorReply? {
         let f = currentFaults
         if f.rateLimitEvery > 0, requestCount % f.rateLimitEvery == 0 {
-            return BoxErrorReply(
-                status: 429, code: "rate_limit_exceeded",
-                message: "Request rate limit exceeded, please try again later",
-                headers: [("Retry-After", String(f.retryAfter))])
+            return .rateLimited(retryAfter: f.retryAfter)
         }
         if f.serverErrorEvery > 0, requestCount % f.serverErrorEvery == 0 {
             return BoxErrorReply(status: 500, code: "internal_server_error", message: "Internal Server Error")

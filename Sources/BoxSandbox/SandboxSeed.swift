@@ -60,6 +60,8 @@ public struct SandboxSeed: Sendable {
     public var events: [SandboxEvent] = []
     /// Folders, collaborations, legal holds and retention policies (SandboxContent.swift).
     public var content = SandboxContent()
+    /// `--generate`'s LOGIN events, computed rather than stored; they come before `events`.
+    public var generatedLogins: GeneratedLogins? = nil
 
     public init(
         enterpriseID: String, enterpriseName: String, clientID: String, clientSecret: String,

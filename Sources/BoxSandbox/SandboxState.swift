@@ -40,6 +40,8 @@ final class SandboxState {
     var groups: [String: SandboxGroup] = [:]
     var memberships: [SandboxMembership]
     var events: [SandboxEvent]
+    /// `--generate`'s events, before `events` (see `eventLog`).
+    let generatedLogins: GeneratedLogins?
     var nextInviteID: Int64 = 5_500_000
     /// Invites by id, as POST /invites answered them (GET /invites/{id} reads them back).
     var invites: [String: JSON] = [:]
@@ -64,6 +66,7 @@ final class SandboxState {
         content = seed.content
         let contentIDs = (content.folders.map(\.id) + content.collaborations.map(\.id)).compactMap { Int64($0) }
         lastContentNumber = max(lastContentNumber, contentIDs.max() ?? 0)
+        generatedLogins = seed.generatedLogins
         nextNumber = 0
         for g in seed.groups { groups[g.id] = g }
         let sorted = seed.users.map(UserSlot.init).sorted { $0.number < $1.number }
@@ -171,7 +174,7 @@ final class SandboxState {
             serviceAccountUserID: serviceAccountUserID, users: order.map(\.user))
         s.groups = groups.values.sorted { $0.id < $1.id }
         s.memberships = memberships
-        s.events = events
+        s.events = (0..<(generatedLogins?.count ?? 0)).map { generatedLogins!.event($0) } + events
         s.content = content
         return s
     }

@@ -7,17 +7,19 @@ import BoxClient
 import BoxSandbox
 import FoundationEssentials
 
-/// `boxlua sandbox [--port N] [--seed FILE] [--save FILE] [--faults SPEC] [--jwt-config FILE]`
+/// `boxlua sandbox [--port N] [--seed FILE | --generate SPEC] [--save FILE] [--faults SPEC] [--jwt-config FILE]`
 struct SandboxCommand: Subcommand {
     static let name = "sandbox"
     /// Each "needs a value" when it has none (as CommandTests expect).
     static let options: [LongOption] = [
         .flag("--help"), .value("--port", "a value"), .value("--seed", "a value"),
         .value("--save", "a value"), .value("--faults", "a value"), .value("--jwt-config", "a value"),
+        .value("--generate", "a value"),
     ]
 
     var port: UInt16 = 0
     var seed: String?
+    var generate: GenerateSpec?
     var save: String?
     var faults = Faults()
     var jwtConfig: String?
@@ -35,9 +37,16 @@ struct SandboxCommand: Subcommand {
             case .option("--jwt-config", let value): command.jwtConfig = value
             case .option("--faults", let value):
                 do { command.faults = try Faults(spec: value ?? "") } catch { throw UsageError("--faults: \(error)") }
+            case .option("--generate", let value):
+                do { command.generate = try GenerateSpec(spec: value ?? "") } catch {
+                    throw UsageError("--generate: \(error)")
+                }
             case .option(let name, _): throw UsageError("unknown option '\(name)'")
             case .operand(let operand): throw UsageError("unexpected argument '\(operand)'")
             }
+        }
+        if command.seed != nil && command.generate != nil {
+            throw UsageError("--seed and --generate cannot be used together")
         }
         return command
     }
@@ -47,16 +56,20 @@ struct SandboxCommand: Subcommand {
         return port
     }
 
-    static let usage = "boxlua sandbox [--port N] [--seed FILE] [--save FILE] [--faults SPEC] [--jwt-config FILE]"
+    static let usage =
+        "boxlua sandbox [--port N] [--seed FILE | --generate SPEC] [--save FILE] [--faults SPEC] [--jwt-config FILE]"
 
     static let help = """
         usage: \(usage)
         Serves a Box emulator on 127.0.0.1 until Ctrl-C or SIGTERM, then exits 0.
           --port N          port to listen on (0 or none: a free port)
           --seed FILE       the enterprise to serve, in the JSON seed format (default: the demo enterprise)
+          --generate SPEC   users=N,events=M,days=D[,groups=G]: a generated enterprise of that size
+                            (the demo's shape; M LOGIN events over the last D days) instead of the demo
           --save FILE       write the state in the seed format when stopping
           --faults SPEC     e.g. rate_limit_every=5,retry_after=1,server_error_every=7,latency_ms=20,
-                            expire_tokens_after=60,empty_401_body=true,marker_end=omit|null|empty,transfer_pending=30
+                            expire_tokens_after=60,empty_401_body=true,marker_end=omit|null|empty,transfer_pending=30,
+                            jitter_ms=10, rate_limit=1000/min,burst=16 (Box's kind: a token bucket per user)
           --jwt-config FILE the console-style JWT config to create once and trust
                             (default: $XDG_STATE_HOME/boxlua/sandbox/jwt-config.json)
         """
@@ -78,7 +91,9 @@ extension SandboxCommand {
         // mask and only sigwait sees them.
         let signals = blockStopSignals()
         do {
-            let seed = try seed.map { try SandboxSeed.load(from: URL(fileURLWithPath: $0)) } ?? .demo()
+            let seed =
+                try seed.map { try SandboxSeed.load(from: URL(fileURLWithPath: $0)) }
+                ?? generate.map { SandboxSeed.generated($0) } ?? .demo()
             let jwtPath = jwtConfig ?? sandboxStateDirectory().appendingPathComponent("jwt-config.json").path
             let sandbox = try Sandbox(seed: seed, faults: faults, jwtConfigPath: jwtPath)
             let url = try sandbox.start(port: port)

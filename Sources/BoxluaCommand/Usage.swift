@@ -14,7 +14,8 @@ enum Usage {
         usage: boxlua [OPTIONS] [SCRIPT [ARGS...]]
                boxlua [OPTIONS] -e CHUNK ...
                boxlua apply PLAN [--stop-on-error] [--sandbox[=SEED]] [--protect USER]...
-               boxlua sandbox [--port N] [--seed FILE] [--save FILE] [--faults SPEC] [--jwt-config FILE]
+               boxlua sandbox [--port N] [--seed FILE | --generate SPEC] [--save FILE] [--faults SPEC]
+                              [--jwt-config FILE]
                boxlua login | whoami
                boxlua snapshot FILE [--events-days N]
 

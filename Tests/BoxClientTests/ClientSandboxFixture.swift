@@ -13,10 +13,10 @@ final class ClientSandboxFixture {
     /// Every trace line of every client made here.
     var traceLines: [String] = []
 
-    init(extraUsers: Int = 0, faults: Faults = Faults(), jwt: Bool = true) throws {
+    init(extraUsers: Int = 0, seed: SandboxSeed? = nil, faults: Faults = Faults(), jwt: Bool = true) throws {
         root = temporaryDirectory("boxclient-sandbox")
         sandbox = try Sandbox(
-            seed: DemoEnterprise.seed(extraUsers: extraUsers), faults: faults, stateDirectory: root,
+            seed: seed ?? DemoEnterprise.seed(extraUsers: extraUsers), faults: faults, stateDirectory: root,
             jwtConfigPath: jwt ? root.appendingPathComponent("jwt.json").path : nil)
         baseURL = try sandbox.start().absoluteString
         credentials = sandbox.credentials

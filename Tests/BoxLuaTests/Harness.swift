@@ -16,9 +16,9 @@ final class BoxHarness {
 
     init(
         dryRun: Bool = false, plan: String? = nil, maxDeletes: Int? = 100, faults: Faults = Faults(),
-        configure: (inout BoxRunOptions) -> Void = { _ in }
+        seed: SandboxSeed = .demo(), configure: (inout BoxRunOptions) -> Void = { _ in }
     ) throws {
-        demo = try DemoSandbox(faults: faults)
+        demo = try DemoSandbox(seed: seed, faults: faults)
         var options = BoxRunOptions()
         options.dryRun = dryRun
         options.planPath = plan

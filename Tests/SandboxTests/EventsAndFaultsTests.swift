@@ -87,7 +87,7 @@ import Testing
                 && f.transferPendingSeconds == 4)
         #expect(try Faults(spec: f.description) == f)
         #expect(try Faults(spec: "") == Faults())
-        #expect { try Faults(spec: "rate_limit=3") } throws: { "\($0)".contains("unknown fault 'rate_limit'") }
+        #expect { try Faults(spec: "rate_limits=3") } throws: { "\($0)".contains("unknown fault 'rate_limits'") }
         #expect { try Faults(spec: "latency_ms=-1") } throws: { "\($0)".contains("latency_ms") }
         #expect { try Faults(spec: "retry_after") } throws: { "\($0)".contains("needs a value") }
         #expect { try Faults(spec: "marker_end=maybe") } throws: { "\($0)".contains("omit, null or empty") }

@@ -10,8 +10,8 @@ public final class DemoSandbox {
     /// HOME, with XDG_STATE_HOME and XDG_CONFIG_HOME below it.
     public let home: URL
 
-    public init(faults: Faults = Faults()) throws {
-        sandbox = try Sandbox(seed: .demo(), faults: faults)
+    public init(seed: SandboxSeed = .demo(), faults: Faults = Faults()) throws {
+        sandbox = try Sandbox(seed: seed, faults: faults)
         var u = try sandbox.start().absoluteString
         if u.hasSuffix("/") { u.removeLast() }
         url = u

@@ -57,6 +57,9 @@ public final class BoxClient {
     /// Where a warning line goes (the plain-http one); stderr unless a caller routes it.
     public var warn: (String) -> Void = writeStderrLine
     private var warnedPlainHTTP = false
+    /// How many answers so far were 429 (each try counts): box.parallel lowers its calls in
+    /// flight when this grows.
+    public internal(set) var rateLimitedResponses = 0
     let tokens: TokenManager
 
     public init(settings: ClientSettings, signIn: SignIn, engine: HTTPEngine? = nil) {

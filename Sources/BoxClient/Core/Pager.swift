@@ -30,9 +30,15 @@ public struct BoxPage: Sendable {
     }
 }
 
+/// Something that hands out the pages of a listing one at a time, in order.
+public protocol PageSource: AnyObject {
+    /// The next page, or nil when the listing is done; completes from the engine's loop.
+    func next(_ completion: @escaping (Result<BoxPage?, BoxError>) -> Void)
+}
+
 /// Fetches the pages of one listing as they are asked for, so memory stays flat and a
-/// caller that stops early costs no further request.
-public final class BoxPager {
+/// caller that stops early costs no further request (but the one prefetched, with `prefetch`).
+public final class BoxPager: PageSource {
     public enum Mode: Sendable {
         /// `usemarker=true`; ends when `next_marker` is missing, null, "" or repeats.
         case marker(limit: Int)
@@ -55,6 +61,16 @@ public final class BoxPager {
     private var marker: String?
     private var usedMarkers: Set<String> = []
     private var offset = 0
+    /// Ask for the next page as soon as one is handed out, so that the wait for it overlaps the
+    /// caller's work on this one: at most one page ahead, so memory stays flat.
+    public var prefetch = false
+    private var ahead: PageAhead?
+
+    /// The prefetched page: its result, or the caller waiting for it.
+    private final class PageAhead {
+        var result: Result<BoxPage?, BoxError>?
+        var waiter: ((Result<BoxPage?, BoxError>) -> Void)?
+    }
 
     public init(client: BoxClient, request: BoxRequest, mode: Mode) {
         self.client = client
@@ -72,6 +88,31 @@ public final class BoxPager {
 
     /// The same, completing from the engine's loop (for callers running many calls at once).
     public func next(_ completion: @escaping (Result<BoxPage?, BoxError>) -> Void) {
+        if let ahead {
+            self.ahead = nil
+            if let result = ahead.result { return hand(result, completion) }
+            ahead.waiter = { self.hand($0, completion) }
+            return
+        }
+        fetch { self.hand($0, completion) }
+    }
+
+    /// Hands a page to the caller, first sending the request for the one after it (prefetch).
+    private func hand(
+        _ result: Result<BoxPage?, BoxError>, _ completion: (Result<BoxPage?, BoxError>) -> Void
+    ) {
+        if prefetch, case .success(_?) = result, !isFinished {
+            let next = PageAhead()
+            ahead = next
+            fetch { r in
+                if let waiter = next.waiter { waiter(r) } else { next.result = r }
+            }
+            client.engine.sendPending()
+        }
+        completion(result)
+    }
+
+    private func fetch(_ completion: @escaping (Result<BoxPage?, BoxError>) -> Void) {
         guard !isFinished else { return completion(.success(nil)) }
         if case .offset = mode, offset > Self.maxOffset {
             return completion(.failure(offsetLimitError()))

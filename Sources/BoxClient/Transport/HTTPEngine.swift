@@ -142,6 +142,17 @@ public final class HTTPEngine {
         for action in fired { action() }
     }
 
+    /// Starts the queued transfers and lets libcurl send what it can at once, without waiting
+    /// or delivering completions: a request started before the caller turns to other work
+    /// (Lua handling a page) travels and is answered meanwhile. Safe to call from a completion.
+    public func sendPending() {
+        guard !waiting.isEmpty, !interrupting else { return }
+        startWaiting()
+        var stillRunning: Int32 = 0
+        // A reused connection sends in the first call; a new one may need the second to connect.
+        for _ in 0..<2 { ccurl_multi_perform(multi, &stillRunning) }
+    }
+
     private func takeID() -> Int {
         defer { nextID += 1 }
         return nextID
