@@ -101,7 +101,7 @@ extension BoxRuntime {
         }
         // An event window is read as slices in parallel; other listings one page ahead.
         let pager: PageSource
-        if kind == "admin_logs", let sliced = SlicedEventPager.forWindow(client: client, request: request) {
+        if case .stream = paging, let sliced = SlicedEventPager.forWindow(client: client, request: request) {
             pager = sliced
         } else {
             let single = BoxPager(client: client, request: request, mode: mode)

@@ -41,7 +41,7 @@ final class ListingProgress {
     }
 
     /// The loop over the listing ended before its last page (`break`, an error).
-    func ended(_ pager: BoxPager) {
+    func ended(_ pager: any PageSource) {
         listings.removeValue(forKey: ObjectIdentifier(pager))?.task?.end()
     }
 
