@@ -38,11 +38,11 @@ var subcommands: [String: any Subcommand.Type] {
     return Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
 }
 
-/// Options that take their value as the next argument (`--profile p`), so that the value is not
+/// Long options that take their value as the next argument (`--profile p`), so that the value is not
 /// mistaken for a subcommand name: `boxlua --profile apply whoami` is whoami with profile "apply".
 private let optionsWithValues: Set<String> = {
     let long = (RunOptions.longOptions + subcommands.values.flatMap { $0.options }).filter(\.takesNextArgument)
-    return Set(["-e", "-l"] + long.map(\.name))
+    return Set(long.map(\.name))
 }()
 
 /// The subcommand the command line names, with its arguments: the options written before its
@@ -54,13 +54,20 @@ func subcommandInvocation(_ argv: [String]) -> (name: String, arguments: [String
         let argument = argv[index]
         if argument == "--" || argument == "-" { return nil }
         guard argument.hasPrefix("-") else {
-            guard subcommands[argument] != nil else { return nil }
+            // A script's path (`job.lua`, `./apply`) is no subcommand name: looked up without
+            // making the table of subcommands (its generic types are set up at run time: a
+            // measurable part of every start).
+            guard !argument.contains("."), !argument.contains("/"), subcommands[argument] != nil else { return nil }
             return (argument, Array(argv[1..<index]) + Array(argv[(index + 1)...]))
         }
         // `-eCHUNK` and `--name=value` carry their value; `-e CHUNK` and `--name value` do not.
-        let bare = argument.hasPrefix("--") ? argument : String(argument.prefix(2))
-        let attached = argument.hasPrefix("--") ? argument.contains("=") : argument.count > 2
-        index += optionsWithValues.contains(bare) && !attached ? 2 : 1
+        // The short options need no table (the long ones' table reads every subcommand's).
+        if !argument.hasPrefix("--") {
+            index += ["-e", "-l"].contains(argument) ? 2 : 1
+            continue
+        }
+        let attached = argument.contains("=")
+        index += optionsWithValues.contains(argument) && !attached ? 2 : 1
     }
     return nil
 }
