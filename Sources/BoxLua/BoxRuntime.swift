@@ -38,6 +38,10 @@ public final class BoxRuntime {
     var session: (client: BoxClient, control: ChangeControl)?
     private var audit: AuditLog?
     let scheduler = ParallelScheduler()
+    /// Until the API is installed on first use (FirstUse.swift): its stand-ins.
+    var standIns: APIStandIns?
+    /// The API's `help`, for the stand-in a script may have kept.
+    var installedHelp: LuaReference?
     /// The most Box calls in flight at once during the last box.parallel.
     public var parallelPeak: Int { scheduler.peakInFlight }
     /// The progress line for long work (listings, box.parallel); nil shows none.
@@ -89,8 +93,11 @@ public final class BoxRuntime {
     /// True once Ctrl-C (or SIGTERM) asked the state to stop.
     var interruptRequested: () -> Bool = { false }
 
-    /// Installs `box`, `csv`, `json`, `log`, `show` and `help` into `state`.
-    public func install(into state: LuaState) throws {
+    /// Installs `box`, `csv`, `json`, `log`, `show` and `help` into `state`: with `onFirstUse`,
+    /// as stand-ins that install the rest when a chunk first uses them (FirstUse.swift), so
+    /// that a chunk that never does pays nothing for them; else all at once (the REPL, whose
+    /// Tab completion reads the tables without running Lua).
+    public func install(into state: LuaState, onFirstUse: Bool = true) throws {
         if let path = options.planPath {
             // Found now, not after the whole dry run: no Box call is made for a plan that
             // could not be written.
@@ -99,6 +106,16 @@ public final class BoxRuntime {
             }
         }
         interruptRequested = { [weak state] in state?.interruptRequested == true }
+        try installShow(into: state)
+        if onFirstUse {
+            try installStandIns(into: state)
+        } else {
+            try installAPI(into: state)
+        }
+    }
+
+    /// Everything but `show`: the helpers, the Box primitives and the Lua half.
+    func installAPI(into state: LuaState) throws {
         try installHelpers(into: state)
         try installBoxPrimitives(into: state)
         try EmbeddedLua.box.run(in: state)

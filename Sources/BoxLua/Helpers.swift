@@ -4,6 +4,11 @@ import JSON
 import LuaHost
 
 extension BoxRuntime {
+    /// `show`, the one global of the API that needs nothing else: installed at start-up.
+    func installShow(into state: LuaState) throws {
+        try state.register("show") { [unowned self] call in try self.show(call) }
+    }
+
     func installHelpers(into state: LuaState) throws {
         try state.register("read", in: "csv") { call in try csvRead(call) }
         try state.register("write", in: "csv") { call in try csvWrite(call) }
@@ -44,7 +49,6 @@ extension BoxRuntime {
         state.stack.pushNull()
         state.stack.rawSet(at: -2, key: "null")
         state.stack.pop()
-        try state.register("show") { [unowned self] call in try self.show(call) }
         try state.register("_help") { [unowned self] call in
             if call.isNone(1) {
                 try self.write(APIReference.overview(), call.stack)

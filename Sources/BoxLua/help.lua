@@ -1,4 +1,6 @@
 -- help(fn) needs each function's name.
+-- The help a script may have kept from before the API was installed on first use.
+local stand_in = rawget(_G, "help")
 local names = setmetatable({}, {__mode = "k"})
 local function index_names(prefix, t)
   for k, v in pairs(t) do
@@ -21,3 +23,4 @@ function help(fn)
   return _help(name)
 end
 names[help] = "help"
+if stand_in ~= nil then names[stand_in] = "help" end

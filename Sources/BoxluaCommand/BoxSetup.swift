@@ -30,8 +30,9 @@ final class BoxSession {
 }
 
 /// Installs the Box API (`box.*`, csv, json, log, show, help) into `state` for a run with
-/// `options`. Throwing ends the run with exit status 2 (bad configuration).
-func installBoxAPI(into state: LuaState, options: RunOptions) throws -> BoxSession {
+/// `options`: on first use (BoxRuntime.install), unless `eagerly`. Throwing ends the run with
+/// exit status 2 (bad configuration).
+func installBoxAPI(into state: LuaState, options: RunOptions, eagerly: Bool) throws -> BoxSession {
     var box = BoxRunOptions()
     box.dryRun = options.dryRun
     box.planPath = options.planFile
@@ -51,6 +52,6 @@ func installBoxAPI(into state: LuaState, options: RunOptions) throws -> BoxSessi
     }
     let runtime = BoxRuntime(options: box) { line in ProgressLine.standardError.printAbove(line) }
     runtime.progress = ProgressLine.standardError
-    try runtime.install(into: state)
+    try runtime.install(into: state, onFirstUse: !eagerly)
     return BoxSession(runtime: runtime, sandbox: sandbox)
 }

@@ -39,7 +39,9 @@ struct LuaRun {
         createArgTable()
         let session: BoxSession
         do {
-            session = try installBoxAPI(into: state, options: options)
+            // A REPL's Tab completion reads the API's tables without running Lua: it gets
+            // them filled; a script, -e and -l get them on first use.
+            session = try installBoxAPI(into: state, options: options, eagerly: startsRepl)
         } catch {
             // What stops the API from being installed is configuration (a plan that cannot
             // be written, a seed that cannot be read).
@@ -52,6 +54,12 @@ struct LuaRun {
             if status == 0 { status = 1 }
         }
         return status
+    }
+
+    /// True when the run ends in the REPL (runChunks' rules).
+    private var startsRepl: Bool {
+        options.interactive
+            || (options.script == nil && options.steps.isEmpty && !options.showVersion && isatty(0) != 0)
     }
 
     /// The -e/-l steps, the script and the REPL, as lua.c's pmain runs them.

@@ -38,11 +38,11 @@ var subcommands: [String: any Subcommand.Type] {
     return Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
 }
 
-/// Options that take their value as the next argument (`--profile p`), so that the value is not
+/// Long options that take their value as the next argument (`--profile p`), so that the value is not
 /// mistaken for a subcommand name: `boxlua --profile apply whoami` is whoami with profile "apply".
 private let optionsWithValues: Set<String> = {
     let long = (RunOptions.longOptions + subcommands.values.flatMap { $0.options }).filter(\.takesNextArgument)
-    return Set(["-e", "-l"] + long.map(\.name))
+    return Set(long.map(\.name))
 }()
 
 /// The subcommand the command line names, with its arguments: the options written before its
@@ -53,10 +53,14 @@ func subcommandInvocation(_ argv: [String]) -> (name: String, arguments: [String
     while let argument = reader.next() {
         if argument == "--" || argument == "-" { return nil }
         guard argument.hasPrefix("-") else {
-            guard subcommands[argument] != nil else { return nil }
+            // A script's path (`job.lua`, `./apply`) is no subcommand name: looked up without
+            // making the table of subcommands (its generic types are set up at run time: a
+            // measurable part of every start).
+            guard !argument.contains("."), !argument.contains("/"), subcommands[argument] != nil else { return nil }
             return (argument, Array(argv[1..<reader.index]) + Array(argv[(reader.index + 1)...]))
         }
-        reader.skipValue(of: argument, ifIn: optionsWithValues)
+        // The short options need no table (the long ones' table reads every subcommand's).
+        reader.skipValue(of: argument, ifIn: argument.hasPrefix("--") ? optionsWithValues : ["-e", "-l"])
     }
     return nil
 }

@@ -82,4 +82,14 @@ import Testing
         #expect(subcommandInvocation(["boxlua", "--", "apply"]) == nil)
         #expect(subcommandInvocation(["boxlua", "script.lua", "apply"]) == nil)
     }
+
+    /// -e and -l take the next argument, attached or not; a path is a script, never a subcommand.
+    @Test func shortOptionsAndScriptPathsAreNoSubcommands() {
+        #expect(subcommandInvocation(["boxlua", "-e", "apply"]) == nil)
+        #expect(subcommandInvocation(["boxlua", "-l", "sandbox", "-i"]) == nil)
+        #expect(subcommandInvocation(["boxlua", "-eprint(1)", "whoami"])?.name == "whoami")
+        #expect(subcommandInvocation(["boxlua", "-i", "-E", "login"])?.arguments == ["-i", "-E"])
+        #expect(subcommandInvocation(["boxlua", "./apply"]) == nil)
+        #expect(subcommandInvocation(["boxlua", "apply.lua", "apply"]) == nil)
+    }
 }

@@ -45,6 +45,17 @@ import Testing
         try repl.waitFor("box> box.users.list(")
     }
 
+    /// The API is installed before the first prompt (elsewhere on first use): Tab, which reads
+    /// tables without running Lua, sees it, also after -e and with -i.
+    @Test(arguments: [[], ["-e", "x = 1", "-i"]])
+    func tabCompletesTheAPIAtOnce(_ arguments: [String]) throws {
+        let repl = try TmuxREPL(arguments)
+        try repl.waitForPrompt()
+        try repl.type("box.users.terminate_")
+        try repl.press("Tab")
+        try repl.waitFor("box> box.users.terminate_sessions(")
+    }
+
     @Test func ctrlCInterruptsARunningChunkAndReturnsToThePrompt() throws {
         let repl = try TmuxREPL()
         try repl.waitForPrompt()
