@@ -39,6 +39,10 @@ final class SandboxState {
     private var nextNumber: Int64
     var groups: [String: SandboxGroup] = [:]
     var memberships: [SandboxMembership]
+    var emailAliases: [SandboxEmailAlias]
+    var verifiedDomains: [String]
+    /// The last id given to a new group, membership or email alias.
+    var nextObjectID: Int64 = 9_100_000
     var events: [SandboxEvent]
     var nextFolderID: Int64 = 180_000_000_000
     var nextInviteID: Int64 = 5_500_000
@@ -56,6 +60,10 @@ final class SandboxState {
         clients = [seed.clientID: seed.clientSecret]
         primaryClientID = seed.clientID
         memberships = seed.memberships
+        emailAliases = seed.emailAliases
+        verifiedDomains = seed.verifiedDomains.isEmpty ? Self.defaultDomains(seed) : seed.verifiedDomains
+        let seededIDs = seed.groups.map(\.id) + seed.memberships.map(\.id) + seed.emailAliases.map(\.id)
+        nextObjectID = seededIDs.compactMap { Int64($0) }.reduce(9_100_000, max)
         events = seed.events
         nextNumber = 0
         for g in seed.groups { groups[g.id] = g }
@@ -90,7 +98,7 @@ final class SandboxState {
         guard let slot = slots.removeValue(forKey: id) else { return }
         version += 1
         if let i = index(after: slot.number - 1), order[i] === slot { order.remove(at: i) }
-        memberships.removeAll { $0.userID == id }
+        forgetUser(id)
         pendingTransfers[id] = nil
     }
 
@@ -151,6 +159,8 @@ final class SandboxState {
             serviceAccountUserID: serviceAccountUserID, users: order.map(\.user))
         s.groups = groups.values.sorted { $0.id < $1.id }
         s.memberships = memberships
+        s.emailAliases = emailAliases
+        s.verifiedDomains = verifiedDomains
         s.events = events
         return s
     }
