@@ -54,3 +54,39 @@ func installErrorMetatable(_ stack: LuaStack) {
     stack.rawSet(at: -2, key: "__tostring")
     stack.pop()
 }
+
+let configurationErrorMetatable = "boxlua.configuration_error"
+
+/// A run that cannot reach Box as configured (no credentials, a bad profile, libcurl
+/// missing, an audit log that cannot be opened): raised as a table `{message=}` whose
+/// `tostring` is the message, so that the command line can tell it from a script's own
+/// error by the value (exit 2), even when the script caught it with pcall and raised it again.
+struct ConfigurationErrorValue: LuaRaisable {
+    let message: String
+
+    func pushLuaError(onto stack: LuaStack) {
+        stack.newTable()
+        stack.pushString(message)
+        stack.rawSet(at: -2, key: "message")
+        if stack.pushMetatable(named: configurationErrorMetatable, createIfMissing: true) {
+            stack.pushString("box.configuration_error")
+            stack.rawSet(at: -2, key: "__name")
+            stack.pushFunction(named: "__tostring") { call in
+                _ = call.stack.rawGet(at: 1, key: "message")
+                return .results(1)
+            }
+            stack.rawSet(at: -2, key: "__tostring")
+        }
+        stack.setMetatable(at: -2)
+    }
+}
+
+extension BoxRuntime {
+    /// True when a script failed on a configuration error (see ``ConfigurationErrorValue``).
+    public static func isConfigurationError(_ error: LuaError, in state: LuaState) -> Bool {
+        guard let value = error.value else { return false }
+        value.push(onto: state.stack)
+        defer { state.stack.pop() }
+        return state.stack.hasMetatable(named: configurationErrorMetatable, at: -1)
+    }
+}

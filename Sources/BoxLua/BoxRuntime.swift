@@ -36,9 +36,6 @@ public final class BoxRuntime {
     let say: (String) -> Void
     var session: (client: BoxClient, control: ChangeControl)?
     private var audit: AuditLog?
-    /// Set when the client could not be made (missing credentials, bad config): the CLI
-    /// exits 2 for those, not 1.
-    public private(set) var configurationError: String?
     let scheduler = ParallelScheduler()
     /// The most Box calls in flight at once during the last box.parallel.
     public var parallelPeak: Int { scheduler.peakInFlight }
@@ -63,8 +60,7 @@ public final class BoxRuntime {
             client = BoxClient(settings: settings, signIn: try configuration.signIn())
             protect += configuration.protect
         } catch {
-            configurationError = "\(error)"
-            throw LuaError(kind: .runtime, message: "\(error)")
+            throw ConfigurationErrorValue(message: "\(error)")
         }
         if options.verbose { client.trace = stderrTraceSink() }
         // Ctrl-C: every pending call, even one waiting out a Retry-After, ends at once.
@@ -73,8 +69,7 @@ public final class BoxRuntime {
         if mode == .live {
             let path = options.auditLogPath ?? defaultAuditLogPath(options.environment)
             do { audit = try AuditLog(path: path) } catch {
-                configurationError = "\(error)"
-                throw LuaError(kind: .runtime, message: "cannot open the audit log: \(error)")
+                throw ConfigurationErrorValue(message: "cannot open the audit log: \(error)")
             }
         }
         let control = ChangeControl(
@@ -93,7 +88,6 @@ public final class BoxRuntime {
             // Found now, not after the whole dry run: no Box call is made for a plan that
             // could not be written.
             do { try checkFileCanBeWritten(path) } catch {
-                configurationError = "\(error)"
                 throw LuaError(kind: .runtime, message: "--plan: \(error)")
             }
         }

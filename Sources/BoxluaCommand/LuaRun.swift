@@ -2,6 +2,7 @@
 #if canImport(Glibc)
     @preconcurrency import Glibc
 #endif
+import BoxLua
 import CLua
 import LuaHost
 import Repl
@@ -39,8 +40,6 @@ struct LuaRun {
             return Reporter.report(ConfigurationFailure("\(error)"), prefix: "boxlua")
         }
         var status = runChunks()
-        // A script that failed for want of credentials or configuration exits 2, not 1.
-        if status == 1 && session.runtime.configurationError != nil { status = 2 }
         if let failure = session.finish(scriptSucceeded: status == 0) {
             report(failure)
             if status == 0 { status = 1 }
@@ -51,7 +50,8 @@ struct LuaRun {
     /// The -e/-l steps, the script and the REPL, as lua.c's pmain runs them.
     private func runChunks() -> Int32 {
         for step in options.steps {
-            guard perform(step) else { return 1 }
+            let status = perform(step)
+            if status != 0 { return status }
         }
         if let script = options.script {
             let status = runScript(script)
@@ -80,8 +80,8 @@ struct LuaRun {
         s.pop()
     }
 
-    /// Runs one `-e` or `-l`; false after reporting an error.
-    private func perform(_ step: RunOptions.Step) -> Bool {
+    /// Runs one `-e` or `-l`; its exit status (non-zero after reporting an error).
+    private func perform(_ step: RunOptions.Step) -> Int32 {
         do {
             switch step {
             case .execute(let chunk):
@@ -90,10 +90,9 @@ struct LuaRun {
             case .require(let module, let global):
                 try requireModule(module, as: global)
             }
-            return true
+            return 0
         } catch {
-            report(error)
-            return false
+            return report(error)
         }
     }
 
@@ -117,8 +116,7 @@ struct LuaRun {
         do {
             try state.load(file: path)
         } catch {
-            report(error)
-            return error.kind == .file ? 2 : 1
+            return report(error)
         }
         let arguments = options.scriptArguments
         // lua.c's pushargs: luaL_checkstack(L, n + 3, "too many arguments to script").
@@ -131,8 +129,7 @@ struct LuaRun {
         do {
             try call(arguments: Int32(arguments.count))
         } catch {
-            report(error)
-            return 1
+            return report(error)
         }
         return 0
     }
@@ -163,12 +160,16 @@ struct LuaRun {
 
     /// One line naming what failed and where: a Box error table carries the script line
     /// that made the call (`where`), since its text must read as Box's error alone.
-    private func report(_ error: LuaError) {
+    /// Returns the exit status the error calls for: 2 for a file that cannot be read and for
+    /// configuration that cannot reach Box (CONTRACT.md), 1 for the script's own errors.
+    @discardableResult
+    private func report(_ error: LuaError) -> Int32 {
         var text = options.verbose ? error.messageWithTraceback : error.message
         if case .object(let fields)? = error.data, case .string(let place)? = fields["where"] {
             text = "\(place): \(text)"
         }
         report(text)
+        return error.kind == .file || BoxRuntime.isConfigurationError(error, in: state) ? 2 : 1
     }
 
     private func report(_ message: String) {

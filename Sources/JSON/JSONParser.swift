@@ -6,6 +6,11 @@ public struct JSONParseError: Error, CustomStringConvertible, Sendable {
     public let message: String
     public let offset: Int
     public var description: String { "invalid JSON at byte \(offset): \(message)" }
+
+    @inlinable public init(message: String, offset: Int) {
+        self.message = message
+        self.offset = offset
+    }
 }
 
 extension JSON {
@@ -31,191 +36,66 @@ extension JSON {
     }
 }
 
+/// Builds the tree; the tokens come from ``JSONLexer``.
 struct JSONByteParser {
-    let b: UnsafeBufferPointer<UInt8>
-    var i = 0
+    var lexer: JSONLexer
 
-    init(_ b: UnsafeBufferPointer<UInt8>) { self.b = b }
+    init(_ b: UnsafeBufferPointer<UInt8>) { lexer = JSONLexer(b) }
 
-    func fail(_ m: String) -> JSONParseError { JSONParseError(message: m, offset: i) }
-
-    mutating func skipSpace() {
-        while i < b.count {
-            switch b[i] {
-            case 0x20, 0x09, 0x0A, 0x0D: i += 1
-            default: return
-            }
-        }
+    var b: UnsafeBufferPointer<UInt8> { lexer.bytes }
+    var i: Int {
+        get { lexer.position }
+        set { lexer.position = newValue }
     }
 
+    func fail(_ m: String) -> JSONParseError { lexer.fail(m) }
+
+    mutating func skipSpace() { lexer.skipSpace() }
+
     mutating func value(depth: Int) throws(JSONParseError) -> JSON {
-        guard i < b.count else { throw fail("unexpected end of input") }
-        switch b[i] {
+        guard !lexer.atEnd else { throw fail("unexpected end of input") }
+        switch lexer.next {
         case UInt8(ascii: "{"): return try object(depth: depth + 1)
         case UInt8(ascii: "["): return try array(depth: depth + 1)
         case UInt8(ascii: "\""): return .string(try string())
-        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
-        case UInt8(ascii: "n"): try literal("null"); return .null
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try number()
-        default: throw fail("unexpected character '\(Unicode.Scalar(b[i]))'")
+        case UInt8(ascii: "t"): try lexer.literal("true"); return .bool(true)
+        case UInt8(ascii: "f"): try lexer.literal("false"); return .bool(false)
+        case UInt8(ascii: "n"): try lexer.literal("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            switch try lexer.number() {
+            case .int(let v): return .int(v)
+            case .double(let d): return .double(d)
+            }
+        default: throw fail("unexpected character '\(Unicode.Scalar(lexer.next))'")
         }
     }
 
-    mutating func literal(_ word: StaticString) throws(JSONParseError) {
-        let n = word.utf8CodeUnitCount
-        guard i + n <= b.count else { throw fail("unexpected end of input") }
-        let w = word.utf8Start
-        for k in 0..<n where b[i + k] != w[k] { throw fail("invalid literal") }
-        i += n
+    mutating func string() throws(JSONParseError) -> String {
+        try lexer.decoded(try lexer.string())
     }
 
     mutating func object(depth: Int) throws(JSONParseError) -> JSON {
         if depth > JSON.maxDepth { throw fail("nesting deeper than \(JSON.maxDepth)") }
         i += 1
         var o = JSONObject()
-        skipSpace()
-        if i < b.count, b[i] == UInt8(ascii: "}") { i += 1; return .object(o) }
-        while true {
-            skipSpace()
-            guard i < b.count, b[i] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
-            let k = try string()
-            skipSpace()
-            guard i < b.count, b[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
-            i += 1
-            skipSpace()
+        if lexer.take(UInt8(ascii: "}")) { return .object(o) }
+        repeat {
+            let k = try lexer.decoded(try lexer.key())
             o[k] = try value(depth: depth)
-            skipSpace()
-            guard i < b.count else { throw fail("unexpected end of input") }
-            if b[i] == UInt8(ascii: ",") { i += 1; continue }
-            if b[i] == UInt8(ascii: "}") { i += 1; return .object(o) }
-            throw fail("expected ',' or '}'")
-        }
+        } while try lexer.separator(close: UInt8(ascii: "}"))
+        return .object(o)
     }
 
     mutating func array(depth: Int) throws(JSONParseError) -> JSON {
         if depth > JSON.maxDepth { throw fail("nesting deeper than \(JSON.maxDepth)") }
         i += 1
         var a: [JSON] = []
-        skipSpace()
-        if i < b.count, b[i] == UInt8(ascii: "]") { i += 1; return .array(a) }
-        while true {
+        if lexer.take(UInt8(ascii: "]")) { return .array(a) }
+        repeat {
             skipSpace()
             a.append(try value(depth: depth))
-            skipSpace()
-            guard i < b.count else { throw fail("unexpected end of input") }
-            if b[i] == UInt8(ascii: ",") { i += 1; continue }
-            if b[i] == UInt8(ascii: "]") { i += 1; return .array(a) }
-            throw fail("expected ',' or ']'")
-        }
-    }
-
-    mutating func number() throws(JSONParseError) -> JSON {
-        let start = i
-        var isFloat = false
-        if b[i] == UInt8(ascii: "-") { i += 1 }
-        guard i < b.count, isDigit(b[i]) else { throw fail("invalid number") }
-        if b[i] == UInt8(ascii: "0") {
-            i += 1
-        } else {
-            while i < b.count, isDigit(b[i]) { i += 1 }
-        }
-        if i < b.count, b[i] == UInt8(ascii: ".") {
-            isFloat = true
-            i += 1
-            guard i < b.count, isDigit(b[i]) else { throw fail("invalid number") }
-            while i < b.count, isDigit(b[i]) { i += 1 }
-        }
-        if i < b.count, b[i] == UInt8(ascii: "e") || b[i] == UInt8(ascii: "E") {
-            isFloat = true
-            i += 1
-            if i < b.count, b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") { i += 1 }
-            guard i < b.count, isDigit(b[i]) else { throw fail("invalid number") }
-            while i < b.count, isDigit(b[i]) { i += 1 }
-        }
-        let text = String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self)
-        if !isFloat, let v = Int64(text) { return .int(v) }
-        guard let d = Double(text) else { throw fail("invalid number") }
-        return .double(d)
-    }
-
-    func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
-
-    mutating func string() throws(JSONParseError) -> String {
-        i += 1
-        let start = i
-        // Fast path: no escapes.
-        while i < b.count {
-            let c = b[i]
-            if c == UInt8(ascii: "\"") {
-                let s = String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self)
-                i += 1
-                return s
-            }
-            if c == UInt8(ascii: "\\") { break }
-            if c < 0x20 { throw fail("control character in string") }
-            i += 1
-        }
-        var out = [UInt8](UnsafeBufferPointer(rebasing: b[start..<i]))
-        while i < b.count {
-            let c = b[i]
-            if c == UInt8(ascii: "\"") {
-                i += 1
-                return String(decoding: out, as: UTF8.self)
-            }
-            if c < 0x20 { throw fail("control character in string") }
-            if c != UInt8(ascii: "\\") { out.append(c); i += 1; continue }
-            i += 1
-            guard i < b.count else { break }
-            let e = b[i]
-            i += 1
-            switch e {
-            case UInt8(ascii: "\""): out.append(0x22)
-            case UInt8(ascii: "\\"): out.append(0x5C)
-            case UInt8(ascii: "/"): out.append(0x2F)
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "t"): out.append(0x09)
-            case UInt8(ascii: "u"):
-                var scalar = try hex4()
-                if scalar >= 0xD800 && scalar < 0xDC00 {
-                    // A high surrogate must be followed by a low one.
-                    if i + 1 < b.count, b[i] == UInt8(ascii: "\\"), b[i + 1] == UInt8(ascii: "u") {
-                        i += 2
-                        let low = try hex4()
-                        guard low >= 0xDC00 && low < 0xE000 else { throw fail("invalid surrogate pair") }
-                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                    } else {
-                        scalar = 0xFFFD
-                    }
-                } else if scalar >= 0xDC00 && scalar < 0xE000 {
-                    scalar = 0xFFFD
-                }
-                let us = Unicode.Scalar(scalar) ?? "\u{FFFD}"
-                out.append(contentsOf: Array(String(Character(us)).utf8))
-            default: throw fail("invalid escape")
-            }
-        }
-        throw fail("unterminated string")
-    }
-
-    mutating func hex4() throws(JSONParseError) -> UInt32 {
-        guard i + 4 <= b.count else { throw fail("invalid \\u escape") }
-        var v: UInt32 = 0
-        for _ in 0..<4 {
-            let c = b[i]
-            v <<= 4
-            switch c {
-            case 0x30...0x39: v |= UInt32(c - 0x30)
-            case 0x41...0x46: v |= UInt32(c - 0x41 + 10)
-            case 0x61...0x66: v |= UInt32(c - 0x61 + 10)
-            default: throw fail("invalid \\u escape")
-            }
-            i += 1
-        }
-        return v
+        } while try lexer.separator(close: UInt8(ascii: "]"))
+        return .array(a)
     }
 }
 
@@ -230,30 +110,18 @@ extension JSON {
         var fields = JSONObject()
         var count = 0
         p.skipSpace()
-        guard p.i < bytes.count, bytes[p.i] == UInt8(ascii: "{") else { throw p.fail("expected an object") }
+        guard p.lexer.next == UInt8(ascii: "{") else { throw p.fail("expected an object") }
         p.i += 1
-        p.skipSpace()
-        if p.i < bytes.count, bytes[p.i] == UInt8(ascii: "}") { return (fields, 0) }
-        while true {
-            p.skipSpace()
-            guard p.i < bytes.count, bytes[p.i] == UInt8(ascii: "\"") else { throw p.fail("expected a string key") }
-            let key = try p.string()
-            p.skipSpace()
-            guard p.i < bytes.count, bytes[p.i] == UInt8(ascii: ":") else { throw p.fail("expected ':'") }
-            p.i += 1
-            p.skipSpace()
+        if p.lexer.take(UInt8(ascii: "}")) { return (fields, 0) }
+        repeat {
+            let key = try p.lexer.decoded(try p.lexer.key())
             if keys.contains(key) {
                 fields[key] = try p.value(depth: 1)
             } else {
                 let n = try p.skip()
                 if key == counting { count = n }
             }
-            p.skipSpace()
-            guard p.i < bytes.count else { throw p.fail("unexpected end of input") }
-            if bytes[p.i] == UInt8(ascii: ",") { p.i += 1; continue }
-            if bytes[p.i] == UInt8(ascii: "}") { p.i += 1; break }
-            throw p.fail("expected ',' or '}'")
-        }
+        } while try p.lexer.separator(close: UInt8(ascii: "}"))
         return (fields, count)
     }
 }
@@ -264,7 +132,7 @@ extension JSONByteParser {
         guard i < b.count else { throw fail("unexpected end of input") }
         let c = b[i]
         if c == UInt8(ascii: "\"") {
-            try skipString()
+            _ = try lexer.string()
             return 0
         }
         guard c == UInt8(ascii: "[") || c == UInt8(ascii: "{") else {
@@ -280,7 +148,7 @@ extension JSONByteParser {
             let x = b[i]
             switch x {
             case UInt8(ascii: "\""):
-                try skipString()
+                _ = try lexer.string()
                 empty = false
                 continue
             case UInt8(ascii: "["), UInt8(ascii: "{"):
@@ -301,14 +169,5 @@ extension JSONByteParser {
             i += 1
         }
         throw fail("unexpected end of input")
-    }
-
-    mutating func skipString() throws(JSONParseError) {
-        i += 1
-        while i < b.count {
-            if b[i] == UInt8(ascii: "\"") { i += 1; return }
-            i += b[i] == UInt8(ascii: "\\") ? 2 : 1
-        }
-        throw fail("unterminated string")
     }
 }

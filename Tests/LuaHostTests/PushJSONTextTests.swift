@@ -8,6 +8,7 @@ import JSON
         #"{"type":"user","id":"42","n":100,"f":1.5,"big":5368709120,"neg":-7,"t":true,"x":false,"z":null}"#,
         #"[1,null,"a",[],{},{"k":[{"deep":["x"]}]}]"#,
         #"{"esc":"a\"b\\c\n\u00e9\ud83d\ude00","slash":"http:\/\/x","huge":92233720368547758070,"exp":1e3,"zero":0}"#,
+        #"{"k\u00e9y":1,"a\"b":[-0.5e-3,1E+2,-12345678901234567890]}"#, #"[0,-0,{"":""}]"#,
         #"  "plain string"  "#, "123456789012345678", "1234567890123456789", "-0", "0.0", "[]", "{}",
     ])
     func sameAsTheTreePath(_ text: String) throws {
@@ -24,10 +25,14 @@ import JSON
         #expect(s.top == 1)
     }
 
-    @Test(arguments: ["", "{", "[1,]", #"{"a"}"#, "tru", "01", "1.", "[1] x", #""\x""#, #"{"a":1,}"#, "\"open"])
+    @Test(arguments: [
+        "", "{", "[1,]", #"{"a"}"#, "tru", "01", "1.", "[1] x", #""\x""#, #"{"a":1,}"#, "\"open",
+        "-", "0 .5", "[01]", "-a", #""\u12""#, #""a\qb""#, "\"tab\there\"", "[1 2]", #"{"a" 1}"#, "nul",
+    ])
     func rejectsWhatTheParserRejects(_ text: String) {
         let state = LuaState()
         defer { state.close() }
+        #expect(throws: JSONParseError.self) { try JSON.parse(text) }
         var copy = text
         #expect(throws: LuaConversionError.self) { try copy.withUTF8 { try state.stack.pushJSON(text: $0) } }
         #expect(state.stack.top == 0)
