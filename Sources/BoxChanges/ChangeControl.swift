@@ -75,8 +75,8 @@ public final class ChangeControl {
             if case .dryRun = self.mode {
                 self.answerDryRun(request, decide)
             } else {
-                if request.op == "users.delete" { self.deletesAllowed += 1 }
-                self.changeGuard.allowed(op: request.op, body: request.body)
+                if request.operation?.operation.effect == .delete { self.deletesAllowed += 1 }
+                self.changeGuard.allowed(request)
                 decide(.send)
             }
         }
@@ -100,10 +100,10 @@ public final class ChangeControl {
 
     private func guardRefusal(_ request: BoxRequest) -> BoxError? {
         let url = displayURL(client.settings.baseURL) + request.pathAndQuery
-        if let why = changeGuard.refusal(op: request.op, method: request.method, path: request.path, label: label) {
+        if let why = changeGuard.refusal(request, label: label) {
             return BoxError(status: 0, code: "refused", message: why, method: request.method, url: url)
         }
-        guard request.op == "users.delete", let id = request.subjectID else { return nil }
+        guard request.operation?.operation.effect == .delete, let id = request.subjectID else { return nil }
         guard mode == .live, let limit = maxDeletes else { return nil }
         if guardTripped || deletesAllowed >= limit {
             guardTripped = true
@@ -120,9 +120,12 @@ public final class ChangeControl {
     // MARK: dry run
 
     private func answerDryRun(_ request: BoxRequest, _ decide: @escaping (MutationDecision) -> Void) {
-        let id = request.subjectID
-        let needsUser = id != nil && (DryRunResults.needsCurrentSubject(op: request.op) || logins[id!] == nil)
-        guard needsUser, let id else { return record(request, current: nil, decide) }
+        let answer = request.operation?.operation.dryRun ?? .echo
+        // Only a user is read: for the merged answer, and for the login of the dry-run line.
+        guard let subject = request.subject, subject.kind == .user,
+            answer.needsCurrentSubject || logins[subject.id] == nil
+        else { return record(request, answer, current: nil, decide) }
+        let id = subject.id
         // Reads run for real: the user as Box has it now, for the merged result and the login.
         let get = BoxRequest("GET", "/2.0/users/\(id)", asUser: request.asUser)
         client.start(get) { result in
@@ -130,7 +133,7 @@ public final class ChangeControl {
             case .success(let r):
                 let json = try? r.json()
                 self.note(userID: id, login: json?["login"]?.stringValue)
-                self.record(request, current: json, decide)
+                self.record(request, answer, current: json, decide)
             case .failure(let e):
                 // Live, the change would fail the same way: say so now.
                 decide(.refuse(e))
@@ -138,8 +141,11 @@ public final class ChangeControl {
         }
     }
 
-    private func record(_ request: BoxRequest, current: JSON?, _ decide: (MutationDecision) -> Void) {
-        changeGuard.allowed(op: request.op, body: request.body)
+    private func record(
+        _ request: BoxRequest, _ answer: BoxOperation.DryRunAnswer, current: JSON?,
+        _ decide: (MutationDecision) -> Void
+    ) {
+        changeGuard.allowed(request)
         let seq = recorded.count + 1
         let subject = subject(of: request)
         let change = PlannedChange(
@@ -147,11 +153,11 @@ public final class ChangeControl {
             body: request.body, asUser: request.asUser.flatMap { $0.isEmpty ? nil : $0 }, subject: subject)
         recorded.append(change)
         say("[dry-run] \(request.op) \(subject.label)")
-        let answer = DryRunResults.response(
-            op: request.op, method: request.method, path: request.path, body: request.body, current: current,
+        let result = DryRunResults.response(
+            answer, method: request.method, path: request.path, body: request.body, current: current,
             seq: seq, now: UTCTime.now())
-        var response = BoxResponse(status: answer.status, headers: [("box-request-id", "dry-run-\(seq)")])
-        if let body = answer.body { response = BoxResponse(status: answer.status, json: body) }
+        var response = BoxResponse(status: result.status, headers: [("box-request-id", "dry-run-\(seq)")])
+        if let body = result.body { response = BoxResponse(status: result.status, json: body) }
         decide(.respond(response))
     }
 

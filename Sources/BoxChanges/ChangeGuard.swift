@@ -48,19 +48,27 @@ public struct ChangeGuard: Sendable {
     /// A `--protect` login whose look-up failed or found no such user.
     public mutating func unresolved(login: String, why: String) { unresolvedLogins[login] = why }
 
-    /// The ops that change an existing user named by the path: deletion, any update
-    /// (status, role...), and a transfer of the user's content away.
-    public static let userChanges: Set<String> = ["users.delete", "users.update", "users.transfer_content"]
+    /// The user an operation changes, when it changes (or deletes) an existing user: the rows
+    /// whose effect is not a read and whose subject is a user (deletion, any update, a transfer
+    /// of the user's content away). Nil for anything else, `box.request` paths no row matches
+    /// included.
+    static func changedUser(_ request: BoxRequest) -> (operation: BoxOperation, id: String)? {
+        guard let match = request.operation, match.operation.effect != .read,
+            let subject = match.subject(body: request.body), subject.kind == .user
+        else { return nil }
+        return (match.operation, subject.id)
+    }
 
-    /// Why `op` on `path` must not be made (one line, the subject named by `label`), or nil.
-    public func refusal(op: String, method: String, path: String, label: (String) -> String) -> String? {
+    /// Why `request` must not be made (one line, the subject named by `label`), or nil.
+    public func refusal(_ request: BoxRequest, label: (String) -> String) -> String? {
+        let (method, path) = (request.method, request.path)
         let clean = try? BoxOperation.normalizedPath(path)
         if clean != path {
             return "refusing \(method) \(path): the path is not in its one clean form"
                 + (clean.map { " (\($0))" } ?? "")
         }
-        guard Self.userChanges.contains(op), let id = BoxOperation.subjectID(path: path) else { return nil }
-        let what = Self.describe(op: op, label(id))
+        guard let (operation, id) = Self.changedUser(request) else { return nil }
+        let what = Self.describe(operation, label(id))
         switch signedIn {
         case .notLookedUp:
             return "refusing to \(what): the signed-in user is not known yet, so it cannot be protected"
@@ -76,29 +84,24 @@ public struct ChangeGuard: Sendable {
                 "refusing to \(what): --protect \(login) is not resolved to a user (\(why)), so it cannot be protected"
         }
         if protectedIDs.contains(id) { return "refusing to \(what): it is protected (--protect)" }
-        if op == "users.delete" && transferDestinations.contains(id) {
+        if operation.effect == .delete && transferDestinations.contains(id) {
             return "refusing to \(what): it is the destination of a content transfer in this run"
         }
         return nil
     }
 
     /// Remembers what a change that goes ahead means for later ones (transfer destinations).
-    public mutating func allowed(op: String, body: JSON?) {
-        if op == "users.transfer_content", let to = Self.destination(body) { transferDestinations.insert(to) }
+    public mutating func allowed(_ request: BoxRequest) {
+        guard let keys = request.operation?.operation.contentGoesTo else { return }
+        var to = request.body
+        for k in keys { to = to?[k] }
+        if let id = to?.stringValue ?? to?.intValue.map({ String($0) }) { transferDestinations.insert(id) }
     }
 
-    static func destination(_ body: JSON?) -> String? {
-        guard let to = body?["owned_by"]?["id"] else { return nil }
-        if let s = to.stringValue { return s }
-        return to.intValue.map { String($0) }
-    }
-
-    static func describe(op: String, _ label: String) -> String {
-        switch op {
-        case "users.delete": return "delete \(label)"
-        case "users.transfer_content": return "transfer the content of \(label)"
-        default: return "change \(label)"
-        }
+    static func describe(_ operation: BoxOperation, _ label: String) -> String {
+        if operation.effect == .delete { return "delete \(label)" }
+        if operation.contentGoesTo != nil { return "transfer the content of \(label)" }
+        return "change \(label)"
     }
 }
 
@@ -114,16 +117,14 @@ extension ChangeGuard {
     /// `given` holds the user apply is signed in as and the `--protect` users, looked up.
     public static func check(plan: Plan, guard given: ChangeGuard) throws(PlanGuardError) {
         var guard_ = given
-        for change in plan.changes {
-            let op = BoxOperation.name(method: change.method, path: change.path)
-            guard_.allowed(op: op, body: change.body)
-        }
+        // BoxRequest works the operation out from method and path.
+        let requests = plan.changes.map { BoxRequest($0.method, $0.path, body: $0.body) }
+        requests.forEach { guard_.allowed($0) }
         for (index, change) in plan.changes.enumerated() {
-            let op = BoxOperation.name(method: change.method, path: change.path)
             let label = { (id: String) in
                 ChangeSubject(id: id, login: change.subject.id == id ? change.subject.login : nil).label
             }
-            if let why = guard_.refusal(op: op, method: change.method, path: change.path, label: label) {
+            if let why = guard_.refusal(requests[index], label: label) {
                 throw PlanGuardError(description: "plan line \(index + 2) (seq \(change.seq)): \(why)")
             }
         }

@@ -18,8 +18,11 @@ public enum ChangeVerifier {
         _ request: BoxRequest, client: BoxClient, completion: @escaping (ChangeCheck) -> Void
     ) {
         let body = request.body
-        switch request.op {
-        case "users.update":
+        guard let operation = request.operation?.operation else {
+            return completion(.unknown("a \(request.method) \(request.path) made with box.request cannot be checked"))
+        }
+        switch operation.check {
+        case .subjectHasFields:
             // Made when the user already has every field the change sets (an update is
             // idempotent, so "not made" is safe to resend even when it was).
             guard let id = request.subjectID, let fields = body?.objectValue else {
@@ -34,7 +37,7 @@ public enum ChangeVerifier {
                 case .failure(let e): completion(.unknown("the check failed: \(e)"))
                 }
             }
-        case "users.delete":
+        case .subjectGone:
             guard let id = request.subjectID else { return completion(.unknown("the change names no user")) }
             get(client, "/2.0/users/\(id)", [("fields", "id")]) { result in
                 switch result {
@@ -43,7 +46,7 @@ public enum ChangeVerifier {
                 case .failure(let e): completion(.unknown("the check failed: \(e)"))
                 }
             }
-        case "users.transfer_content":
+        case .subjectOwnsNothing:
             // Box counts owned content in space_used: nothing left means the move happened.
             guard let id = request.subjectID else { return completion(.unknown("the change names no user")) }
             get(client, "/2.0/users/\(id)", [("fields", "id,space_used")]) { result in
@@ -58,14 +61,10 @@ public enum ChangeVerifier {
                 case .failure(let e): completion(.unknown("the check failed: \(e)"))
                 }
             }
-        case "users.create":
+        case .createdUserExists:
             checkCreate(request, client: client, completion: completion)
-        case "invites.create":
-            completion(.unknown("Box cannot list invites, so whether this invite went out cannot be checked"))
-        case "users.terminate_sessions":
-            completion(.unknown("Box cannot tell whether sessions were ended, so this cannot be checked"))
-        default:
-            completion(.unknown("a \(request.method) \(request.path) made with box.request cannot be checked"))
+        case .cannotCheck(let why):
+            completion(.unknown(why))
         }
     }
 

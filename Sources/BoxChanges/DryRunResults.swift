@@ -1,5 +1,6 @@
 /// What a dry run answers in place of Box: plausible results, so a script carries on as it
 /// would live (CONTRACT.md: "the user merged with the changes; true; a placeholder folder").
+import BoxClient
 import JSON
 
 public enum DryRunResults {
@@ -12,12 +13,14 @@ public enum DryRunResults {
     }
 
     /// The answer for one intercepted change: HTTP status and body (nil for an empty body).
-    /// `current` is the subject as read from Box now, when the change needs it.
+    /// `answer` is the change's row's (``BoxOperation/DryRunAnswer/echo`` for `box.request`);
+    /// `current` is the subject as read from Box now, when the answer needs it.
     public static func response(
-        op: String, method: String, path: String, body: JSON?, current: JSON?, seq: Int, now: String
+        _ answer: BoxOperation.DryRunAnswer, method: String, path: String, body: JSON?, current: JSON?, seq: Int,
+        now: String
     ) -> (status: Int, body: JSON?) {
-        switch op {
-        case "users.update":
+        switch answer {
+        case .mergedSubject:
             var user =
                 current?.objectValue ?? JSONObject([("type", "user"), ("id", .string(userID(inPath: path) ?? ""))])
             if let changes = body?.objectValue {
@@ -25,9 +28,9 @@ public enum DryRunResults {
             }
             user["modified_at"] = .string(now)
             return (200, .object(user))
-        case "users.delete":
+        case .noContent:
             return (204, nil)
-        case "users.transfer_content":
+        case .transferFolder:
             let to = body?["owned_by"]?["id"]?.stringValue ?? ""
             let name = current?["name"]?.stringValue ?? "user \(userID(inPath: path) ?? "")"
             return (
@@ -41,7 +44,7 @@ public enum DryRunResults {
                         ("item_status", "active"), ("dry_run", true),
                     ]))
             )
-        case "users.create":
+        case .createdUser:
             var user = JSONObject([("type", "user"), ("id", .string("dry-run-user-\(seq)"))])
             if let fields = body?.objectValue {
                 for (k, v) in fields { user[k] = v }
@@ -54,16 +57,18 @@ public enum DryRunResults {
             user["modified_at"] = .string(now)
             user["dry_run"] = true
             return (201, .object(user))
-        case "users.terminate_sessions":
-            return (
-                202,
-                .object(
-                    JSONObject([
-                        ("message", "Request is successful, please check the admin events for the status of the job"),
-                        ("dry_run", true),
-                    ]))
-            )
-        case "invites.create":
+        case .accepted(let message):
+            return (202, .object(JSONObject([("message", .string(message)), ("dry_run", true)])))
+        case .created(let type):
+            var record = JSONObject([("type", .string(type)), ("id", .string("dry-run-\(type)-\(seq)"))])
+            if let fields = body?.objectValue {
+                for (k, v) in fields { record[k] = v }
+            }
+            record["created_at"] = .string(now)
+            record["modified_at"] = .string(now)
+            record["dry_run"] = true
+            return (201, .object(record))
+        case .createdInvite:
             return (
                 200,
                 .object(
@@ -82,16 +87,11 @@ public enum DryRunResults {
                         ("dry_run", true),
                     ]))
             )
-        default:
+        case .echo:
             if method == "DELETE" { return (204, nil) }
             var echo = body?.objectValue ?? JSONObject()
             echo["dry_run"] = true
             return (method == "POST" ? 201 : 200, .object(echo))
         }
-    }
-
-    /// Whether the dry-run answer for `op` should include the subject as Box has it now.
-    public static func needsCurrentSubject(op: String) -> Bool {
-        op == "users.update" || op == "users.transfer_content"
     }
 }

@@ -1,6 +1,7 @@
-/// The Swift primitives under the Lua API: `box._call`, `box._pages`, `box._request`.
+/// The Swift primitives under the Lua API: `box._operations` (the table of Box operations as
+/// data, from which box.lua makes the functions), `box._call`, `box._pages`, `box._request`.
 ///
-/// Each starts its request through the client; inside a `box.parallel` worker the calling
+/// Each call starts its request through the client; inside a `box.parallel` worker the calling
 /// coroutine yields until the reply is in, elsewhere the engine runs until it is.
 import BoxClient
 import CLua
@@ -21,22 +22,26 @@ extension BoxRuntime {
         try state.register("_clean_path", in: "box") { call in try Self.cleanPath(call) }
         try state.register("parallel", in: "box") { [unowned self] call in try self.parallel(call) }
         try state.pushTable(path: "box")
+        try state.stack.pushJSON(OperationRows.json)
+        state.stack.rawSet(at: -2, key: "_operations")
         state.stack.pushBoolean(options.isDryRun)
         state.stack.rawSet(at: -2, key: "dry_run")
         state.stack.pop()
         installErrorMetatable(state.stack)
     }
 
-    /// `_call(op, method, path, query, body, as_user, subject)`: the decoded reply.
+    /// `_call(name, parameters, query, body, as_user, notes)`: the decoded reply of the
+    /// operation `name`, its path filled from `parameters`; `notes` are the {id, login} of
+    /// records the script passed (for readable dry-run lines and audit subjects).
     func boxCall(_ call: LuaCall) throws -> LuaResult {
         if call.stage > 0 { return try resumeCall(call) }
-        let method = try call.string(2), path = try call.string(3)
-        var request = BoxRequest(method, path, query: try queryPairs(call, 4), body: try body(call, 5))
-        request.asUser = try call.optionalString(6)
+        let operation = try self.operation(call, 1)
+        var request = operation.request(
+            try parameters(call, 2), query: try queryPairs(call, 3), body: try body(call, 4))
+        request.asUser = try call.optionalString(5)
         let (client, control) = try client()
-        if let subject = try call.optionalTable(7) {
-            let id = stringField(call.stack, subject, "id"), login = stringField(call.stack, subject, "login")
-            if let id { control.note(userID: id, login: login) }
+        if let notes = try call.optionalTable(6) {
+            for note in try notesList(call, notes) { control.note(userID: note.id, login: note.login) }
         }
         return try perform(call) { done in client.start(request) { done($0.map(CallOutcome.response)) } }
     }
@@ -82,28 +87,21 @@ extension BoxRuntime {
         }
     }
 
-    /// `_pages(kind, query, as_user)`: a function returning the next page's entries, or nil.
+    /// `_pages(name, parameters, query, as_user)`: a function returning the next page's
+    /// entries of the listing `name`, or nil.
     func pages(_ call: LuaCall) throws -> LuaResult {
-        let kind = try call.string(1)
-        var query = try queryPairs(call, 2)
-        let asUser = try call.optionalString(3)
+        let operation = try self.operation(call, 1)
+        guard let paging = operation.paging else { throw call.argumentError(1, "'\(operation.name)' is not a listing") }
+        var query = try queryPairs(call, 3)
+        let limit = query.last { $0.0 == "limit" }.flatMap { Int($0.1) }
+        query.removeAll { $0.0 == "limit" }
+        let request = operation.request(try parameters(call, 2), query: query, asUser: try call.optionalString(4))
         let (client, _) = try client()
-        let request: BoxRequest, mode: BoxPager.Mode
-        switch kind {
-        case "users":
-            let limit = query.first { $0.0 == "limit" }.flatMap { Int($0.1) } ?? 1000
-            query.removeAll { $0.0 == "limit" }
-            request = BoxRequest("GET", "/2.0/users", query: query, asUser: asUser)
-            mode = .marker(limit: limit)
-        case "memberships":
-            let id = query.first { $0.0 == "user_id" }?.1 ?? ""
-            request = BoxRequest("GET", "/2.0/users/\(id)/memberships", asUser: asUser)
-            mode = .offset(limit: 1000)
-        case "admin_logs":
-            request = BoxRequest("GET", "/2.0/events", query: [("stream_type", "admin_logs")] + query, asUser: asUser)
-            mode = .stream(position: "0", limit: 500)
-        default:
-            throw call.argumentError(1, "unknown listing '\(kind)'")
+        let mode: BoxPager.Mode
+        switch paging {
+        case .marker(let maxLimit): mode = .marker(limit: limit ?? maxLimit)
+        case .offset(let pageLimit): mode = .offset(limit: limit ?? pageLimit)
+        case .stream(let pageLimit): mode = .stream(position: "0", limit: limit ?? pageLimit)
         }
         let pager = BoxPager(client: client, request: request, mode: mode)
         call.stack.pushFunction(named: "next_page") { [unowned self] next in
@@ -229,15 +227,27 @@ extension BoxRuntime {
         }
     }
 
+    private func operation(_ call: LuaCall, _ n: Int32) throws -> BoxOperation {
+        let name = try call.string(n)
+        guard let operation = BoxOperations.named(name) else { throw call.argumentError(n, "unknown operation '\(name)'") }
+        return operation
+    }
+
+    /// A table of path parameter names to values (ids box.lua checked).
+    private func parameters(_ call: LuaCall, _ n: Int32) throws -> [String: String] {
+        guard !call.isNone(n), case .object(let fields) = try call.json(n) else { return [:] }
+        return fields.keys.reduce(into: [:]) { out, k in out[k] = fields[k]?.stringValue }
+    }
+
+    private func notesList(_ call: LuaCall, _ n: Int32) throws -> [(id: String, login: String?)] {
+        guard case .array(let items) = try call.json(n) else { return [] }
+        return items.compactMap { item in item["id"]?.stringValue.map { ($0, item["login"]?.stringValue) } }
+    }
+
     private func body(_ call: LuaCall, _ n: Int32) throws -> JSON? {
         guard !call.isNone(n) else { return nil }
         let json = try call.json(n)
         return json == .array([]) ? .object(JSONObject()) : json
-    }
-
-    private func stringField(_ stack: LuaStack, _ table: Int32, _ key: String) -> String? {
-        defer { stack.pop() }
-        return stack.rawGet(at: table, key: key) == .string ? stack.pullString(at: -1) : nil
     }
 }
 

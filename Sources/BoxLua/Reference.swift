@@ -1,7 +1,10 @@
 /// The Lua API reference: the one source for `help()`, `help(fn)` and README's reference section.
+/// Box operations' entries are their rows' (BoxClient's BoxOperations.swift); the composites' are here.
 ///
 /// A test compares README.md's generated section with `APIReference.markdown()`, so the two
 /// never drift; `boxlua --reference` prints the markdown to paste.
+import BoxClient
+
 public struct APIEntry: Sendable {
     public let name: String
     public let signature: String
@@ -10,156 +13,128 @@ public struct APIEntry: Sendable {
 }
 
 public enum APIReference {
-    public static let entries: [APIEntry] = users + others + helpers
+    /// The table of Box operations' entries (each row's own), with the composites' placed
+    /// after the entry they follow, then the helpers.
+    public static let entries: [APIEntry] = boxEntries() + helpers
 
-    static let users: [APIEntry] = [
-        APIEntry(
-            name: "box.users.list",
-            signature:
-                "box.users.list{filter_term=, user_type=, external_app_user_id=, fields=, page_size=} -> iterator",
-            summary: "iterate over the enterprise's users, fetching pages only as the loop asks",
-            details: """
-                Marker paging (usemarker), `page_size` users per request (default 1000, the maximum).
-                `break` stops fetching. `user_type` is all, managed or external; external users
-                match only an exact `filter_term` login. `fields` is an array or a comma-separated
-                string; id, type, name and login are always included.
-                  for u in box.users.list{fields={"status","role"}} do print(u.login, u.status) end
-                """),
-        APIEntry(
-            name: "box.users.all",
-            signature: "box.users.all{...same as list...} -> array of users",
-            summary: "every matching user in one array",
-            details: "Same options as box.users.list; reads every page before returning."),
-        APIEntry(
-            name: "box.users.get",
-            signature: "box.users.get(id, {fields=}) -> user",
-            summary: "one user by id",
-            details: "Raises a Box error (status 404, code not_found) for an unknown id."),
-        APIEntry(
-            name: "box.users.me",
-            signature: "box.users.me({fields=}) -> user",
-            summary: "the signed-in user (the service account for JWT and Client Credentials)",
-            details: "Inside box.as_user, the user being impersonated."),
-        APIEntry(
-            name: "box.users.find",
-            signature: "box.users.find(login) -> user or nil",
-            summary: "the user whose login matches exactly, ignoring case",
-            details: "Searches managed and external users with filter_term, then keeps the exact match."),
-        APIEntry(
-            name: "box.users.create",
-            signature: "box.users.create{name=, login=, role=, status=, ...} -> user",
-            summary: "create a managed user (any POST /users field)",
-            details: "A login already in use raises a 409 user_login_already_used error."),
-        APIEntry(
-            name: "box.users.create_app_user",
-            signature: "box.users.create_app_user{name=, external_app_user_id=, ...} -> user",
-            summary: "create an app user (is_platform_access_only)",
-            details: "Box generates the login (AppUser_...@boxdevedition.com)."),
-        APIEntry(
-            name: "box.users.update",
-            signature: "box.users.update(id, {status=, role=, name=, ...}) -> user",
-            summary: "change fields of a user (any PUT /users/{id} field)",
-            details: "In a dry run: the user as read now, merged with the changes; nothing is sent."),
-        APIEntry(
-            name: "box.users.suspend",
-            signature: "box.users.suspend(id) -> user",
-            summary: "set status inactive (logs the user out everywhere)",
-            details: "Same as box.users.update(id, {status=\"inactive\"})."),
-        APIEntry(
-            name: "box.users.activate",
-            signature: "box.users.activate(id) -> user",
-            summary: "set status active",
-            details: "Same as box.users.update(id, {status=\"active\"})."),
-        APIEntry(
-            name: "box.users.delete",
-            signature: "box.users.delete(id, {force=false, notify=false}) -> true",
-            summary: "delete a user",
-            details: """
-                Fails with 400 bad_request "User has managed content" while the user owns content,
-                unless force=true (which deletes their files too: transfer first). Counts toward
-                --max-deletes in a live run. Refused for the signed-in user, a --protect user and a
-                transfer destination of this run. User ids are digits (anything else is an argument error).
-                """),
-        APIEntry(
-            name: "box.users.transfer_content",
-            signature: "box.users.transfer_content(from_id, to_id, {notify=false}) -> folder",
-            summary: "move everything from_id owns into a new folder owned by to_id",
-            details: "PUT /users/{from_id}/folders/0; returns the new folder in to_id's root."),
-        APIEntry(
-            name: "box.users.terminate_sessions",
-            signature: "box.users.terminate_sessions{user_ids=, user_logins=} -> message",
-            summary: "log users out of every session (asynchronous on Box's side)",
-            details: "Either list may be omitted."),
-        APIEntry(
-            name: "box.users.memberships",
-            signature: "box.users.memberships(id) -> iterator of group memberships",
-            summary: "the groups a user belongs to",
-            details: "Each membership has group.id, group.name and role (member or admin)."),
-    ]
+    static func boxEntries() -> [APIEntry] {
+        var out: [APIEntry] = []
+        func add(_ e: APIEntry) {
+            out.append(e)
+            for c in composites where c.follows == e.name { add(c.entry) }
+        }
+        for row in BoxOperations.all {
+            add(APIEntry(name: "box." + row.name, signature: row.doc.signature, summary: row.doc.summary, details: row.doc.details))
+        }
+        for c in composites where c.follows == nil { add(c.entry) }
+        return out
+    }
 
-    static let others: [APIEntry] = [
-        APIEntry(
-            name: "box.invites.create",
-            signature: "box.invites.create{enterprise_id=, login=} -> invite",
-            summary: "invite an existing Box user into the enterprise",
-            details: "enterprise_id defaults to the signed-in user's enterprise."),
-        APIEntry(
-            name: "box.invites.get",
-            signature: "box.invites.get(id) -> invite",
-            summary: "an invite by id, to see its status",
-            details: "Raises a Box error (status 404, code not_found) for an unknown id."),
-        APIEntry(
-            name: "box.events.admin_logs",
-            signature: "box.events.admin_logs{event_type=, created_after=, created_before=} -> iterator of events",
-            summary: "the enterprise event stream (admin_logs), oldest first",
-            details: """
-                event_type is an array or a comma-separated string (LOGIN, FAILED_LOGIN, ...).
-                Dates are ISO 8601 strings or Unix seconds. Stream positions stay strings.
-                """),
-        APIEntry(
-            name: "box.last_logins",
-            signature: "box.last_logins{days=180} -> table: user id -> time",
-            summary: "the time of each user's newest LOGIN event in the last `days` days",
-            details: "Users with no LOGIN event in the window are absent from the table."),
-        APIEntry(
-            name: "box.deprovision",
-            signature: "box.deprovision(user_or_id, {transfer_to=, delete=true, force=false, notify=false}) -> report",
-            summary: "Box's deprovisioning order: set inactive, transfer owned content, delete",
-            details: """
-                The report has user, ok, and steps (an array of {step=, ok=, error=}). A failed
-                step leaves the later steps undone and says so (ok=false, skipped=true). Refuses
-                to delete the signed-in user or the transfer_to user.
-                """),
-        APIEntry(
-            name: "box.request",
-            signature: "box.request(method, path, {query=, body=, headers=}) -> decoded body",
-            summary: "call any Box endpoint (sign-in, retries and dry run apply)",
-            details: """
-                path is relative to the API root, e.g. "/2.0/groups". A non-GET is a change. The path is
-                sent in one clean form ('.', '..' and '//' resolved, escapes of unreserved characters
-                decoded), which the guards check; a path with none ('..' above /2.0, '%2F') is an error.
-                """),
-        APIEntry(
-            name: "box.parallel",
-            signature: "box.parallel(items, fn, {workers=8}) -> array of {ok=true, value=} or {ok=false, error=}",
-            summary: "run fn(item) for each item with up to `workers` Box calls in flight together",
-            details: """
-                Results come back in item order. A 429 seen by one worker pauses all for its
-                Retry-After. Dry run, plans, audit log and --max-deletes behave as in a loop; inside
-                box.as_user, every worker's calls are made As-User too.
-                """),
-        APIEntry(
-            name: "box.as_user",
-            signature: "box.as_user(user_or_id, fn) -> fn's results",
-            summary: "run fn with every Box call made As-User",
-            details:
-                "Needs an admin or service-account sign-in. Holds for everything fn starts: box.parallel workers and coroutines."
+    /// The functions box.lua composes from the rows (and box.request, box.parallel, ...);
+    /// `follows`: the entry each is listed after (nil: after the table's).
+    static let composites: [(follows: String?, entry: APIEntry)] = [
+        (
+            "box.users.list",
+            APIEntry(
+                name: "box.users.all",
+                signature: "box.users.all{...same as list...} -> array of users",
+                summary: "every matching user in one array",
+                details: "Same options as box.users.list; reads every page before returning.")
         ),
-        APIEntry(
-            name: "box.dry_run",
-            signature: "box.dry_run -> boolean",
-            summary: "true when changes are recorded, not sent (--dry-run or --plan)",
-            details: ""),
+        (
+            "box.users.me",
+            APIEntry(
+                name: "box.users.find",
+                signature: "box.users.find(login) -> user or nil",
+                summary: "the user whose login matches exactly, ignoring case",
+                details: "Searches managed and external users with filter_term, then keeps the exact match.")
+        ),
+        (
+            "box.users.create",
+            APIEntry(
+                name: "box.users.create_app_user",
+                signature: "box.users.create_app_user{name=, external_app_user_id=, ...} -> user",
+                summary: "create an app user (is_platform_access_only)",
+                details: "Box generates the login (AppUser_...@boxdevedition.com).")
+        ),
+        (
+            "box.users.update",
+            APIEntry(
+                name: "box.users.suspend",
+                signature: "box.users.suspend(id) -> user",
+                summary: "set status inactive (logs the user out everywhere)",
+                details: "Same as box.users.update(id, {status=\"inactive\"}).")
+        ),
+        (
+            "box.users.suspend",
+            APIEntry(
+                name: "box.users.activate",
+                signature: "box.users.activate(id) -> user",
+                summary: "set status active",
+                details: "Same as box.users.update(id, {status=\"active\"}).")
+        ),
+        (
+            nil,
+            APIEntry(
+                name: "box.last_logins",
+                signature: "box.last_logins{days=180} -> table: user id -> time",
+                summary: "the time of each user's newest LOGIN event in the last `days` days",
+                details: "Users with no LOGIN event in the window are absent from the table.")
+        ),
+        (
+            nil,
+            APIEntry(
+                name: "box.deprovision",
+                signature: "box.deprovision(user_or_id, {transfer_to=, delete=true, force=false, notify=false}) -> report",
+                summary: "Box's deprovisioning order: set inactive, transfer owned content, delete",
+                details: """
+                    The report has user, ok, and steps (an array of {step=, ok=, error=}). A failed
+                    step leaves the later steps undone and says so (ok=false, skipped=true). Refuses
+                    to delete the signed-in user or the transfer_to user.
+                    """)
+        ),
+        (
+            nil,
+            APIEntry(
+                name: "box.request",
+                signature: "box.request(method, path, {query=, body=, headers=}) -> decoded body",
+                summary: "call any Box endpoint (sign-in, retries and dry run apply)",
+                details: """
+                    path is relative to the API root, e.g. "/2.0/groups". A non-GET is a change. The path is
+                    sent in one clean form ('.', '..' and '//' resolved, escapes of unreserved characters
+                    decoded), which the guards check; a path with none ('..' above /2.0, '%2F') is an error.
+                    """)
+        ),
+        (
+            nil,
+            APIEntry(
+                name: "box.parallel",
+                signature: "box.parallel(items, fn, {workers=8}) -> array of {ok=true, value=} or {ok=false, error=}",
+                summary: "run fn(item) for each item with up to `workers` Box calls in flight together",
+                details: """
+                    Results come back in item order. A 429 seen by one worker pauses all for its
+                    Retry-After. Dry run, plans, audit log and --max-deletes behave as in a loop; inside
+                    box.as_user, every worker's calls are made As-User too.
+                    """)
+        ),
+        (
+            nil,
+            APIEntry(
+                name: "box.as_user",
+                signature: "box.as_user(user_or_id, fn) -> fn's results",
+                summary: "run fn with every Box call made As-User",
+                details:
+                    "Needs an admin or service-account sign-in. Holds for everything fn starts: box.parallel workers and coroutines."
+            )
+        ),
+        (
+            nil,
+            APIEntry(
+                name: "box.dry_run",
+                signature: "box.dry_run -> boolean",
+                summary: "true when changes are recorded, not sent (--dry-run or --plan)",
+                details: "")
+        ),
     ]
 
     static let helpers: [APIEntry] = [

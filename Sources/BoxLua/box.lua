@@ -1,10 +1,11 @@
--- The Lua half of the box API: argument checks, option handling and the composite
--- operations (find, all, as_user, deprovision, last_logins), written in Lua over a few Swift
--- primitives (`box._call`, `box._pages`, ...), so that every Box call a script makes,
--- directly or through these, can yield inside `box.parallel`.
+-- The Lua half of the box API: one function per row of the table of Box operations
+-- (`box._operations`, from BoxClient's BoxOperations.swift), with the row's argument checks,
+-- and the composite operations (find, all, suspend, deprovision, as_user, ...), written in Lua
+-- over a few Swift primitives (`box._call`, `box._pages`, ...), so that every Box call a script
+-- makes, directly or through these, can yield inside `box.parallel`.
 local box = box
-local _call, _pages, _clean_path = box._call, box._pages, box._clean_path
-box._call, box._pages, box._clean_path = nil, nil, nil
+local _call, _pages, _clean_path, operations = box._call, box._pages, box._clean_path, box._operations
+box._call, box._pages, box._clean_path, box._operations = nil, nil, nil, nil
 local type, select, tostring, error, pairs, ipairs = type, select, tostring, error, pairs, ipairs
 local format, concat = string.format, table.concat
 
@@ -86,19 +87,9 @@ local function check_opts(fname, n, known, ...)
   return check_keys(fname, n, v, known)
 end
 
-local LIST_OPTS = {"filter_term", "user_type", "external_app_user_id", "fields", "page_size"}
-
 local function check_type(fname, n, want, ...)
   local v = select(n, ...)
   if type(v) ~= want then argerror(fname, n, want .. " expected, got " .. typename(n, ...)) end
-  return v
-end
-
-local function opt_field(fname, n, opts, key, want)
-  local v = opts[key]
-  if v ~= nil and type(v) ~= want then
-    argerror(fname, n, format("'%s' must be a %s, got %s", key, want, type(v)))
-  end
   return v
 end
 
@@ -130,18 +121,10 @@ local function current_as_user()
   return as_user_of[coroutine.running()]
 end
 
-local function call(op, method, path, query, body, subject)
-  return _call(op, method, path, query, body, current_as_user(), subject)
-end
-
-local function pages(kind, query)
-  return _pages(kind, query, current_as_user())
-end
-
 -- An iterator over the entries of successive pages; a page is fetched only when the loop
 -- has used up the one before, so `break` stops the fetching.
-local function entries(kind, query)
-  local next_page = pages(kind, query)
+local function entries(name, params, query)
+  local next_page = _pages(name, params, query, current_as_user())
   local page, i = nil, 0
   return function()
     while true do
@@ -157,55 +140,11 @@ local function entries(kind, query)
   end
 end
 
-local users = {}
-box.users = users
-
-local function list_query(fname, opts)
-  local q = {}
-  q.filter_term = opt_field(fname, 1, opts, "filter_term", "string")
-  q.user_type = opt_field(fname, 1, opts, "user_type", "string")
-  q.external_app_user_id = opt_field(fname, 1, opts, "external_app_user_id", "string")
-  q.fields = fields_param(fname, 1, opts.fields)
-  local size = opts.page_size
-  if size ~= nil then
-    if math.type(size) ~= "integer" or size < 1 then
-      argerror(fname, 1, "'page_size' must be a positive integer")
-    end
-    q.limit = tostring(math.min(size, 1000))
-  end
-  return q
-end
-
-function users.list(...)
-  local opts = check_opts("list", 1, LIST_OPTS, ...)
-  return entries("users", list_query("list", opts))
-end
-
-function users.all(...)
-  local opts = check_opts("all", 1, LIST_OPTS, ...)
-  local out = {}
-  for u in entries("users", list_query("all", opts)) do out[#out + 1] = u end
-  return out
-end
-
-function users.get(...)
-  local id = check_id("get", 1, ...)
-  local opts = check_opts("get", 2, {"fields"}, ...)
-  return call("users.get", "GET", "/2.0/users/" .. id, {fields = fields_param("get", 2, opts.fields)})
-end
-
-function users.me(...)
-  local opts = check_opts("me", 1, {"fields"}, ...)
-  return call("users.me", "GET", "/2.0/users/me", {fields = fields_param("me", 1, opts.fields)})
-end
-
-function users.find(...)
-  local login = check_type("find", 1, "string", ...)
-  local want = login:lower()
-  for u in entries("users", {filter_term = login, user_type = "all", limit = "1000"}) do
-    if type(u.login) == "string" and u.login:lower() == want then return u end
-  end
-  return nil
+-- Dates for the events API: ISO 8601 strings as given, numbers as Unix seconds (UTC).
+local function event_time(fname, n, v, key)
+  if v == nil or type(v) == "string" then return v end
+  if type(v) == "number" then return os.date("!%Y-%m-%dT%H:%M:%SZ", math.floor(v)) end
+  argerror(fname, n, format("'%s' must be a string or a number", key))
 end
 
 local function body_of(fname, n, t)
@@ -215,69 +154,6 @@ local function body_of(fname, n, t)
     body[k] = v
   end
   return body
-end
-
-function users.create(...)
-  local t = check_type("create", 1, "table", ...)
-  local body = body_of("create", 1, t)
-  if type(body.name) ~= "string" then argerror("create", 1, "'name' must be a string") end
-  if type(body.login) ~= "string" and not body.is_platform_access_only then
-    argerror("create", 1, "'login' must be a string")
-  end
-  return call("users.create", "POST", "/2.0/users", {}, body, {login = body.login})
-end
-
-function users.create_app_user(...)
-  local t = check_type("create_app_user", 1, "table", ...)
-  local body = body_of("create_app_user", 1, t)
-  if type(body.name) ~= "string" then argerror("create_app_user", 1, "'name' must be a string") end
-  body.is_platform_access_only = true
-  return call("users.create", "POST", "/2.0/users", {}, body, {login = body.external_app_user_id})
-end
-
-local function subject_of(v, id)
-  if type(v) == "table" then return {id = id, login = v.login} end
-  return {id = id}
-end
-
-function users.update(...)
-  local id = check_id("update", 1, ...)
-  local changes = check_type("update", 2, "table", ...)
-  local subject = subject_of((...), id)
-  return call("users.update", "PUT", "/2.0/users/" .. id, {}, body_of("update", 2, changes), subject)
-end
-
-function users.suspend(...)
-  local id = check_id("suspend", 1, ...)
-  return call("users.update", "PUT", "/2.0/users/" .. id, {}, {status = "inactive"}, subject_of((...), id))
-end
-
-function users.activate(...)
-  local id = check_id("activate", 1, ...)
-  return call("users.update", "PUT", "/2.0/users/" .. id, {}, {status = "active"}, subject_of((...), id))
-end
-
-local function flag(fname, n, opts, key)
-  local v = opt_field(fname, n, opts, key, "boolean")
-  return v and "true" or "false"
-end
-
-function users.delete(...)
-  local id = check_id("delete", 1, ...)
-  local opts = check_opts("delete", 2, {"force", "notify"}, ...)
-  local q = {force = flag("delete", 2, opts, "force"), notify = flag("delete", 2, opts, "notify")}
-  call("users.delete", "DELETE", "/2.0/users/" .. id, q, nil, subject_of((...), id))
-  return true
-end
-
-function users.transfer_content(...)
-  local from = check_id("transfer_content", 1, ...)
-  local to = check_id("transfer_content", 2, ...)
-  local opts = check_opts("transfer_content", 3, {"notify"}, ...)
-  if from == to then argerror("transfer_content", 2, "cannot transfer a user's content to the same user") end
-  local q = {notify = flag("transfer_content", 3, opts, "notify")}
-  return call("users.transfer_content", "PUT", "/2.0/users/" .. from .. "/folders/0", q,
-    {owned_by = {id = to}}, subject_of((...), from))
 end
 
 local function string_list(fname, n, v, key)
@@ -293,70 +169,201 @@ local function string_list(fname, n, v, key)
   return out
 end
 
-function users.terminate_sessions(...)
-  local t = check_type("terminate_sessions", 1, "table", ...)
-  check_keys("terminate_sessions", 1, t, {"user_ids", "user_logins"})
-  local ids = string_list("terminate_sessions", 1, t.user_ids, "user_ids")
-  for i, id in ipairs(ids) do
-    if not id:match("^%d+$") then
-      argerror("terminate_sessions", 1, format("user_ids[%d] must be digits, got '%s'", i, id))
+-- An option's value as the request carries it, by the row's kind of option; nil: not sent.
+local option_value = {
+  flag = function(fname, n, v, o)
+    if v ~= nil and type(v) ~= "boolean" then
+      argerror(fname, n, format("'%s' must be a boolean, got %s", o.key, type(v)))
+    end
+    if v == nil then return nil end
+    return v and "true" or "false"
+  end,
+  string = function(fname, n, v, o)
+    if o.required and type(v) ~= "string" then argerror(fname, n, format("'%s' must be a string", o.key)) end
+    if v ~= nil and type(v) ~= "string" then
+      argerror(fname, n, format("'%s' must be a string, got %s", o.key, type(v)))
+    end
+    return v
+  end,
+  fields = function(fname, n, v) return fields_param(fname, n, v) end,
+  positive_integer = function(fname, n, v, o)
+    if v == nil then return nil end
+    if math.type(v) ~= "integer" or v < 1 then argerror(fname, n, format("'%s' must be a positive integer", o.key)) end
+    return tostring(o.max and math.min(v, o.max) or v)
+  end,
+  list = function(fname, n, v, o)
+    if type(v) == "table" then v = concat(v, ",") end
+    if v ~= nil and type(v) ~= "string" then argerror(fname, n, format("'%s' must be a table or a string", o.key)) end
+    return v
+  end,
+  time = function(fname, n, v, o) return event_time(fname, n, v, o.key) end,
+  id = function(fname, n, v, o)
+    if v == nil and not o.required then return nil end
+    if type(v) == "number" then v = tostring(math.tointeger(v)) end
+    if type(v) ~= "string" then argerror(fname, n, format("'%s' must be a string", o.key)) end
+    return v
+  end,
+  id_list = function(fname, n, v, o)
+    if v == nil then return nil end
+    local ids = string_list(fname, n, v, o.key)
+    for i, id in ipairs(ids) do
+      if not id:match("^%d+$") then argerror(fname, n, format("%s[%d] must be digits, got '%s'", o.key, i, id)) end
+    end
+    return ids
+  end,
+  string_list = function(fname, n, v, o)
+    if v == nil then return nil end
+    return string_list(fname, n, v, o.key)
+  end,
+}
+
+-- Puts a value where a row says it goes: a path parameter, the query, or a key path of the body.
+local function place(call, where, value)
+  if where.param then
+    call.params[where.param] = value
+  elseif where.query then
+    call.query[where.query] = value
+  else
+    call.body = call.body or {}
+    local t, keys = call.body, where.body
+    for i = 1, #keys - 1 do
+      t[keys[i]] = t[keys[i]] or {}
+      t = t[keys[i]]
+    end
+    t[keys[#keys]] = value
+  end
+end
+
+-- Checks the arguments of a call of `op` (named `fname` in errors) as its row says, and
+-- returns the call: {params=, query=, body=, notes=}.
+local function prepare(op, fname, ...)
+  local call = {params = {}, query = {}, body = nil, notes = {}}
+  local ids, opts, opts_n = {}, nil, nil
+  for n, a in ipairs(op.args) do
+    if a.kind == "id" then
+      local id = check_id_of(a.of, fname, n, ...)
+      ids[#ids + 1] = {n = n, id = id}
+      place(call, a, id)
+      local v = select(n, ...)
+      if type(v) == "table" and type(v.login) == "string" then call.notes[#call.notes + 1] = {id = id, login = v.login} end
+    elseif a.kind == "options" then
+      if a.required then
+        opts = check_keys(fname, n, check_type(fname, n, "table", ...), op.option_keys)
+      else
+        opts = check_opts(fname, n, op.option_keys, ...)
+      end
+      opts_n = n
+    else
+      local body = body_of(fname, n, check_type(fname, n, "table", ...))
+      for _, k in ipairs(a.required) do
+        if type(body[k.key]) ~= "string" and not (k.unless and body[k.unless]) then
+          argerror(fname, n, format("'%s' must be a string", k.key))
+        end
+      end
+      call.body = body
     end
   end
-  local logins = string_list("terminate_sessions", 1, t.user_logins, "user_logins")
-  if #ids == 0 and #logins == 0 then
-    argerror("terminate_sessions", 1, "give user_ids or user_logins")
+  if op.different_ids and ids[2] and ids[1].id == ids[2].id then argerror(fname, ids[2].n, op.different_ids) end
+  if opts then
+    -- Required options first: what is missing is named before what is malformed.
+    for _, pass in ipairs({true, false}) do
+      for _, o in ipairs(op.options) do
+        if o.required == pass then
+          local v = option_value[o.kind](fname, opts_n, opts[o.key], o)
+          if v == nil then v = o.absent end
+          if v ~= nil then place(call, o, v) end
+        end
+      end
+    end
+    if op.at_least_one then
+      local given = false
+      for _, key in ipairs(op.at_least_one) do
+        local list = call.body and call.body[key]
+        if list and #list > 0 then given = true end
+      end
+      if not given then argerror(fname, opts_n, "give " .. concat(op.at_least_one, " or ")) end
+    end
   end
-  local r = call("users.terminate_sessions", "POST", "/2.0/users/terminate_sessions", {},
-    {user_ids = ids, user_logins = logins}, {id = ids[1], login = logins[1]})
-  return r and r.message or r
+  return call
 end
 
-function users.memberships(...)
-  local id = check_id("memberships", 1, ...)
-  return entries("memberships", {user_id = id})
+-- Sends a prepared call of `op` and returns what the row says the function returns.
+local function send(op, call)
+  local r = _call(op.name, call.params, call.query, call.body, current_as_user(), call.notes)
+  if op.returns == "true" then return true end
+  if op.returns == "message" then return r and r.message or r end
+  return r
 end
 
-box.invites = {}
+-- One function per row: box.users.delete for users.delete.
+local fn = {}
+for _, op in ipairs(operations) do
+  op.option_keys = {}
+  for i, o in ipairs(op.options) do op.option_keys[i] = o.key end
+  local space, fname = op.name:match("^(.-)%.([^.]+)$")
+  if op.paged then
+    fn[op.name] = function(...)
+      local call = prepare(op, fname, ...)
+      return entries(op.name, call.params, call.query)
+    end
+  else
+    fn[op.name] = function(...) return send(op, prepare(op, fname, ...)) end
+  end
+  box[space] = box[space] or {}
+  box[space][fname] = fn[op.name]
+end
+local op_named = {}
+for _, op in ipairs(operations) do op_named[op.name] = op end
+
+-- The composites.
+local users = box.users
+
+function users.all(...)
+  local call = prepare(op_named["users.list"], "all", ...)
+  local out = {}
+  for u in entries("users.list", call.params, call.query) do out[#out + 1] = u end
+  return out
+end
+
+function users.find(...)
+  local login = check_type("find", 1, "string", ...)
+  local want = login:lower()
+  for u in entries("users.list", {}, {filter_term = login, user_type = "all", limit = "1000"}) do
+    if type(u.login) == "string" and u.login:lower() == want then return u end
+  end
+  return nil
+end
+
+function users.create_app_user(...)
+  local t = check_type("create_app_user", 1, "table", ...)
+  local body = body_of("create_app_user", 1, t)
+  if type(body.name) ~= "string" then argerror("create_app_user", 1, "'name' must be a string") end
+  body.is_platform_access_only = true
+  return fn["users.create"](body)
+end
+
+function users.suspend(...)
+  check_id("suspend", 1, ...)
+  return fn["users.update"]((...), {status = "inactive"})
+end
+
+function users.activate(...)
+  check_id("activate", 1, ...)
+  return fn["users.update"]((...), {status = "active"})
+end
+
+-- enterprise_id defaults to the signed-in user's enterprise.
 function box.invites.create(...)
-  local t = check_keys("create", 1, check_type("create", 1, "table", ...), {"enterprise_id", "login"})
-  local login = t.login
-  if type(login) ~= "string" then argerror("create", 1, "'login' must be a string") end
-  local enterprise = t.enterprise_id
-  if enterprise == nil then
-    local me = users.me({fields = {"enterprise"}})
-    enterprise = me.enterprise and me.enterprise.id
+  local op = op_named["invites.create"]
+  local call = prepare(op, "create", ...)
+  if call.body.enterprise == nil then
+    local me = fn["users.me"]({fields = {"enterprise"}})
+    local enterprise = me.enterprise and me.enterprise.id
+    if type(enterprise) == "number" then enterprise = tostring(math.tointeger(enterprise)) end
+    if type(enterprise) ~= "string" then argerror("create", 1, "'enterprise_id' must be a string") end
+    call.body.enterprise = {id = enterprise}
   end
-  if type(enterprise) == "number" then enterprise = tostring(math.tointeger(enterprise)) end
-  if type(enterprise) ~= "string" then argerror("create", 1, "'enterprise_id' must be a string") end
-  return call("invites.create", "POST", "/2.0/invites", {},
-    {enterprise = {id = enterprise}, actionable_by = {login = login}}, {login = login})
-end
-
-function box.invites.get(...)
-  local id = check_id_of("invite", "get", 1, ...)
-  return call("invites.get", "GET", "/2.0/invites/" .. id, {})
-end
-
--- Dates for the events API: ISO 8601 strings as given, numbers as Unix seconds (UTC).
-local function event_time(fname, v, key)
-  if v == nil or type(v) == "string" then return v end
-  if type(v) == "number" then return os.date("!%Y-%m-%dT%H:%M:%SZ", math.floor(v)) end
-  argerror(fname, 1, format("'%s' must be a string or a number", key))
-end
-
-box.events = {}
-function box.events.admin_logs(...)
-  local opts = check_opts("admin_logs", 1, {"event_type", "created_after", "created_before"}, ...)
-  local types = opts.event_type
-  if type(types) == "table" then types = concat(types, ",") end
-  if types ~= nil and type(types) ~= "string" then
-    argerror("admin_logs", 1, "'event_type' must be a table or a string")
-  end
-  return entries("admin_logs", {
-    event_type = types,
-    created_after = event_time("admin_logs", opts.created_after, "created_after"),
-    created_before = event_time("admin_logs", opts.created_before, "created_before"),
-  })
+  return send(op, call)
 end
 
 function box.last_logins(...)

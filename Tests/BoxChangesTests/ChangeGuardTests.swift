@@ -7,7 +7,7 @@ import Testing
 
 @Suite struct ChangeGuardRules {
     func refusal(_ g: ChangeGuard, _ method: String, _ path: String) -> String? {
-        g.refusal(op: BoxOperation.name(method: method, path: path), method: method, path: path) { $0 }
+        g.refusal(BoxRequest(method, path)) { $0 }
     }
 
     @Test func unknownSignedInUserRefusesChangesToUsersOnly() {
@@ -38,7 +38,7 @@ import Testing
         g.resolved(login: "a@x.example", id: "8")
         #expect(refusal(g, "PUT", "/2.0/users/8") == "refusing to change 8: it is protected (--protect)")
         #expect(refusal(g, "DELETE", "/2.0/users/9") == "refusing to delete 9: it is protected (--protect)")
-        g.allowed(op: "users.transfer_content", body: ["owned_by": ["id": "7"]])
+        g.allowed(BoxRequest("PUT", "/2.0/users/1/folders/0", body: ["owned_by": ["id": "7"]]))
         #expect(refusal(g, "PUT", "/2.0/users/7") == nil)
         #expect(
             refusal(g, "DELETE", "/2.0/users/7")

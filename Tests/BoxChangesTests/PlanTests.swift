@@ -1,5 +1,6 @@
 import Testing
 import Foundation
+import BoxClient
 import JSON
 @testable import BoxChanges
 
@@ -97,7 +98,7 @@ func expectRefused(_ text: String, saying fragment: String, sourceLocation: Sour
     @Test func updateMergesTheChangesIntoTheUser() {
         let current: JSON = ["type": "user", "id": "42", "login": "a@b.c", "status": "active", "name": "A"]
         let r = DryRunResults.response(
-            op: "users.update", method: "PUT", path: "/2.0/users/42", body: ["status": "inactive", "notify": false],
+            BoxOperations.usersUpdate.dryRun, method: "PUT", path: "/2.0/users/42", body: ["status": "inactive", "notify": false],
             current: current, seq: 1, now: now)
         #expect(r.status == 200)
         #expect(r.body?["status"] == "inactive")
@@ -108,15 +109,15 @@ func expectRefused(_ text: String, saying fragment: String, sourceLocation: Sour
     @Test func deleteTransferCreate() {
         #expect(
             DryRunResults.response(
-                op: "users.delete", method: "DELETE", path: "/2.0/users/42", body: nil, current: nil, seq: 2, now: now
+                BoxOperations.usersDelete.dryRun, method: "DELETE", path: "/2.0/users/42", body: nil, current: nil, seq: 2, now: now
             ).status == 204)
         let f = DryRunResults.response(
-            op: "users.transfer_content", method: "PUT", path: "/2.0/users/42/folders/0",
+            BoxOperations.usersTransferContent.dryRun, method: "PUT", path: "/2.0/users/42/folders/0",
             body: ["owned_by": ["id": "7"]], current: ["name": "Ann"], seq: 3, now: now)
         #expect(f.body?["name"] == "Ann's Files and Folders")
         #expect(f.body?["owned_by"]?["id"] == "7")
         let c = DryRunResults.response(
-            op: "users.create", method: "POST", path: "/2.0/users", body: ["name": "N", "login": "n@x.y"], current: nil,
+            BoxOperations.usersCreate.dryRun, method: "POST", path: "/2.0/users", body: ["name": "N", "login": "n@x.y"], current: nil,
             seq: 4, now: now)
         #expect(c.status == 201 && c.body?["id"] == "dry-run-user-4" && c.body?["status"] == "active")
     }

@@ -1,4 +1,4 @@
-/// Op names from method + path, query encoding, and the error value's one-line form.
+/// Op names from method + path (the table's templates), query encoding, and the error value's one-line form.
 import JSON
 import Testing
 @testable import BoxClient
@@ -15,7 +15,7 @@ struct BoxRequestTests {
         ("GET", "/2.0/users/me", "users.me"),
         ("GET", "/2.0/users/42", "users.get"),
         ("GET", "/2.0/users/42/memberships", "users.memberships"),
-        ("GET", "/2.0/events", "events.list"),
+        ("GET", "/2.0/events", "events.admin_logs"),
         ("PUT", "/2.0/users/42/folders/7", "request"),
         ("DELETE", "/2.0/folders/5", "request"),
         ("POST", "/oauth2/token", "request"),
@@ -33,7 +33,7 @@ struct BoxRequestTests {
         #expect(r.pathAndQuery == "/2.0/users?filter_term=a%20b%26c%3Dd&fields=id%2Cname&x=%C3%A9%2B%2F")
         #expect(r.settingQuery("fields", "id").queryValue("fields") == "id")
         #expect(formDecode("a=1+2&b=%C3%A9&c")[1].1 == "é")
-        #expect(UsersAPI.delete("42", force: true).pathAndQuery == "/2.0/users/42?force=true&notify=false")
+        #expect(BoxOperations.usersDelete.request("42", query: [("force", "true"), ("notify", "false")]).pathAndQuery == "/2.0/users/42?force=true&notify=false")
     }
 
     @Test func errorDescription() {

@@ -8,9 +8,9 @@ import Testing
 @Suite(.serialized)
 struct ChangeResendTests {
     static let changes: [BoxRequest] = [
-        UsersAPI.update("5", ["status": "inactive"]),
-        UsersAPI.create(["login": "new@example.com", "name": "New"]),
-        UsersAPI.delete("5"),
+        BoxOperations.usersUpdate.request("5", body: ["status": "inactive"]),
+        BoxOperations.usersCreate.request(body: ["login": "new@example.com", "name": "New"]),
+        BoxOperations.usersDelete.request("5", query: [("force", "false"), ("notify", "false")]),
     ]
 
     func client(_ server: CannedServer) -> BoxClient {
@@ -88,14 +88,14 @@ struct ChangeResendTests {
         c.changeChecker = { request, done in
             asked.append(request)
             // A real checker reads Box through the same client and engine.
-            c.start(UsersAPI.get("5")) { read in done(read.isSuccess ? .made(nil) : .unknown("read failed")) }
+            c.start(BoxOperations.usersGet.request("5")) { read in done(read.isSuccess ? .made(nil) : .unknown("read failed")) }
         }
-        let response = try c.send(UsersAPI.delete("5"))
+        let response = try c.send(BoxOperations.usersDelete.request("5", query: [("force", "false"), ("notify", "false")]))
         #expect(response.status == 204)
         #expect(response.foundMadeByCheck)
         #expect(response.body.isEmpty)
         #expect(asked.map(\.method) == ["DELETE"])
-        #expect(count(server, UsersAPI.delete("5")) == 1)
+        #expect(count(server, BoxOperations.usersDelete.request("5", query: [("force", "false"), ("notify", "false")])) == 1)
         #expect(server.received.map(\.method) == ["DELETE", "GET"])
         #expect((try? sentOutcome?.get())?.foundMadeByCheck == true)
         #expect(traced.first?.contains("-> 502") == true)
@@ -112,7 +112,7 @@ struct ChangeResendTests {
             done(.notMade)
         }
         _ = try c.me(fields: "id")
-        let response = try c.send(UsersAPI.update("5", ["status": "inactive"]))
+        let response = try c.send(BoxOperations.usersUpdate.request("5", body: ["status": "inactive"]))
         #expect(response.status == 200)
         #expect(!response.foundMadeByCheck)
         #expect(try response.json()["status"]?.stringValue == "inactive")
@@ -126,7 +126,7 @@ struct ChangeResendTests {
         let c = client(server)
         c.changeChecker = { _, done in done(.unknown("the user cannot be read")) }
         do {
-            _ = try c.send(UsersAPI.create(["login": "x@example.com", "name": "X"]))
+            _ = try c.send(BoxOperations.usersCreate.request(body: ["login": "x@example.com", "name": "X"]))
             Issue.record("an unknown outcome succeeded")
         } catch {
             #expect(error.status == 503)
@@ -148,7 +148,7 @@ struct ChangeResendTests {
             asked += 1
             done(.made(nil))
         }
-        #expect(try c.send(UsersAPI.update("5", ["status": "inactive"])).status == 200)
+        #expect(try c.send(BoxOperations.usersUpdate.request("5", body: ["status": "inactive"])).status == 200)
         #expect(asked == 0)
         #expect(server.received.count == 2)
     }

@@ -19,7 +19,7 @@ struct ConcurrencyTests {
         var results: [String: String] = [:]
         var mostInFlight = 0
         for id in ids {
-            c.start(UsersAPI.get(id, fields: "id")) { r in
+            c.start(BoxOperations.usersGet.request(id, query: [("fields", "id")])) { r in
                 results[id] = (try? r.get().json())?["id"]?.stringValue ?? "error"
             }
         }
@@ -39,13 +39,13 @@ struct ConcurrencyTests {
         let c = f.developer
         let clock = c.engine.clock
         var finishedAt: [String: Double] = [:]
-        c.start(UsersAPI.me(fields: "id")) { _ in finishedAt["a"] = clock.now }
+        c.start(BoxOperations.usersMe.request(query: [("fields", "id")])) { _ in finishedAt["a"] = clock.now }
         c.engine.run { c.engine.pausedUntil > 0 }
         let pauseEnd = c.engine.pausedUntil
         #expect(pauseEnd > clock.now)
         f.sandbox.faults = Faults()
         for name in ["b", "c", "d"] {
-            c.start(UsersAPI.me(fields: "id")) { r in finishedAt[name] = (try? r.get()) == nil ? -1 : clock.now }
+            c.start(BoxOperations.usersMe.request(query: [("fields", "id")])) { r in finishedAt[name] = (try? r.get()) == nil ? -1 : clock.now }
         }
         c.engine.run { finishedAt.count == 4 }
         // Calls started during the pause were held until it ended, then all went through.
@@ -64,7 +64,7 @@ struct ConcurrencyTests {
             observed.append("\(r.op) \((try? result.get()).map { _ in "ok" } ?? result.failureCode)")
         }
         var other: Result<BoxResponse, BoxError>?
-        c.start(UsersAPI.update(f.credentials.adminUserID, ["job_title": "x"])) { other = $0 }
+        c.start(BoxOperations.usersUpdate.request(f.credentials.adminUserID, body: ["job_title": "x"])) { other = $0 }
         c.engine.shouldInterrupt = { c.engine.pausedUntil > 0 }
         do {
             _ = try c.me()

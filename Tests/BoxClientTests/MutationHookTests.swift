@@ -69,7 +69,7 @@ struct MutationHookTests {
         let c = f.developer
         c.mutationHook = { request, decide in
             guard request.op == "users.update", let id = request.subjectID else { return decide(.send) }
-            c.start(UsersAPI.get(id, fields: "id,name,login,status")) { result in
+            c.start(BoxOperations.usersGet.request(id, query: [("fields", "id,name,login,status")])) { result in
                 guard case .success(let r) = result, case .object(var user)? = try? r.json(),
                     case .object(let changes)? = request.body
                 else { return decide(.refuse(BoxError(status: 0, code: "dry_run", message: "no user"))) }
@@ -100,11 +100,11 @@ struct MutationHookTests {
             var x = Faults(); x.rateLimitEvery = 1; x.retryAfter = 1; return x
         }()
         var finished = false
-        c.start(UsersAPI.update(id, ["job_title": "Again"])) { _ in finished = true }
+        c.start(BoxOperations.usersUpdate.request(id, body: ["job_title": "Again"])) { _ in finished = true }
         c.engine.run { c.engine.pausedUntil > 0 }
         f.sandbox.faults = Faults()
         c.engine.run { finished }
-        _ = try? c.send(UsersAPI.delete("99999999999"))
+        _ = try? c.send(BoxOperations.usersDelete.request("99999999999", query: [("force", "false"), ("notify", "false")]))
         _ = try c.me()
         #expect(heard.map(\.0) == ["users.update", "users.update", "users.delete"])
         #expect(heard.map(\.1) == [200, 200, 404])
@@ -115,7 +115,7 @@ struct MutationHookTests {
         let f = try ClientSandboxFixture(jwt: false)
         let c = f.developer
         let id = try someUserID(c, skip: [f.credentials.adminUserID, f.credentials.serviceAccountUserID])
-        var me = UsersAPI.me(fields: "id")
+        var me = BoxOperations.usersMe.request(query: [("fields", "id")])
         me.asUser = id
         #expect(try c.json(me)["id"]?.stringValue == id)
         let d = f.client(.accessToken(f.credentials.accessToken)) { $0.asUser = id }

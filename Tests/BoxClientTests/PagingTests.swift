@@ -71,7 +71,7 @@ struct PagingTests {
         let memberships = snapshot["memberships"]?.arrayValue ?? []
         let user = try #require(
             memberships.first?["user_id"]?.stringValue ?? memberships.first?["user"]?["id"]?.stringValue)
-        let pager = BoxPager(client: c, request: UsersAPI.memberships(user), mode: .offset(limit: 1))
+        let pager = BoxPager(client: c, request: BoxOperations.usersMemberships.request(user), mode: .offset(limit: 1))
         var ids: [String] = []
         while let page = try pager.next() { ids += page.entries.compactMap { $0["id"]?.stringValue } }
         #expect(!ids.isEmpty)
@@ -82,7 +82,7 @@ struct PagingTests {
 
     @Test func offsetPagingNeverPassesOffset9999() throws {
         let f = try ClientSandboxFixture(extraUsers: 10_100, jwt: false)
-        let pager = BoxPager(client: f.developer, request: UsersAPI.list(fields: "id"), mode: .offset(limit: 1000))
+        let pager = BoxPager(client: f.developer, request: BoxOperations.usersList.request(query: [("fields", "id")]), mode: .offset(limit: 1000))
         var ids: [String] = []
         do {
             while let page = try pager.next() { ids += page.entries.compactMap { $0["id"]?.stringValue } }

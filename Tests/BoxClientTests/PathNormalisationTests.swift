@@ -15,7 +15,7 @@ import Testing
     func cleanForms(_ path: String, _ clean: String) throws {
         #expect(try BoxOperation.normalizedPath(path) == clean)
         #expect(
-            BoxOperation.name(method: "DELETE", path: clean)
+            BoxRequest("DELETE", clean).op
                 == (clean.hasPrefix("/2.0/users/42") ? "users.delete" : "request"))
     }
 

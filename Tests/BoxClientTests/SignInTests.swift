@@ -119,7 +119,7 @@ struct SignInTests {
         f.revoke(try c.accessToken())
         f.sandbox.clearRequestLog()
         var done = 0
-        for _ in 0..<6 { c.start(UsersAPI.me()) { if case .success = $0 { done += 1 } } }
+        for _ in 0..<6 { c.start(BoxOperations.usersMe.request()) { if case .success = $0 { done += 1 } } }
         c.engine.run { done == 6 }
         #expect(done == 6)
         #expect(f.log(path: "/oauth2/token").count == 1)
@@ -147,7 +147,7 @@ struct SignInTests {
         let f = try ClientSandboxFixture(jwt: false)
         let c = f.ccg
         var done = 0
-        for _ in 0..<6 { c.start(UsersAPI.me()) { if case .success = $0 { done += 1 } } }
+        for _ in 0..<6 { c.start(BoxOperations.usersMe.request()) { if case .success = $0 { done += 1 } } }
         c.engine.run { done == 6 }
         #expect(done == 6)
         #expect(f.log(path: "/oauth2/token").count == 1)

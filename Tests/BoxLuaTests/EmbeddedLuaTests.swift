@@ -20,6 +20,10 @@ import Testing
               parallel = function() end,
             }
             """, chunkName: "=stubs")
+        try state.pushTable(path: "box")
+        try state.stack.pushJSON(OperationRows.json)
+        state.stack.rawSet(at: -2, key: "_operations")
+        state.stack.pop()
         try EmbeddedLua.box.run(in: state)
         return state
     }
@@ -68,7 +72,7 @@ import Testing
         #expect(calls == .integer(0))
     }
 
-    @Test func callsCarryTheOperationPathQueryAndSubject() throws {
+    @Test func callsCarryTheOperationParametersQueryAndNotes() throws {
         let state = try boxLuaAlone()
         defer { state.close() }
         let call = try run(
@@ -76,13 +80,13 @@ import Testing
             """
             box.users.delete({id = 7, login = "ann@example.com"}, {force = true})
             local c = calls[1]
-            return {op = c[1], method = c[2], path = c[3], force = c[4].force, notify = c[4].notify,
-                    body = c[5] == nil, as_user = c[6] == nil, id = c[7].id, login = c[7].login}
+            return {op = c[1], user_id = c[2].user_id, force = c[3].force, notify = c[3].notify,
+                    body = c[4] == nil, as_user = c[5] == nil, id = c[6][1].id, login = c[6][1].login}
             """)
         #expect(
             call
                 == .object([
-                    "op": .string("users.delete"), "method": .string("DELETE"), "path": .string("/2.0/users/7"),
+                    "op": .string("users.delete"), "user_id": .string("7"),
                     "force": .string("true"), "notify": .string("false"), "body": .boolean(true),
                     "as_user": .boolean(true),
                     "id": .string("7"), "login": .string("ann@example.com"),

@@ -1,4 +1,4 @@
-/// A Box API call as data: method, path, query, JSON body, headers, As-User, and its op name.
+/// A Box API call as data: method, path, query, JSON body, headers, As-User, and its operation.
 import JSON
 
 /// One call to Box's REST API (`/2.0/...`), before auth and retries.
@@ -50,44 +50,26 @@ public struct BoxRequest: Sendable {
         return r
     }
 
-    /// What the call does, in the names plans and audit logs use: `users.delete`,
-    /// `users.update`...; `request` for anything the client has no name for.
-    public var op: String { BoxOperation.name(method: method, path: path) }
+    /// The row of the table of operations this call is an instance of (from method and
+    /// path), with its path parameters; nil for anything the table has no row for.
+    public var operation: OperationMatch? { BoxOperations.match(method: method, path: path) }
 
-    /// The ID the call acts on, when the path names one (`/2.0/users/42/...` gives 42).
-    public var subjectID: String? { BoxOperation.subjectID(path: path) }
+    /// What the call does, in the names plans and audit logs use: `users.delete`,
+    /// `users.update`...; `request` for anything the table has no row for.
+    public var op: String { operation?.operation.name ?? "request" }
+
+    /// The record the call acts on, as its row says (`DELETE /2.0/users/42`: user 42); for a
+    /// path no row matches, the subject of the row template it starts with.
+    public var subject: OperationSubject? {
+        if let operation { return operation.subject(body: body) }
+        return BoxOperations.subject(underPath: path)
+    }
+
+    /// The id of ``subject``.
+    public var subjectID: String? { subject?.id }
 }
 
-/// Box's operation names for method + path pairs; the one place that knows them.
-public enum BoxOperation {
-    public static func name(method: String, path: String) -> String {
-        let p = segments(path)
-        guard p.first == "2.0" else { return "request" }
-        switch (method.uppercased(), Array(p.dropFirst())) {
-        case ("GET", ["users"]): return "users.list"
-        case ("POST", ["users"]): return "users.create"
-        case ("GET", ["users", "me"]): return "users.me"
-        case ("POST", ["users", "terminate_sessions"]): return "users.terminate_sessions"
-        case ("GET", let s) where s.count == 2 && s[0] == "users": return "users.get"
-        case ("PUT", let s) where s.count == 2 && s[0] == "users": return "users.update"
-        case ("DELETE", let s) where s.count == 2 && s[0] == "users": return "users.delete"
-        case ("PUT", let s) where s.count == 4 && s[0] == "users" && s[2] == "folders" && s[3] == "0":
-            return "users.transfer_content"
-        case ("GET", let s) where s.count == 3 && s[0] == "users" && s[2] == "memberships": return "users.memberships"
-        case ("POST", ["invites"]): return "invites.create"
-        case ("GET", let s) where s.count == 2 && s[0] == "invites": return "invites.get"
-        case ("GET", ["events"]): return "events.list"
-        default: return "request"
-        }
-    }
-
-    /// The ID after `/2.0/users/` or `/2.0/invites/` (not `me` or `terminate_sessions`).
-    public static func subjectID(path: String) -> String? {
-        let p = segments(path)
-        guard p.count >= 3, p[0] == "2.0", p[1] == "users" || p[1] == "invites" else { return nil }
-        return ["me", "terminate_sessions"].contains(p[2]) ? nil : p[2]
-    }
-
+extension BoxOperation {
     /// A path that does not reduce to one clean form; the reason reads after "path ...".
     public struct PathError: Error, Sendable, Equatable, CustomStringConvertible {
         public let description: String
@@ -162,10 +144,6 @@ public enum BoxOperation {
         }
     }
 
-    private static func segments(_ path: String) -> [String] {
-        let bare = path.split(separator: "?", maxSplits: 1).first ?? ""
-        return bare.split(separator: "/").map(String.init)
-    }
 }
 
 /// `a=1&b=x%20y`: RFC 3986 unreserved characters kept, everything else percent-encoded.
