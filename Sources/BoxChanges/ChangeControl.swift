@@ -25,7 +25,9 @@ public final class ChangeControl {
     /// Set once the delete guard stopped a change; later deletes are refused too.
     public private(set) var guardTripped = false
     /// Logins of users seen in responses or named by the script, for readable lines.
-    private var logins: [String: String] = [:]
+    var logins: [String: String] = [:]
+    /// Group names and memberships' group and user, for readable group subjects.
+    var groupNotes = GroupNotes()
     /// Who the run must not change (the signed-in user, `--protect`, transfer destinations).
     public private(set) var changeGuard: ChangeGuard
     /// Changes waiting for the guard's look-up in flight (parallel workers ask together).
@@ -75,7 +77,7 @@ public final class ChangeControl {
             if case .dryRun = self.mode {
                 self.answerDryRun(request, decide)
             } else {
-                if request.operation?.operation.effect == .delete { self.deletesAllowed += 1 }
+                if Self.deletesUser(request) { self.deletesAllowed += 1 }
                 self.changeGuard.allowed(request)
                 decide(.send)
             }
@@ -103,7 +105,7 @@ public final class ChangeControl {
         if let why = changeGuard.refusal(request, label: label) {
             return BoxError(status: 0, code: "refused", message: why, method: request.method, url: url)
         }
-        guard request.operation?.operation.effect == .delete, let id = request.subjectID else { return nil }
+        guard Self.deletesUser(request), let id = request.subjectID else { return nil }
         guard mode == .live, let limit = maxDeletes else { return nil }
         if guardTripped || deletesAllowed >= limit {
             guardTripped = true
@@ -121,18 +123,18 @@ public final class ChangeControl {
 
     private func answerDryRun(_ request: BoxRequest, _ decide: @escaping (MutationDecision) -> Void) {
         let answer = request.operation?.operation.dryRun ?? .echo
-        // Only a user is read: for the merged answer, and for the login of the dry-run line.
-        guard let subject = request.subject, subject.kind == .user,
-            answer.needsCurrentSubject || logins[subject.id] == nil
+        // The subject (a user, group or membership) is read for the merged answer and for the
+        // dry-run line's login or name, when not known yet.
+        guard let subject = request.subject, let reader = BoxOperations.reader(of: subject.kind),
+            answer.needsCurrentSubject || !knowsLabel(of: subject)
         else { return record(request, answer, current: nil, decide) }
-        let id = subject.id
-        // Reads run for real: the user as Box has it now, for the merged result and the login.
-        let get = BoxRequest("GET", "/2.0/users/\(id)", asUser: request.asUser)
+        // Reads run for real: the record as Box has it now.
+        let get = reader.request(subject.id, asUser: request.asUser)
         client.start(get) { result in
             switch result {
             case .success(let r):
                 let json = try? r.json()
-                self.note(userID: id, login: json?["login"]?.stringValue)
+                if let json { self.note(record: json) }
                 self.record(request, answer, current: json, decide)
             case .failure(let e):
                 // Live, the change would fail the same way: say so now.
@@ -162,6 +164,7 @@ public final class ChangeControl {
     }
 
     private func subject(of request: BoxRequest) -> ChangeSubject {
+        if let group = groupSubject(of: request) { return group }
         if let id = request.subjectID { return ChangeSubject(id: id, login: logins[id]) }
         let login =
             request.body?["login"]?.stringValue ?? request.body?["actionable_by"]?["login"]?.stringValue

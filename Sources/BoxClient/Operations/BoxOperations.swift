@@ -10,7 +10,7 @@ public enum BoxOperations {
     public static let all: [BoxOperation] = [
         usersList, usersGet, usersMe, usersCreate, usersUpdate, usersDelete, usersTransferContent,
         usersTerminateSessions, usersMemberships, invitesCreate, invitesGet, eventsAdminLogs,
-    ]
+    ] + groupRows
 
     static let fields = BoxOperation.Option("fields", .fields)
 
