@@ -8,7 +8,8 @@ local _call, _pages, _clean_path, operations = box._call, box._pages, box._clean
 box._call, box._pages, box._clean_path, box._operations = nil, nil, nil, nil
 local type, select, tostring, error, pairs, ipairs = type, select, tostring, error, pairs, ipairs
 local format, concat = string.format, table.concat
-local null = json.null
+-- JSON's null (the embedded-Lua tests run this file without the json helpers).
+local null = rawget(_G, "json") and json.null
 
 -- Lua-style argument errors, reported at the caller's line.
 local function typename(n, ...)
