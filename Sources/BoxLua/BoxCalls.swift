@@ -250,7 +250,9 @@ extension BoxRuntime {
 
     private func operation(_ call: LuaCall, _ n: Int32) throws -> BoxOperation {
         let name = try call.string(n)
-        guard let operation = BoxOperations.named(name) else { throw call.argumentError(n, "unknown operation '\(name)'") }
+        guard let operation = BoxOperations.named(name) else {
+            throw call.argumentError(n, "unknown operation '\(name)'")
+        }
         return operation
     }
 

@@ -2,7 +2,7 @@
 /// Box operations' entries are their rows' (BoxClient's BoxOperations.swift); the composites' are here.
 ///
 /// A test compares README.md's generated section with `APIReference.markdown()`, so the two
-/// never drift; `boxlua --reference` prints the markdown to paste.
+/// never drift (`BOXLUA_REGENERATE_README=1 swift test --filter readmeReference` rewrites it).
 import BoxClient
 
 public struct APIEntry: Sendable {
@@ -24,7 +24,10 @@ public enum APIReference {
             for c in composites where c.follows == e.name { add(c.entry) }
         }
         for row in BoxOperations.all {
-            add(APIEntry(name: "box." + row.name, signature: row.doc.signature, summary: row.doc.summary, details: row.doc.details))
+            add(
+                APIEntry(
+                    name: "box." + row.name, signature: row.doc.signature, summary: row.doc.summary,
+                    details: row.doc.details))
         }
         for c in composites where c.follows == nil { add(c.entry) }
         return out

@@ -136,7 +136,10 @@ struct WhoamiCommand: Subcommand {
         let client = BoxClient(settings: settings, signIn: signIn)
         if arguments.verbose { client.trace = stderrTraceSink() }
         do {
-            print(whoamiText(try client.json(BoxOperations.usersMe.request(query: [("fields", "id,name,login,role,enterprise")]))))
+            print(
+                whoamiText(
+                    try client.json(BoxOperations.usersMe.request(query: [("fields", "id,name,login,role,enterprise")]))
+                ))
         } catch {
             throw CommandFailure("\(error)")
         }

@@ -98,7 +98,8 @@ func expectRefused(_ text: String, saying fragment: String, sourceLocation: Sour
     @Test func updateMergesTheChangesIntoTheUser() {
         let current: JSON = ["type": "user", "id": "42", "login": "a@b.c", "status": "active", "name": "A"]
         let r = DryRunResults.response(
-            BoxOperations.usersUpdate.dryRun, method: "PUT", path: "/2.0/users/42", body: ["status": "inactive", "notify": false],
+            BoxOperations.usersUpdate.dryRun, method: "PUT", path: "/2.0/users/42",
+            body: ["status": "inactive", "notify": false],
             current: current, seq: 1, now: now)
         #expect(r.status == 200)
         #expect(r.body?["status"] == "inactive")
@@ -109,7 +110,8 @@ func expectRefused(_ text: String, saying fragment: String, sourceLocation: Sour
     @Test func deleteTransferCreate() {
         #expect(
             DryRunResults.response(
-                BoxOperations.usersDelete.dryRun, method: "DELETE", path: "/2.0/users/42", body: nil, current: nil, seq: 2, now: now
+                BoxOperations.usersDelete.dryRun, method: "DELETE", path: "/2.0/users/42", body: nil, current: nil,
+                seq: 2, now: now
             ).status == 204)
         let f = DryRunResults.response(
             BoxOperations.usersTransferContent.dryRun, method: "PUT", path: "/2.0/users/42/folders/0",
@@ -117,7 +119,8 @@ func expectRefused(_ text: String, saying fragment: String, sourceLocation: Sour
         #expect(f.body?["name"] == "Ann's Files and Folders")
         #expect(f.body?["owned_by"]?["id"] == "7")
         let c = DryRunResults.response(
-            BoxOperations.usersCreate.dryRun, method: "POST", path: "/2.0/users", body: ["name": "N", "login": "n@x.y"], current: nil,
+            BoxOperations.usersCreate.dryRun, method: "POST", path: "/2.0/users",
+            body: ["name": "N", "login": "n@x.y"], current: nil,
             seq: 4, now: now)
         #expect(c.status == 201 && c.body?["id"] == "dry-run-user-4" && c.body?["status"] == "active")
     }

@@ -33,7 +33,9 @@ struct BoxRequestTests {
         #expect(r.pathAndQuery == "/2.0/users?filter_term=a%20b%26c%3Dd&fields=id%2Cname&x=%C3%A9%2B%2F")
         #expect(r.settingQuery("fields", "id").queryValue("fields") == "id")
         #expect(formDecode("a=1+2&b=%C3%A9&c")[1].1 == "é")
-        #expect(BoxOperations.usersDelete.request("42", query: [("force", "true"), ("notify", "false")]).pathAndQuery == "/2.0/users/42?force=true&notify=false")
+        #expect(
+            BoxOperations.usersDelete.request("42", query: [("force", "true"), ("notify", "false")]).pathAndQuery
+                == "/2.0/users/42?force=true&notify=false")
     }
 
     @Test func errorDescription() {

@@ -88,14 +88,19 @@ struct ChangeResendTests {
         c.changeChecker = { request, done in
             asked.append(request)
             // A real checker reads Box through the same client and engine.
-            c.start(BoxOperations.usersGet.request("5")) { read in done(read.isSuccess ? .made(nil) : .unknown("read failed")) }
+            c.start(BoxOperations.usersGet.request("5")) { read in
+                done(read.isSuccess ? .made(nil) : .unknown("read failed"))
+            }
         }
-        let response = try c.send(BoxOperations.usersDelete.request("5", query: [("force", "false"), ("notify", "false")]))
+        let response = try c.send(
+            BoxOperations.usersDelete.request("5", query: [("force", "false"), ("notify", "false")]))
         #expect(response.status == 204)
         #expect(response.foundMadeByCheck)
         #expect(response.body.isEmpty)
         #expect(asked.map(\.method) == ["DELETE"])
-        #expect(count(server, BoxOperations.usersDelete.request("5", query: [("force", "false"), ("notify", "false")])) == 1)
+        #expect(
+            count(server, BoxOperations.usersDelete.request("5", query: [("force", "false"), ("notify", "false")])) == 1
+        )
         #expect(server.received.map(\.method) == ["DELETE", "GET"])
         #expect((try? sentOutcome?.get())?.foundMadeByCheck == true)
         #expect(traced.first?.contains("-> 502") == true)

@@ -45,7 +45,9 @@ struct ConcurrencyTests {
         #expect(pauseEnd > clock.now)
         f.sandbox.faults = Faults()
         for name in ["b", "c", "d"] {
-            c.start(BoxOperations.usersMe.request(query: [("fields", "id")])) { r in finishedAt[name] = (try? r.get()) == nil ? -1 : clock.now }
+            c.start(BoxOperations.usersMe.request(query: [("fields", "id")])) { r in
+                finishedAt[name] = (try? r.get()) == nil ? -1 : clock.now
+            }
         }
         c.engine.run { finishedAt.count == 4 }
         // Calls started during the pause were held until it ended, then all went through.

@@ -104,7 +104,8 @@ struct MutationHookTests {
         c.engine.run { c.engine.pausedUntil > 0 }
         f.sandbox.faults = Faults()
         c.engine.run { finished }
-        _ = try? c.send(BoxOperations.usersDelete.request("99999999999", query: [("force", "false"), ("notify", "false")]))
+        _ = try? c.send(
+            BoxOperations.usersDelete.request("99999999999", query: [("force", "false"), ("notify", "false")]))
         _ = try c.me()
         #expect(heard.map(\.0) == ["users.update", "users.update", "users.delete"])
         #expect(heard.map(\.1) == [200, 200, 404])

@@ -82,7 +82,9 @@ struct PagingTests {
 
     @Test func offsetPagingNeverPassesOffset9999() throws {
         let f = try ClientSandboxFixture(extraUsers: 10_100, jwt: false)
-        let pager = BoxPager(client: f.developer, request: BoxOperations.usersList.request(query: [("fields", "id")]), mode: .offset(limit: 1000))
+        let pager = BoxPager(
+            client: f.developer, request: BoxOperations.usersList.request(query: [("fields", "id")]),
+            mode: .offset(limit: 1000))
         var ids: [String] = []
         do {
             while let page = try pager.next() { ids += page.entries.compactMap { $0["id"]?.stringValue } }

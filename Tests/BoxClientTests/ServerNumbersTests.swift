@@ -87,7 +87,8 @@ struct ServerNumbersTests {
             .json(200, #"{"entries":[{"id":"2"}],"limit":-3,"offset":1,"total_count":2}"#),
         ])
         defer { server.stop() }
-        let pager = BoxPager(client: client(server), request: BoxOperations.usersList.request(), mode: .offset(limit: 1))
+        let pager = BoxPager(
+            client: client(server), request: BoxOperations.usersList.request(), mode: .offset(limit: 1))
         var ids: [String] = []
         while let page = try pager.next() { ids += page.entries.compactMap { $0["id"]?.stringValue } }
         #expect(ids == ["1", "2"])

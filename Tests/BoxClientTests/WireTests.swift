@@ -16,7 +16,8 @@ struct WireTests {
         let server = CannedServer([.json(200, #"{"id":"5"}"#)])
         defer { server.stop() }
         let c = client(server)
-        var r = BoxOperations.usersUpdate.request("5", query: [("fields", "id")], body: ["status": "inactive", "name": "Zoë"])
+        var r = BoxOperations.usersUpdate.request(
+            "5", query: [("fields", "id")], body: ["status": "inactive", "name": "Zoë"])
         r.asUser = "77"
         r.headers = [("Authorization", "Bearer smuggled"), ("X-Extra", "1")]
         _ = try c.send(r)
