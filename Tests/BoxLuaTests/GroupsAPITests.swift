@@ -184,3 +184,109 @@ import Testing
         #expect(h.changesSent.isEmpty)
     }
 }
+
+@Suite struct DeprovisionGroupsAndDowngrade {
+    /// A plain active user in at least two groups (the demo's department group and Box Champions).
+    static let pick = """
+        local pick
+        for u in box.users.list{fields = {'role', 'status'}} do
+          if u.role == 'user' and u.status == 'active' then
+            local n = 0
+            for _ in box.users.memberships(u) do n = n + 1 end
+            if n >= 2 then pick = u break end
+          end
+        end
+        """
+
+    @Test func groupsRemoveTakesTheUserOutOfEveryGroupFirstAndListsThem() throws {
+        let h = try BoxHarness()
+        let r = try h.run(
+            Self.pick + "\n" + """
+                local names = {}
+                for m in box.users.memberships(pick) do names[#names + 1] = m.group.name end
+                local report = box.deprovision(pick, {groups = 'remove', transfer_to = box.users.me()})
+                local steps = {}
+                for _, s in ipairs(report.steps) do steps[#steps + 1] = s.step .. '=' .. tostring(s.ok) end
+                return {ok = report.ok, groups = report.groups, names = names, steps = steps, id = pick.id}
+                """)
+        #expect(r["ok"] == .boolean(true))
+        #expect(r["groups"] == r["names"] && (r["groups"]?.count ?? 0) >= 2)
+        #expect(
+            r["steps"]
+                == .array([
+                    .string("remove_from_groups=true"), .string("suspend=true"), .string("transfer_content=true"),
+                    .string("delete=true"),
+                ]))
+        let id = r["id"]?.string ?? ""
+        let changes = h.changesSent
+        let removals = changes.prefix { $0.hasPrefix("DELETE /2.0/group_memberships/") }
+        #expect(removals.count == r["groups"]?.count, "\(changes)")
+        #expect(
+            Array(changes.dropFirst(removals.count)) == [
+                "PUT /2.0/users/\(id)", "PUT /2.0/users/\(id)/folders/0", "DELETE /2.0/users/\(id)",
+            ])
+    }
+
+    @Test func downgradeRollsTheAccountOutInsteadOfDeletingIt() throws {
+        let h = try BoxHarness()
+        let r = try h.run(
+            Self.pick + "\n" + """
+                local report = box.deprovision(pick, {downgrade = true})
+                local after = box.users.get(pick.id, {fields = {'enterprise', 'status'}})
+                local n = 0
+                for _ in box.users.memberships(pick) do n = n + 1 end
+                return {ok = report.ok, last = report.steps[#report.steps].step, free = after.enterprise == nil,
+                        status = after.status, groups = n, id = pick.id}
+                """)
+        #expect(r["ok"] == .boolean(true) && r["last"]?.string == "downgrade" && r["free"] == .boolean(true))
+        #expect(r["status"]?.string == "inactive" && r["groups"]?.int == 0)
+        let id = r["id"]?.string ?? ""
+        #expect(h.changesSent == ["PUT /2.0/users/\(id)", "PUT /2.0/users/\(id)"])
+        #expect(!h.changesSent.contains { $0.hasPrefix("DELETE") })
+    }
+
+    @Test func aDryRunSaysEachStepAndSendsNothing() throws {
+        let h = try BoxHarness(dryRun: true)
+        let r = try h.run(
+            Self.pick + "\n" + """
+                local report = box.deprovision(pick, {groups = 'remove', downgrade = true})
+                return {ok = report.ok, groups = #report.groups}
+                """)
+        #expect(r["ok"] == .boolean(true))
+        #expect(h.changesSent.isEmpty)
+        let lines = h.said.filter { $0.hasPrefix("[dry-run] ") }
+        let groups = Int(r["groups"]?.int ?? 0)
+        #expect(lines.count == groups + 2, "\(lines)")
+        #expect(lines.prefix(groups).allSatisfy { $0.contains("memberships.delete membership ") && $0.contains(" in group ") })
+        #expect(lines.suffix(2).allSatisfy { $0.contains("users.update ") })
+    }
+
+    @Test(arguments: [
+        ("box.deprovision('42', {delete = true, downgrade = true})", "give delete=true or downgrade=true, not both"),
+        ("box.deprovision('42', {downgrade = 'yes'})", "'downgrade' must be a boolean, got string"),
+        ("box.deprovision('42', {groups = 'drop'})", "'groups' must be \"keep\" or \"remove\", got drop"),
+    ])
+    func badOptionsAreArgumentErrors(code: String, words: String) throws {
+        let h = try BoxHarness()
+        let e = h.failure(code)
+        #expect(e?.message.contains("bad argument #2 to 'deprovision' (\(words))") == true, "\(e?.message ?? "")")
+        #expect(h.changesSent.isEmpty)
+    }
+
+    @Test func maxDeletesCountsUsersNotGroupsOrMemberships() throws {
+        let h = try BoxHarness(maxDeletes: 1)
+        let r = try h.run(
+            """
+            local a = box.groups.create{name = 'Temp A'}
+            local b = box.groups.create{name = 'Temp B'}
+            box.groups.delete(a)
+            box.groups.delete(b)
+            local first
+            for m in box.groups.members('7100000') do first = m break end
+            box.memberships.delete(first)
+            return true
+            """)
+        #expect(r == .boolean(true))
+        #expect(h.changesSent.filter { $0.hasPrefix("DELETE") }.count == 3)
+    }
+}
