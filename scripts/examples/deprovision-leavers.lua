@@ -1,6 +1,6 @@
 -- Deprovision every Box user whose account the Active Directory export marks disabled:
--- set them inactive (logs them out everywhere), hand their content to a service account,
--- then delete them. Box's own deprovisioning order.
+-- take them out of every group, set them inactive (logs them out everywhere), hand their
+-- content to a service account, then delete them. Box's own deprovisioning order.
 --
 -- Usage:
 --   boxlua --dry-run deprovision-leavers.lua [AD_EXPORT.csv] [TRANSFER_TO_LOGIN]
@@ -30,7 +30,7 @@ log.info("%d leavers in %s; %d have Box accounts; content goes to %s",
   count, export, #targets, receiver.login)
 
 local results = box.parallel(targets, function(u)
-  return box.deprovision(u, {transfer_to = receiver.id})
+  return box.deprovision(u, {transfer_to = receiver.id, groups = "remove"})
 end, {workers = 8})
 
 local rows, failed = {}, 0
@@ -38,7 +38,8 @@ for i, r in ipairs(results) do
   local report = r.ok and r.value or {ok = false, error = r.error}
   if not report.ok then failed = failed + 1 end
   rows[#rows + 1] = {login = targets[i].login, id = targets[i].id,
+    groups = report.groups and table.concat(report.groups, ", ") or "",
     outcome = report.ok and "deprovisioned" or tostring(report.error)}
 end
-show(rows, {"id", "login", "outcome"})
+show(rows, {"id", "login", "groups", "outcome"})
 if failed > 0 then error(failed .. " of " .. #targets .. " users were not deprovisioned") end
