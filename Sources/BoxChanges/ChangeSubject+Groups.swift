@@ -49,7 +49,9 @@ extension ChangeSubject {
     mutating func readGroupParts(_ json: JSON?) {
         kind = json?["kind"]?.stringValue
         guard kind != nil else { return }
-        group = json?["group"]?["id"]?.stringValue.map { SubjectPart(id: $0, text: json?["group"]?["name"]?.stringValue) }
+        group = json?["group"]?["id"]?.stringValue.map {
+            SubjectPart(id: $0, text: json?["group"]?["name"]?.stringValue)
+        }
         user = json?["user"]?["id"]?.stringValue.map { SubjectPart(id: $0, text: json?["user"]?["login"]?.stringValue) }
     }
 

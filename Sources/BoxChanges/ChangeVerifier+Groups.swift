@@ -14,7 +14,9 @@ extension ChangeVerifier {
         let path: String, query: [(String, String)], made: (JSON) -> JSON?
         switch check {
         case .createdGroupExists:
-            guard let name = body?["name"]?.stringValue else { return completion(.unknown("the create names no group")) }
+            guard let name = body?["name"]?.stringValue else {
+                return completion(.unknown("the create names no group"))
+            }
             (path, query) = ("/2.0/groups", [("filter_term", name), ("limit", "1000")])
             made = { page in
                 page["entries"]?.arrayValue?.first { $0["name"]?.stringValue?.lowercased() == name.lowercased() }

@@ -26,15 +26,22 @@ import TestSupport
         guard case .made(let group?) = found.first, let gid = group["id"]?.stringValue else {
             Issue.record("the made check gives the group: \(found)"); return
         }
-        #expect(try beforeAndAfter(BoxRequest("PUT", "/2.0/groups/\(gid)", body: ["description": "d"]), c) == ["not made", "made"])
+        #expect(
+            try beforeAndAfter(BoxRequest("PUT", "/2.0/groups/\(gid)", body: ["description": "d"]), c) == [
+                "not made", "made",
+            ])
 
         let users = try c.json(BoxRequest("GET", "/2.0/users", query: [("fields", "id,role"), ("limit", "50")]))
         let uid = try #require(users["entries"]?.arrayValue?.first { $0["role"] == "user" }?["id"]?.stringValue)
-        let add = BoxRequest("POST", "/2.0/group_memberships", body: ["user": ["id": .string(uid)], "group": ["id": .string(gid)]])
+        let add = BoxRequest(
+            "POST", "/2.0/group_memberships", body: ["user": ["id": .string(uid)], "group": ["id": .string(gid)]])
         #expect(try beforeAndAfter(add, c) == ["not made", "made"])
         let members = try c.json(BoxRequest("GET", "/2.0/groups/\(gid)/memberships"))
         let mid = try #require(members["entries"]?[0]?["id"]?.stringValue)
-        #expect(try beforeAndAfter(BoxRequest("PUT", "/2.0/group_memberships/\(mid)", body: ["role": "admin"]), c) == ["not made", "made"])
+        #expect(
+            try beforeAndAfter(BoxRequest("PUT", "/2.0/group_memberships/\(mid)", body: ["role": "admin"]), c) == [
+                "not made", "made",
+            ])
         #expect(try beforeAndAfter(BoxRequest("DELETE", "/2.0/group_memberships/\(mid)"), c) == ["not made", "made"])
 
         let login = try #require(try c.json(BoxRequest("GET", "/2.0/users/\(uid)"))["login"]?.stringValue)
@@ -43,7 +50,10 @@ import TestSupport
         #expect(try beforeAndAfter(alias, c) == ["not made", "made"])
         let aliases = try c.json(BoxRequest("GET", "/2.0/users/\(uid)/email_aliases"))
         let aid = try #require(aliases["entries"]?[0]?["id"]?.stringValue)
-        #expect(try beforeAndAfter(BoxRequest("DELETE", "/2.0/users/\(uid)/email_aliases/\(aid)"), c) == ["not made", "made"])
+        #expect(
+            try beforeAndAfter(BoxRequest("DELETE", "/2.0/users/\(uid)/email_aliases/\(aid)"), c) == [
+                "not made", "made",
+            ])
 
         #expect(try beforeAndAfter(BoxRequest("DELETE", "/2.0/groups/\(gid)"), c) == ["not made", "made"])
     }

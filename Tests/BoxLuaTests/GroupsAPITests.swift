@@ -98,7 +98,9 @@ import Testing
         #expect(r["listed"] == .array([.string("maria.morgan@northwind.example:admin")]))
         #expect(r["removed"] == .boolean(true) && r["again"] == .boolean(false) && r["deleted"] == .boolean(true))
         #expect(r["after"]?.int == 0)
-        let (uid, gid, mid, m2) = (r["uid"]?.string ?? "", r["gid"]?.string ?? "", r["mid"]?.string ?? "", r["m2"]?.string ?? "")
+        let (uid, gid, mid, m2) = (
+            r["uid"]?.string ?? "", r["gid"]?.string ?? "", r["mid"]?.string ?? "", r["m2"]?.string ?? ""
+        )
         #expect(
             h.changesSent == [
                 "POST /2.0/groups", "POST /2.0/group_memberships", "PUT /2.0/group_memberships/\(mid)",
@@ -257,7 +259,10 @@ import Testing
         let lines = h.said.filter { $0.hasPrefix("[dry-run] ") }
         let groups = Int(r["groups"]?.int ?? 0)
         #expect(lines.count == groups + 2, "\(lines)")
-        #expect(lines.prefix(groups).allSatisfy { $0.contains("memberships.delete membership ") && $0.contains(" in group ") })
+        #expect(
+            lines.prefix(groups).allSatisfy {
+                $0.contains("memberships.delete membership ") && $0.contains(" in group ")
+            })
         #expect(lines.suffix(2).allSatisfy { $0.contains("users.update ") })
     }
 

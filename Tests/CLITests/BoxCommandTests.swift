@@ -22,13 +22,17 @@ let examples = packageRoot().appendingPathComponent("scripts/examples").path
         let dry = try s.boxlua(["--dry-run", "\(examples)/deprovision-leavers.lua"])
         #expect(dry.status == 0, "\(dry.stderr)")
         #expect(
-            dry.stderr.contains("[dry-run] 101 changes: 26 memberships.delete, 25 users.delete, 25 users.transfer_content, 25 users.update"))
+            dry.stderr.contains(
+                "[dry-run] 101 changes: 26 memberships.delete, 25 users.delete, 25 users.transfer_content, 25 users.update"
+            ))
         #expect(dry.stderr.contains("[dry-run] nothing was sent"))
         #expect(s.changes.isEmpty)
         #expect(dry.stdout.contains("(25 rows)"))
         let live = try s.boxlua(["\(examples)/deprovision-leavers.lua"])
         #expect(live.status == 0, "\(live.stderr)")
-        #expect(live.stderr.contains("changes sent: 26 memberships.delete, 25 users.delete, 25 users.transfer_content, 25 users.update"))
+        #expect(
+            live.stderr.contains(
+                "changes sent: 26 memberships.delete, 25 users.delete, 25 users.transfer_content, 25 users.update"))
         #expect(s.changes.count == 101)
         let again = try s.boxlua(["--dry-run", "\(examples)/deprovision-leavers.lua"])
         #expect(again.stderr.contains("[dry-run] 0 changes"), "\(again.stderr)")

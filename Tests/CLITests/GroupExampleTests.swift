@@ -38,7 +38,8 @@ import TestSupport
                 $0["id"]?.stringValue
             })
         let left = (state["memberships"]?.arrayValue ?? []).filter {
-            leaverIDs.contains($0["user_id"]?.stringValue ?? "") && departmentGroups.contains($0["group_id"]?.stringValue ?? "")
+            leaverIDs.contains($0["user_id"]?.stringValue ?? "")
+                && departmentGroups.contains($0["group_id"]?.stringValue ?? "")
         }
         #expect(left.isEmpty, "\(left)")
     }

@@ -7,10 +7,11 @@ import JSON
 
 public enum BoxOperations {
     /// Every row, in the order `help()` and README list them.
-    public static let all: [BoxOperation] = [
-        usersList, usersGet, usersMe, usersCreate, usersUpdate, usersDelete, usersTransferContent,
-        usersTerminateSessions, usersMemberships, invitesCreate, invitesGet, eventsAdminLogs,
-    ] + groupRows
+    public static let all: [BoxOperation] =
+        [
+            usersList, usersGet, usersMe, usersCreate, usersUpdate, usersDelete, usersTransferContent,
+            usersTerminateSessions, usersMemberships, invitesCreate, invitesGet, eventsAdminLogs,
+        ] + groupRows
 
     static let fields = BoxOperation.Option("fields", .fields)
 
