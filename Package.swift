@@ -15,14 +15,14 @@ let package = Package(
     targets: [
         // System libraries (Debian packages in scripts/test).
         .systemLibrary(name: "CLua", pkgConfig: "lua5.4", providers: [.apt(["liblua5.4-dev"])]),
-        // No pkgConfig: readline.pc carries flags SwiftPM refuses; the module map links it.
-        .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
 
         // libcurl (headers from libcurl4-openssl-dev), loaded with dlopen on the first request:
         // linking it would cost every start some 7 ms of loading its thirty libraries.
         .target(name: "CCurl"),
         // libcrypto (headers from libssl-dev), loaded the same way: only JWT and the sandbox use it.
         .target(name: "CCrypto"),
+        // libreadline (headers from libreadline-dev), loaded the same way: only the REPL uses it.
+        .target(name: "CReadline"),
         // Lua macros as functions, and the trampoline that keeps longjmp out of Swift frames.
         .target(name: "LuaShim", dependencies: ["CLua"]),
 
@@ -45,17 +45,25 @@ let package = Package(
         .target(name: "BoxChanges", dependencies: ["BoxClient", "JSON", "Files"]),
         // The Box emulator. No Lua, no CLI.
         .target(name: "BoxSandbox", dependencies: ["JSON", "Signing", "HTTPServer", "Files"]),
+        // `boxlua snapshot`: a real enterprise read through the client into the sandbox's seed format.
+        .target(name: "BoxSnapshot", dependencies: ["BoxClient", "BoxSandbox", "JSON"]),
         // The Lua API: box.*, csv, json, log, show, help; dry runs, plans, audit log.
         // Its Lua half is the .lua files beside the Swift, compiled into the binary as byte arrays.
         .target(
             name: "BoxLua", dependencies: ["LuaHost", "CLua", "BoxClient", "BoxChanges", "CSV", "JSON", "Files"],
-            resources: [.embedInCode("box.lua"), .embedInCode("help.lua"), .embedInCode("log.lua")]),
+            resources: [.embedInCode("box.lua"), .embedInCode("help.lua"), .embedInCode("log.lua")],
+            plugins: ["LuaBytecode"]),
+        // The same .lua files compiled to bytecode at build time (lua5.4): a faster start.
+        .plugin(name: "LuaBytecode", capability: .buildTool()),
 
         // The `boxlua` command line. Its target is not named boxlua so that no two modules
         // (BoxLua, boxlua) differ only by case; the product, and so the binary, is boxlua.
         .executableTarget(
             name: "BoxluaCommand",
-            dependencies: ["LuaHost", "CLua", "Repl", "BoxLua", "BoxClient", "BoxChanges", "BoxSandbox", "JSON", "Files"],
+            dependencies: [
+                "LuaHost", "CLua", "Repl", "BoxLua", "BoxClient", "BoxChanges", "BoxSandbox", "BoxSnapshot", "JSON",
+                "Files",
+            ],
             path: "Sources/BoxluaCommand"),
 
         // Shared test helpers: run the built binary, start a sandbox.

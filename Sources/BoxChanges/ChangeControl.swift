@@ -34,6 +34,12 @@ public final class ChangeControl {
     private var waitingForLookUp: [() -> Void]?
     /// Set when an audit line could not be written: every later change is refused.
     public private(set) var auditFailure: String?
+    /// Asked in a dry run before a user's deletion is recorded: what makes Box refuse it
+    /// (legal holds, retention policies...), shown as warnings.
+    public var deleteBlockers: [any DeleteBlockers] = []
+    /// Users whose content a dry run has transferred away so far: deleting them after it is
+    /// not refused for owned content.
+    private var transferredAway: Set<String> = []
 
     public init(
         client: BoxClient, mode: Mode, maxDeletes: Int?, audit: AuditLog?, source: String,
@@ -73,9 +79,13 @@ public final class ChangeControl {
                         url: displayURL(client.settings.baseURL) + request.pathAndQuery)))
         }
         withSignedInUser {
+            if self.mode == .dryRun, let why = self.changeGuard.protection(request) {
+                // What a live run refuses for whom it touches is a warning here: the preview goes on.
+                return self.answerDryRun(request, warnings: ["boxlua will refuse: \(why)"], decide)
+            }
             if let refusal = self.guardRefusal(request) { return decide(.refuse(refusal)) }
             if case .dryRun = self.mode {
-                self.answerDryRun(request, decide)
+                self.answerDryRun(request, warnings: [], decide)
             } else {
                 if Self.deletesUser(request) { self.deletesAllowed += 1 }
                 self.changeGuard.allowed(request)
@@ -121,46 +131,153 @@ public final class ChangeControl {
 
     // MARK: dry run
 
-    private func answerDryRun(_ request: BoxRequest, _ decide: @escaping (MutationDecision) -> Void) {
-        let answer = request.operation?.operation.dryRun ?? .echo
-        // The subject (a user, group or membership) is read for the merged answer and for the
-        // dry-run line's login or name, when not known yet.
-        guard let subject = request.subject, let reader = BoxOperations.reader(of: subject.kind),
-            answer.needsCurrentSubject || !knowsLabel(of: subject)
-        else { return record(request, answer, current: nil, decide) }
-        // Reads run for real: the record as Box has it now.
-        let get = reader.request(subject.id, asUser: request.asUser)
-        client.start(get) { result in
-            switch result {
-            case .success(let r):
-                let json = try? r.json()
-                if let json { self.note(record: json) }
-                self.record(request, answer, current: json, decide)
-            case .failure(let e):
-                // Live, the change would fail the same way: say so now.
-                decide(.refuse(e))
+    /// Reads what the dry-run answer, line and warnings need (real reads: the subject user as
+    /// Box has it now, a transfer destination's login, the delete blockers' findings), then
+    /// records the change and answers it.
+    private func answerDryRun(
+        _ request: BoxRequest, warnings given: [String], _ decide: @escaping (MutationDecision) -> Void
+    ) {
+        let row = request.operation?.operation
+        let answer = row?.dryRun ?? .echo
+        if let subject = request.subject, subject.kind != .user {
+            return answerGroupDryRun(request, subject, answer, warnings: given, decide)
+        }
+        guard let subject = request.subject, subject.kind == .user else {
+            return record(request, answer, current: nil, warnings: given, decide)
+        }
+        let id = subject.id
+        let checksContent =
+            row?.refusals.contains(.subjectOwnsContent) == true && !transferredAway.contains(id)
+            && request.queryValue("force") != "true"
+        let readsUser =
+            answer.needsCurrentSubject || row?.preview == .fieldChanges || checksContent || logins[id] == nil
+        let blockers = row?.effect == .delete ? deleteBlockers : []
+        var current: JSON?
+        var failure: BoxError?
+        var found = [[String]](repeating: [], count: blockers.count)
+        var pending = 1
+        func finish() {
+            pending -= 1
+            guard pending == 0 else { return }
+            // Live, the change would fail the same way: say so now.
+            if let failure { return decide(.refuse(failure)) }
+            var warnings = given
+            if checksContent, let used = current?["space_used"]?.intValue, used > 0 {
+                warnings.append(
+                    "Box will refuse: the user still owns content (space_used \(used)) and none of it is"
+                        + " transferred before this delete")
+            }
+            warnings += found.joined().map { "Box will refuse: \($0)" }
+            record(request, answer, current: current, warnings: warnings, decide)
+        }
+        if readsUser {
+            pending += 1
+            client.start(BoxRequest("GET", "/2.0/users/\(id)", asUser: request.asUser)) { result in
+                switch result {
+                case .success(let r):
+                    current = try? r.json()
+                    self.note(userID: id, login: current?["login"]?.stringValue)
+                case .failure(let e):
+                    failure = e
+                }
+                // Fields Box leaves out by default (role...) are read on their own for the line.
+                let missing = (request.body?.objectValue?.keys ?? []).filter { $0 != "notify" && current?[$0] == nil }
+                guard row?.preview == .fieldChanges, failure == nil, !missing.isEmpty else { return finish() }
+                let more = BoxRequest(
+                    "GET", "/2.0/users/\(id)", query: [("fields", (["id"] + missing.sorted()).joined(separator: ","))],
+                    asUser: request.asUser)
+                self.client.start(more) { result in
+                    if case .success(let r) = result, let fields = (try? r.json())?.objectValue,
+                        case .object(var user)? = current
+                    {
+                        for k in missing { user[k] = fields[k] ?? .null }
+                        current = .object(user)
+                    }
+                    finish()
+                }
             }
         }
+        if row?.preview == .contentTo, let to = destination(of: request), logins[to] == nil {
+            // Only for the line's login: a failed read leaves the id alone.
+            pending += 1
+            var get = BoxRequest("GET", "/2.0/users/\(to)", query: [("fields", "id,login")])
+            get.asUser = ""
+            client.start(get) { result in
+                if case .success(let r) = result {
+                    self.note(userID: to, login: (try? r.json())?["login"]?.stringValue)
+                }
+                finish()
+            }
+        }
+        for (i, blocker) in blockers.enumerated() {
+            pending += 1
+            blocker.blockers(ofUser: id, client: client) { reasons in
+                found[i] = reasons
+                finish()
+            }
+        }
+        finish()
     }
 
-    private func record(
-        _ request: BoxRequest, _ answer: BoxOperation.DryRunAnswer, current: JSON?,
+    /// The user a change gives content to (its row's `contentGoesTo`).
+    private func destination(of request: BoxRequest) -> String? {
+        guard let keys = request.operation?.operation.contentGoesTo else { return nil }
+        var to = request.body
+        for k in keys { to = to?[k] }
+        return to?.stringValue ?? to?.intValue.map { String($0) }
+    }
+
+    func record(
+        _ request: BoxRequest, _ answer: BoxOperation.DryRunAnswer, current: JSON?, warnings: [String],
         _ decide: (MutationDecision) -> Void
     ) {
         changeGuard.allowed(request)
+        let row = request.operation?.operation
+        if row?.contentGoesTo != nil, let from = request.subjectID { transferredAway.insert(from) }
         let seq = recorded.count + 1
         let subject = subject(of: request)
         let change = PlannedChange(
             seq: seq, op: request.op, method: request.method, path: request.path, query: request.query,
-            body: request.body, asUser: request.asUser.flatMap { $0.isEmpty ? nil : $0 }, subject: subject)
+            body: request.body, asUser: request.asUser.flatMap { $0.isEmpty ? nil : $0 }, subject: subject,
+            warnings: warnings)
         recorded.append(change)
-        say("[dry-run] \(request.op) \(subject.label)")
+        let what = preview(row?.preview ?? .none, request, current: current)
+        say("[dry-run] \(request.op) \(subject.label)" + (what.isEmpty ? "" : " " + what))
+        for w in warnings { say("[dry-run] ! \(request.op) \(subject.label): \(w)") }
         let result = DryRunResults.response(
             answer, method: request.method, path: request.path, body: request.body, current: current,
             seq: seq, now: UTCTime.now())
         var response = BoxResponse(status: result.status, headers: [("box-request-id", "dry-run-\(seq)")])
         if let body = result.body { response = BoxResponse(status: result.status, json: body) }
         decide(.respond(response))
+    }
+
+    /// What the dry-run line says the change does: `status: active -> inactive`,
+    /// `to 17 (svc@example.com)`, `force`; "" for nothing to add.
+    private func preview(_ preview: BoxOperation.Preview, _ request: BoxRequest, current: JSON?) -> String {
+        switch preview {
+        case .none:
+            return ""
+        case .fieldChanges:
+            guard let fields = request.body?.objectValue else { return "" }
+            let changed = fields.keys.filter { $0 != "notify" && current?[$0] != fields[$0] }.sorted()
+            if changed.isEmpty { return "(no change)" }
+            return changed.map { "\($0): \(Self.shown(current?[$0])) -> \(Self.shown(fields[$0]))" }.joined(
+                separator: ", ")
+        case .contentTo:
+            return destination(of: request).map { "to " + label($0) } ?? ""
+        case .trueFlags(let names):
+            return names.filter { request.queryValue($0) == "true" }.joined(separator: " ")
+        }
+    }
+
+    /// A field's value on a dry-run line: strings as they are, absent and null as `(none)`.
+    static func shown(_ value: JSON?) -> String {
+        switch value {
+        case nil, .null?: return "(none)"
+        case .string(let s)?: return s
+        case let v?: return v.serialized()
+        }
     }
 
     private func subject(of request: BoxRequest) -> ChangeSubject {
@@ -210,10 +327,15 @@ public final class ChangeControl {
             var counts: [String: Int] = [:]
             for c in recorded { counts[c.op, default: 0] += 1 }
             let parts = counts.keys.sorted().map { "\(counts[$0]!) \($0)" }
-            return [
+            var lines = [
                 "[dry-run] \(recorded.count) change\(recorded.count == 1 ? "" : "s")"
-                    + (parts.isEmpty ? "" : ": " + parts.joined(separator: ", ")), "[dry-run] nothing was sent",
+                    + (parts.isEmpty ? "" : ": " + parts.joined(separator: ", "))
             ]
+            let refused = recorded.filter { !$0.warnings.isEmpty }.count
+            if refused > 0 {
+                lines.append("[dry-run] \(refused) of them predicted to fail (the lines with !)")
+            }
+            return lines + ["[dry-run] nothing was sent"]
         case .live:
             guard !sent.isEmpty else { return [] }
             let parts = sent.keys.sorted().map { op -> String in

@@ -74,18 +74,30 @@ public struct ChangeGuard: Sendable {
             return "refusing to \(what): the signed-in user is not known yet, so it cannot be protected"
         case .lookUpFailed(let why):
             return "refusing to \(what): the signed-in user could not be looked up (\(why)), so it cannot be protected"
-        case .known(let me) where me == id:
-            return "refusing to \(what): it is the signed-in user"
         case .known:
             break
         }
+        if let why = protection(request) { return "refusing to \(what): \(why)" }
         if let (login, why) = unresolvedLogins.min(by: { $0.key < $1.key }) {
             return
                 "refusing to \(what): --protect \(login) is not resolved to a user (\(why)), so it cannot be protected"
         }
-        if protectedIDs.contains(id) { return "refusing to \(what): it is protected (--protect)" }
+        return nil
+    }
+
+    /// Why a change is refused for the user it touches: the signed-in user, a `--protect` user,
+    /// a transfer destination of this run (deleted). Nil for any other refusal (a path not in
+    /// its clean form, a guard that does not know whom to protect yet) and for no refusal: a
+    /// dry run shows these as warnings and carries on, where a live run refuses.
+    public func protection(_ request: BoxRequest) -> String? {
+        guard (try? BoxOperation.normalizedPath(request.path)) == request.path,
+            let (operation, id) = Self.changedUser(request), case .known(let me) = signedIn
+        else { return nil }
+        if me == id { return "it is the signed-in user" }
+        guard unresolvedLogins.isEmpty else { return nil }
+        if protectedIDs.contains(id) { return "it is protected (--protect)" }
         if operation.effect == .delete && transferDestinations.contains(id) {
-            return "refusing to \(what): it is the destination of a content transfer in this run"
+            return "it is the destination of a content transfer in this run"
         }
         return nil
     }

@@ -26,6 +26,27 @@ extension ChangeControl {
         }
     }
 
+    /// A dry run's answer to a change of a group or membership: its record is read (for real)
+    /// when the answer merges it or the line cannot name it yet.
+    func answerGroupDryRun(
+        _ request: BoxRequest, _ subject: OperationSubject, _ answer: BoxOperation.DryRunAnswer,
+        warnings: [String], _ decide: @escaping (MutationDecision) -> Void
+    ) {
+        guard let reader = BoxOperations.reader(of: subject.kind), answer.needsCurrentSubject || !knowsLabel(of: subject)
+        else { return record(request, answer, current: nil, warnings: warnings, decide) }
+        client.start(reader.request(subject.id, asUser: request.asUser)) { result in
+            switch result {
+            case .success(let r):
+                let json = try? r.json()
+                if let json { self.note(record: json) }
+                self.record(request, answer, current: json, warnings: warnings, decide)
+            case .failure(let e):
+                // Live, the change would fail the same way: say so now.
+                decide(.refuse(e))
+            }
+        }
+    }
+
     /// Whether a dry-run line can name the subject without reading it.
     func knowsLabel(of subject: OperationSubject) -> Bool {
         switch subject.kind {

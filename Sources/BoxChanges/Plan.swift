@@ -109,10 +109,13 @@ public struct PlannedChange: Equatable, Sendable {
     public var body: JSON?
     public var asUser: String?
     public var subject: ChangeSubject
+    /// Why a dry run predicted Box (or the guards of a live run) will refuse the change; sent
+    /// all the same by `apply`, since a prediction from reads may be wrong.
+    public var warnings: [String]
 
     public init(
         seq: Int, op: String, method: String, path: String, query: [(String, String)], body: JSON?,
-        asUser: String?, subject: ChangeSubject
+        asUser: String?, subject: ChangeSubject, warnings: [String] = []
     ) {
         self.seq = seq
         self.op = op
@@ -122,12 +125,13 @@ public struct PlannedChange: Equatable, Sendable {
         self.body = body
         self.asUser = asUser
         self.subject = subject
+        self.warnings = warnings
     }
 
     public static func == (a: PlannedChange, b: PlannedChange) -> Bool {
         a.seq == b.seq && a.op == b.op && a.method == b.method && a.path == b.path
             && a.query.elementsEqual(b.query, by: ==) && a.body == b.body && a.asUser == b.asUser
-            && a.subject == b.subject
+            && a.subject == b.subject && a.warnings == b.warnings
     }
 
     public var json: JSON {
@@ -140,6 +144,7 @@ public struct PlannedChange: Equatable, Sendable {
         o["body"] = body ?? .null
         if let asUser { o["as_user"] = .string(asUser) }
         o["subject"] = subject.json
+        if !warnings.isEmpty { o["warnings"] = .array(warnings.map { .string($0) }) }
         return .object(o)
     }
 
@@ -170,6 +175,7 @@ public struct PlannedChange: Equatable, Sendable {
         body = (b == nil || b == .null) ? nil : b
         asUser = json["as_user"]?.stringValue
         subject = ChangeSubject(json: json["subject"])
+        warnings = json["warnings"]?.arrayValue?.compactMap(\.stringValue) ?? []
     }
 }
 

@@ -1,6 +1,6 @@
 /// Box's timestamps: written as `2024-05-01T09:30:00-08:00` (Pacific standard offset, no
 /// fractions); read in any RFC 3339 form (`Z`, `±hh:mm`, fractional seconds) or a bare date.
-import Foundation
+import FoundationEssentials
 import HTTPServer
 
 public enum BoxTime {

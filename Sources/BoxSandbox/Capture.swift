@@ -1,13 +1,17 @@
 /// Appends one JSON line per response to `$BOXLUA_SANDBOX_CAPTURE` (method, route template,
 /// status, content type, body), for the OpenAPI validation in Tests/fidelity.
+#if canImport(Glibc)
+    import Glibc
+#endif
 import Files
-import Foundation
+import FoundationEssentials
+import HTTPServer
 import JSON
 
 final class CaptureLog: @unchecked Sendable {
     static let shared = CaptureLog(path: ProcessEnvironment.current()["BOXLUA_SANDBOX_CAPTURE"])
 
-    private let lock = NSLock()
+    private let lock = ConditionLock()
     private let fd: Int32
 
     init(path: String?) {

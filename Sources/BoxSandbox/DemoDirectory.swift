@@ -1,6 +1,6 @@
 /// The Active Directory export of the demo enterprise (scripts/examples/ad-export.csv), as
 /// PowerShell's `Export-Csv` writes it: a `#TYPE` line, every field quoted, CRLF.
-import Foundation
+import FoundationEssentials
 import HTTPServer
 import JSON
 
@@ -39,7 +39,7 @@ extension DemoEnterprise {
     }
 
     private static func row(_ fields: [String]) -> String {
-        fields.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: ",")
+        fields.map { "\"" + $0.replacing("\"", with: "\"\"") + "\"" }.joined(separator: ",")
     }
 
     /// PowerShell's US date style, e.g. `3/14/2025 10:22:31 AM`, fixed dates (not relative to today).

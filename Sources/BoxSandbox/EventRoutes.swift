@@ -19,7 +19,7 @@ enum EventRoutes {
         let events = c.state.events
         let start = try position(c.query("stream_position"), count: events.count)
         let types = c.query("event_type").map {
-            Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+            Set($0.split(separator: ",").map { $0.trimmingWhitespace() })
         }
         let dated = stream == "admin_logs"
         let after = dated ? try date(c, "created_after") : nil

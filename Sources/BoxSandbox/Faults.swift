@@ -1,6 +1,6 @@
 /// Injected failures for tests and benchmarks, parsed from `--faults` text such as
 /// `rate_limit_every=5,retry_after=1,latency_ms=20`.
-import Foundation
+import FoundationEssentials
 
 public struct FaultsError: Error, CustomStringConvertible, Sendable {
     public let message: String
@@ -40,7 +40,7 @@ public struct Faults: Sendable, Equatable, CustomStringConvertible {
 
     /// Parses `key=value,key=value`; unknown keys and bad values are errors naming them.
     public init(spec: String) throws {
-        for item in spec.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !item.isEmpty {
+        for item in spec.split(separator: ",").map({ $0.trimmingWhitespace() }) where !item.isEmpty {
             let kv = item.split(separator: "=", maxSplits: 1).map(String.init)
             let key = kv[0]
             guard kv.count == 2 else { throw FaultsError(message: "fault '\(key)' needs a value (\(key)=...)") }

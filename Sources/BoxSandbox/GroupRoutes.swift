@@ -80,7 +80,7 @@ enum GroupRoutes {
         for (key, value) in body {
             switch key {
             case "name":
-                guard let s = value.stringValue, !s.trimmingCharacters(in: .whitespaces).isEmpty else {
+                guard let s = value.stringValue, s.contains(where: { !$0.isWhitespace }) else {
                     throw BoxErrorReply.invalidParameter("name", "'name' must be a non-empty string")
                 }
                 g.name = s

@@ -1,7 +1,10 @@
 /// The console-style JWT config the sandbox trusts: made once (fresh RSA key, encrypted
 /// PKCS#8, random passphrase) with mode 0600 and an atomic write, then reused.
+#if canImport(Glibc)
+    import Glibc
+#endif
 import Files
-import Foundation
+import FoundationEssentials
 import JSON
 import Signing
 

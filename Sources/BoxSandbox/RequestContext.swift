@@ -1,6 +1,6 @@
 /// One request as a route sees it: the caller (after `As-User`), parameters, body, and the
 /// sandbox state (the sandbox lock is held while a route runs).
-import Foundation
+import FoundationEssentials
 import HTTPServer
 import JSON
 
@@ -28,14 +28,14 @@ struct RequestContext {
     /// Checks the bearer token and applies `As-User`.
     mutating func authenticate() throws {
         guard let header = request.headers["Authorization"], header.lowercased().hasPrefix("bearer "),
-            let grant = tokens.grant(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)),
+            let grant = tokens.grant(String(header.dropFirst(7)).trimmingWhitespace()),
             !grant.expired(now: now, faults: faults), let user = state.user(grant.userID)
         else { throw BoxErrorReply.unauthorized() }
         caller = user
         actor = user
         guard let target = request.headers["As-User"] else { return }
         guard isPrivileged(user) else { throw BoxErrorReply.forbidden() }
-        guard let t = state.user(target.trimmingCharacters(in: .whitespaces)) else {
+        guard let t = state.user(target.trimmingWhitespace()) else {
             throw BoxErrorReply(status: 404, code: "not_found", message: "Not Found")
         }
         guard t.id != state.serviceAccountUserID, !t.isExternal else {
@@ -63,7 +63,7 @@ struct RequestContext {
     /// `fields=a,b` as a list; nil when absent or empty.
     var fields: [String]? {
         guard let f = query("fields") else { return nil }
-        let list = f.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let list = f.split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
         return list.isEmpty ? nil : list
     }
 

@@ -1,6 +1,9 @@
 /// The Box emulator: an enterprise in memory served over loopback HTTP with Box's routes,
 /// status codes, bodies and errors. Tests and `boxlua sandbox` drive it through this class.
-import Foundation
+#if canImport(Glibc)
+    import Glibc
+#endif
+import FoundationEssentials
 import HTTPServer
 import JSON
 import Signing
@@ -27,7 +30,7 @@ public struct SandboxRequestRecord: Sendable {
 
 public final class Sandbox: @unchecked Sendable {
     /// Guards the state; broadcast when a request is logged (``waitForRequests``).
-    let lock = NSCondition()
+    let lock = ConditionLock()
     let state: SandboxState
     let tokens = TokenStore()
     private var server: HTTPServer?
@@ -192,7 +195,7 @@ public final class Sandbox: @unchecked Sendable {
         switch status {
         case 400: code = "bad_request"
         case 503: code = "unavailable"
-        default: code = HTTPResponse.reason(status).lowercased().replacingOccurrences(of: " ", with: "_")
+        default: code = HTTPResponse.reason(status).lowercased().replacing(" ", with: "_")
         }
         return Reply.error(BoxErrorReply(status: status, code: code, message: message))
             .response(requestID: SecureRandom.hex(8), faults: Faults())

@@ -1,6 +1,6 @@
 /// The enterprise a sandbox starts from, and its JSON form (`--seed`, `--save`; the format
 /// is documented in README.md, "Sandbox seed format").
-import Foundation
+import FoundationEssentials
 import Files
 import JSON
 
@@ -72,6 +72,12 @@ public struct SandboxSeed: Sendable {
             throw SandboxSeedError(message: "\(url.path): \(e.message)")
         }
     }
+
+    /// A seed from its JSON form (what `load` reads from a file).
+    public static func parse(_ json: JSON) throws -> SandboxSeed { try SeedCoding.decode(json) }
+
+    /// The user fields a seed keeps: Box's User--Full fields (what `boxlua snapshot` asks for).
+    public static var userFields: [String] { SandboxUser.standardFields + SandboxUser.fullOnlyFields }
 
     /// The seed as JSON, in the format `load` reads.
     public func json() -> JSON { SeedCoding.encode(self) }

@@ -1,7 +1,9 @@
 /// `boxlua login` (OAuth 2.0 authorization code) and `boxlua whoami` (the signed-in user).
+#if canImport(Glibc)
+    @preconcurrency import Glibc
+#endif
 import Files
 import BoxClient
-import Foundation
 import JSON
 
 /// The options the two commands share: `--profile NAME`, `--as-user ID`, `--verbose`, `--quiet`

@@ -1,9 +1,12 @@
 /// Where the command-line options reach the Box layer: the one call that installs `box`,
 /// and the in-process sandbox of `--sandbox[=SEED]`.
+#if canImport(Glibc)
+    @preconcurrency import Glibc
+#endif
 import Files
+import BoxClient
 import BoxLua
 import BoxSandbox
-import Foundation
 import LuaHost
 
 /// A run's Box side: the runtime installed in the state, and the sandbox it may talk to.
@@ -45,7 +48,7 @@ func installBoxAPI(into state: LuaState, options: RunOptions) throws -> BoxSessi
         box.planBaseURL = Rehearsal.planBaseURL
         box.auditLogPath = options.auditLog ?? Rehearsal.auditLogPath(box.environment)
     }
-    let runtime = BoxRuntime(options: box) { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
+    let runtime = BoxRuntime(options: box) { line in writeStderrLine(line) }
     try runtime.install(into: state)
     return BoxSession(runtime: runtime, sandbox: sandbox)
 }

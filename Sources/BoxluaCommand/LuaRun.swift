@@ -149,8 +149,13 @@ struct LuaRun {
         if terminal && !options.quiet {
             print("\(Usage.versionLine)  Ctrl-D leaves, Ctrl-C cancels, Tab completes")
         }
-        let reader: LineReader =
-            terminal ? ReadlineReader(state: state, history: HistoryFile.standard()) : PlainLineReader()
+        var reader: LineReader = PlainLineReader()
+        if terminal {
+            // Without libreadline the REPL still works, with plain lines: say why once.
+            do { reader = try ReadlineReader(state: state, history: HistoryFile.standard()) } catch {
+                report("\(error)")
+            }
+        }
         var replOptions = ReplOptions()
         replOptions.prompt = options.dryRun ? "box(dry-run)> " : "box> "
         replOptions.showTracebacks = options.verbose

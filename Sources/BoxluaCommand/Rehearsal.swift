@@ -3,7 +3,7 @@
 import Files
 import BoxClient
 import BoxSandbox
-import Foundation
+import FoundationEssentials
 
 enum Rehearsal {
     /// The `base_url` of a plan made with `--sandbox`: only `apply --sandbox` takes it.

@@ -1,8 +1,11 @@
 /// `boxlua sandbox`: serves the Box emulator on 127.0.0.1 until Ctrl-C or SIGTERM.
+#if canImport(Glibc)
+    @preconcurrency import Glibc
+#endif
 import Files
 import BoxClient
 import BoxSandbox
-import Foundation
+import FoundationEssentials
 
 /// `boxlua sandbox [--port N] [--seed FILE] [--save FILE] [--faults SPEC] [--jwt-config FILE]`
 struct SandboxCommand: Subcommand {
@@ -68,7 +71,7 @@ func sandboxStateDirectory() -> URL {
 extension SandboxCommand {
     func run() throws -> Int32 {
         if showHelp {
-            FileHandle.standardOutput.write(Data((Self.help + "\n").utf8))
+            writeStdout(Self.help + "\n")
             return 0
         }
         // Block the stop signals before any server thread exists, so every thread inherits the
@@ -87,7 +90,7 @@ extension SandboxCommand {
                 "BOX_JWT_CONFIG=\(jwtPath)",
             ]
             // Unbuffered: a parent reading a pipe sees the lines at once.
-            FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+            writeStdout(lines.joined(separator: "\n") + "\n")
             waitForStopSignal(signals)
             sandbox.stop()
             if let save { try sandbox.save(to: URL(fileURLWithPath: save)) }
@@ -96,6 +99,12 @@ extension SandboxCommand {
             throw ConfigurationFailure("\(error)")
         }
     }
+}
+
+/// Writes `text` to stdout at once, past stdio's buffer.
+private func writeStdout(_ text: String) {
+    let bytes = Array(text.utf8)
+    bytes.withUnsafeBytes { _ = write(1, $0.baseAddress, $0.count) }
 }
 
 private func blockStopSignals() -> sigset_t {

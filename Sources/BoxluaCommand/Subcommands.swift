@@ -32,7 +32,9 @@ extension Subcommand {
 /// `boxlua [OPTIONS] NAME ARGS...` runs the subcommand NAME with OPTIONS + ARGS; a script
 /// with such a name is run as `boxlua ./NAME` or `boxlua -- NAME`.
 var subcommands: [String: any Subcommand.Type] {
-    let all: [any Subcommand.Type] = [ApplyCommand.self, SandboxCommand.self, LoginCommand.self, WhoamiCommand.self]
+    let all: [any Subcommand.Type] = [
+        ApplyCommand.self, SandboxCommand.self, LoginCommand.self, WhoamiCommand.self, SnapshotCommand.self,
+    ]
     return Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
 }
 

@@ -16,6 +16,7 @@ enum Usage {
                boxlua apply PLAN [--stop-on-error] [--sandbox[=SEED]] [--protect USER]...
                boxlua sandbox [--port N] [--seed FILE] [--save FILE] [--faults SPEC] [--jwt-config FILE]
                boxlua login | whoami
+               boxlua snapshot FILE [--events-days N]
 
         Runs Lua 5.4 with Box's user-administration API (box.*). With no script: the REPL
         when stdin is a terminal, else the script read from stdin.

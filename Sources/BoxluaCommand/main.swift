@@ -14,6 +14,11 @@ sigprocmask(SIG_UNBLOCK, &stopSignalSet, nil)
 // The one exit: every command returns its status, its errors reported on the way (Reporter).
 let argv = CommandLine.arguments
 let status: Int32
+// Hidden: the manual page scripts/install writes, made from the help texts (ManPage.swift).
+if argv.count == 2 && argv[1] == "--man" {
+    print(ManPage.text, terminator: "")
+    exit(0)
+}
 if let (name, arguments) = subcommandInvocation(argv), let subcommand = subcommands[name] {
     status = subcommand.main(arguments)
 } else {

@@ -7,7 +7,7 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import Foundation
+import FoundationEssentials
 
 public struct HTTPServerError: Error, CustomStringConvertible, Sendable {
     public let message: String
@@ -61,7 +61,7 @@ public final class HTTPServer: @unchecked Sendable {
     private let admit: Admit
     private let errorResponder: ErrorResponder
     public let limits: HTTPServerLimits
-    private let lock = NSCondition()
+    private let lock = ConditionLock()
     private var listener: Int32 = -1
     private var connections: Set<Int32> = []
     private var running = false
@@ -102,7 +102,10 @@ public final class HTTPServer: @unchecked Sendable {
         port = Self.boundPort(fd)
         threadsAlive += 1
         lock.unlock()
-        spawn { [self] in acceptLoop(fd) }
+        guard spawn({ [self] in acceptLoop(fd) }) else {
+            stop()
+            throw HTTPServerError(message: "cannot start the server's thread")
+        }
         return port
     }
 
@@ -152,16 +155,23 @@ public final class HTTPServer: @unchecked Sendable {
         return UInt16(bigEndian: addr.sin_port)
     }
 
-    private func spawn(_ body: @escaping @Sendable () -> Void) {
-        let thread = Thread { [self] in
+    /// Runs `body` on a thread of its own (counted in `threadsAlive` by the caller); false,
+    /// and the count taken back, when no thread could be started.
+    private func spawn(_ body: @escaping @Sendable () -> Void) -> Bool {
+        let started = startThread(stackSize: 1 << 20) { [self] in
             body()
             lock.lock()
             threadsAlive -= 1
             lock.broadcast()
             lock.unlock()
         }
-        thread.stackSize = 1 << 20
-        thread.start()
+        if !started {
+            lock.lock()
+            threadsAlive -= 1
+            lock.broadcast()
+            lock.unlock()
+        }
+        return started
     }
 
     private func acceptLoop(_ fd: Int32) {
@@ -188,7 +198,14 @@ public final class HTTPServer: @unchecked Sendable {
             connections.insert(c)
             threadsAlive += 1
             lock.unlock()
-            spawn { [self] in serve(c) }
+            guard spawn({ [self] in serve(c) }) else {
+                lock.lock()
+                connections.remove(c)
+                lock.broadcast()
+                lock.unlock()
+                refuseOverCap(c)
+                continue
+            }
         }
     }
 

@@ -53,9 +53,12 @@ public struct JSONLexer {
     /// After a member or an element: true at `,`, false at `close`, else an error.
     @inlinable public mutating func separator(close: UInt8) throws(JSONParseError) -> Bool {
         skipSpace()
-        guard !atEnd else { throw fail("unexpected end of input") }
-        if take(UInt8(ascii: ",")) { return true }
-        if take(close) { return false }
+        guard position < bytes.count else { throw fail("unexpected end of input") }
+        let c = bytes[position]
+        position += 1
+        if c == UInt8(ascii: ",") { return true }
+        if c == close { return false }
+        position -= 1
         throw fail(close == UInt8(ascii: "}") ? "expected ',' or '}'" : "expected ',' or ']'")
     }
 
@@ -64,7 +67,9 @@ public struct JSONLexer {
         skipSpace()
         guard next == UInt8(ascii: "\"") else { throw fail("expected a string key") }
         let token = try string()
-        guard take(UInt8(ascii: ":")) else { throw fail("expected ':'") }
+        skipSpace()
+        guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+        position += 1
         skipSpace()
         return token
     }

@@ -17,22 +17,24 @@ public final class ReadlineReader: LineReader {
     /// - Parameters:
     ///   - state: completions come from its globals.
     ///   - history: where to keep history; nil keeps none.
-    public init(state: LuaState, history: HistoryFile?) {
+    /// Throws ``ReadlineUnavailable`` when libreadline cannot be loaded.
+    public init(state: LuaState, history: HistoryFile?) throws(ReadlineUnavailable) {
+        if let reason = creadline_load() { throw ReadlineUnavailable(reason: String(cString: reason)) }
         self.history = history
         ReadlineSession.completer = LuaCompleter(state: state)
-        rl_readline_name = UnsafePointer(strdup("boxlua"))
-        rl_catch_signals = 0
-        rl_completer_word_break_characters = UnsafePointer(strdup(" \t\n\"\\'`@$><=;|&{(}[],+-*/%^#~)"))
-        rl_attempted_completion_function = { text, _, _ in completeWord(text) }
-        rl_getc_function = { stream in readKey(stream) }
-        using_history()
-        history_comment_char = 35  // "#": timestamps are written as "#1732790000" lines,
-        history_write_timestamps = 1  // one before each entry, which...
-        history_multiline_entries = 1  // ...keeps multi-line statements whole on reading
-        stifle_history(Int32(history?.limit ?? 1000))
+        creadline_set_readline_name(strdup("boxlua"))
+        creadline_set_catch_signals(0)
+        creadline_set_completer_word_break_characters(strdup(" \t\n\"\\'`@$><=;|&{(}[],+-*/%^#~)"))
+        creadline_set_attempted_completion_function { text, _, _ in completeWord(text) }
+        creadline_set_getc_function { stream in readKey(stream) }
+        creadline_using_history()
+        creadline_set_history_comment_char(35)  // "#": timestamps are written as "#1732790000" lines,
+        creadline_set_history_write_timestamps(1)  // one before each entry, which...
+        creadline_set_history_multiline_entries(1)  // ...keeps multi-line statements whole on reading
+        creadline_stifle_history(Int32(history?.limit ?? 1000))
         if let history, history.prepare() {
-            read_history(history.path)
-            history_truncate_file(history.path, Int32(history.limit))
+            creadline_read_history(history.path)
+            creadline_history_truncate_file(history.path, Int32(history.limit))
         }
     }
 
@@ -40,7 +42,7 @@ public final class ReadlineReader: LineReader {
         ReadlineSession.interruptFlag.pointee = 0
         let previous = catchInterrupts()
         defer { sigaction(SIGINT, [previous], nil) }
-        guard let raw = readline(prompt) else { return .end }
+        guard let raw = creadline_readline(prompt) else { return .end }
         let line = String(cString: raw)
         free(raw)
         return ReadlineSession.interruptFlag.pointee != 0 ? .interrupted : .line(line)
@@ -65,13 +67,20 @@ public final class ReadlineReader: LineReader {
     public func remember(_ statement: String) {
         guard !statement.isEmpty, statement != lastEntry else { return }
         lastEntry = statement
-        add_history(statement)
-        if let history { append_history(1, history.path) }
+        creadline_add_history(statement)
+        if let history { creadline_append_history(1, history.path) }
     }
 
     deinit {
-        if let history { history_truncate_file(history.path, Int32(history.limit)) }
+        if let history { creadline_history_truncate_file(history.path, Int32(history.limit)) }
     }
+}
+
+/// libreadline (loaded on the first REPL, not linked) is missing or not the expected one.
+public struct ReadlineUnavailable: Error, CustomStringConvertible {
+    /// dlopen's or dlsym's message.
+    public let reason: String
+    public var description: String { "no line editing: \(reason)" }
 }
 
 /// readline's callbacks are C function pointers: their state lives here.
@@ -105,7 +114,7 @@ private func readKey(_ stream: UnsafeMutablePointer<FILE>?) -> Int32 {
     while true {
         if ReadlineSession.interruptFlag.pointee != 0 {
             drain(wake.read)
-            rl_replace_line("", 0)
+            creadline_replace_line("", 0)
             return 10
         }
         var fds = [
@@ -132,14 +141,14 @@ private func drain(_ fd: Int32) {
 
 /// readline's attempted-completion hook: our matches only, no file names.
 private func completeWord(_ text: UnsafePointer<CChar>?) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
-    rl_attempted_completion_over = 1
-    rl_completion_append_character = 0
+    creadline_set_attempted_completion_over(1)
+    creadline_set_completion_append_character(0)
     guard let text, let completer = ReadlineSession.completer else { return nil }
     var found = completer.candidates(for: String(cString: text))
     if found.count == 1 { found[0] += completer.suffix(for: found[0]) }
     ReadlineSession.matches = found
     ReadlineSession.matchIndex = 0
-    return rl_completion_matches(text, nextMatch)
+    return creadline_completion_matches(text, nextMatch)
 }
 
 /// readline's generator: returns the matches one by one (readline frees them).

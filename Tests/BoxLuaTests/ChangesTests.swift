@@ -30,7 +30,8 @@ import BoxSandbox
         #expect(lines.count == 9)
         #expect(
             lines.first?.range(
-                of: #"^\[dry-run\] users\.update \d+ \(.+@northwind\.example\)$"#, options: .regularExpression) != nil,
+                of: #"^\[dry-run\] users\.update \d+ \(.+@northwind\.example\) status: active -> inactive$"#,
+                options: .regularExpression) != nil,
             "\(lines)")
         let suspended = try h.run("local u = box.users.suspend(box.users.all()[10]) return u")
         #expect(suspended["status"]?.string == "inactive")

@@ -7,10 +7,12 @@ final class TmuxREPL {
     let socket = "boxlua-test-\(UUID().uuidString.prefix(8))"
     let stateHome: URL
 
-    /// Starts `boxlua ARGS` with `XDG_STATE_HOME` set to a fresh folder (or `stateHome`).
-    init(_ arguments: [String] = [], stateHome: URL? = nil) throws {
+    /// Starts `boxlua ARGS` with `XDG_STATE_HOME` set to a fresh folder (or `stateHome`), and
+    /// `environment` added.
+    init(_ arguments: [String] = [], stateHome: URL? = nil, environment: [String: String] = [:]) throws {
         self.stateHome = stateHome ?? temporaryDirectory("boxlua-repl")
-        let command = (["env", "XDG_STATE_HOME=\(self.stateHome.path)", boxluaBinary()] + arguments)
+        let variables = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        let command = (["env", "XDG_STATE_HOME=\(self.stateHome.path)"] + variables + [boxluaBinary()] + arguments)
             .map(shellQuote).joined(separator: " ")
         try startServer(["new-session", "-d", "-x", "120", "-y", "40", command + "; echo EXIT=$?; sleep 120"])
     }

@@ -32,6 +32,10 @@ public struct BoxOperation: Sendable {
     public let paging: Paging?
     public let returns: Returns
     public let dryRun: DryRunAnswer
+    /// What a dry-run line says the change does, after its subject.
+    public let preview: Preview
+    /// What reads can tell that makes Box refuse the change (a dry run warns of it).
+    public let refusals: [PredictedRefusal]
     public let check: OutcomeCheck
     /// Seconds for one request of this operation; nil uses the client's timeout.
     public let timeout: Double?
@@ -41,8 +45,8 @@ public struct BoxOperation: Sendable {
         _ name: String, _ method: String, _ path: String, arguments: [Argument] = [], options: [Option] = [],
         rules: [Rule] = [], fixedQuery: [(String, String)] = [], effect: Effect = .read, subject: SubjectRule? = nil,
         contentGoesTo: [String]? = nil, paging: Paging? = nil, returns: Returns = .record,
-        dryRun: DryRunAnswer = .echo, check: OutcomeCheck = .cannotCheck("a read is never resent"),
-        timeout: Double? = nil, doc: Doc
+        dryRun: DryRunAnswer = .echo, preview: Preview = .none, refusals: [PredictedRefusal] = [],
+        check: OutcomeCheck = .cannotCheck("a read is never resent"), timeout: Double? = nil, doc: Doc
     ) {
         self.name = name
         self.method = method
@@ -57,6 +61,8 @@ public struct BoxOperation: Sendable {
         self.paging = paging
         self.returns = returns
         self.dryRun = dryRun
+        self.preview = preview
+        self.refusals = refusals
         self.check = check
         self.timeout = timeout
         self.doc = doc
@@ -210,6 +216,26 @@ public struct BoxOperation: Sendable {
 
         /// Whether the answer needs the subject as Box has it now.
         public var needsCurrentSubject: Bool { self == .mergedSubject || self == .transferFolder }
+    }
+
+    /// What a dry-run line adds after the subject (CONTRACT.md, "Dry run and plans").
+    public enum Preview: Sendable, Equatable {
+        case none
+        /// Each field of the body whose value differs from the subject's as read now:
+        /// `status: active -> inactive`.
+        case fieldChanges
+        /// The user at ``BoxOperation/contentGoesTo``: `to 17 (svc@example.com)`.
+        case contentTo
+        /// The names of these query flags that are `true`: `force`.
+        case trueFlags([String])
+    }
+
+    /// A reason Box refuses a change that a dry run can tell from reads.
+    public enum PredictedRefusal: Sendable, Equatable {
+        /// The subject (a user) still owns content (`space_used` above 0), no transfer of it
+        /// comes before in the run, and the query's `force` is not `true`: Box answers 400
+        /// "User has managed content".
+        case subjectOwnsContent
     }
 
     /// How a change whose outcome is unknown is checked on Box before it is sent again.

@@ -63,7 +63,7 @@ public enum BoxOperations {
         "users.update", "PUT", "/2.0/users/{user_id}",
         arguments: [.id(.user, to: .path("user_id")), .body(required: [])],
         effect: .change, subject: .init(.user, at: .path("user_id")),
-        dryRun: .mergedSubject, check: .subjectHasFields,
+        dryRun: .mergedSubject, preview: .fieldChanges, check: .subjectHasFields,
         doc: .init(
             "box.users.update(id, {status=, role=, name=, ...}) -> user",
             "change fields of a user (any PUT /users/{id} field)",
@@ -75,7 +75,8 @@ public enum BoxOperations {
         arguments: [.id(.user, to: .path("user_id")), .options(required: false)],
         options: [.init("force", .flag, absent: "false"), .init("notify", .flag, absent: "false")],
         effect: .delete, subject: .init(.user, at: .path("user_id")),
-        returns: .true, dryRun: .noContent, check: .subjectGone,
+        returns: .true, dryRun: .noContent, preview: .trueFlags(["force"]), refusals: [.subjectOwnsContent],
+        check: .subjectGone,
         doc: .init(
             "box.users.delete(id, {force=false, notify=false}) -> true", "delete a user",
             """
@@ -94,7 +95,7 @@ public enum BoxOperations {
         options: [.init("notify", .flag, absent: "false")],
         rules: [.differentIDs("cannot transfer a user's content to the same user")],
         effect: .change, subject: .init(.user, at: .path("user_id")), contentGoesTo: ["owned_by", "id"],
-        dryRun: .transferFolder, check: .subjectOwnsNothing, timeout: 900,
+        dryRun: .transferFolder, preview: .contentTo, check: .subjectOwnsNothing, timeout: 900,
         doc: .init(
             "box.users.transfer_content(from_id, to_id, {notify=false}) -> folder",
             "move everything from_id owns into a new folder owned by to_id",
