@@ -32,7 +32,8 @@ extension ChangeControl {
         _ request: BoxRequest, _ subject: OperationSubject, _ answer: BoxOperation.DryRunAnswer,
         warnings: [String], _ decide: @escaping (MutationDecision) -> Void
     ) {
-        guard let reader = BoxOperations.reader(of: subject.kind), answer.needsCurrentSubject || !knowsLabel(of: subject)
+        guard let reader = BoxOperations.reader(of: subject.kind),
+            answer.needsCurrentSubject || !knowsLabel(of: subject)
         else { return record(request, answer, current: nil, warnings: warnings, decide) }
         client.start(reader.request(subject.id, asUser: request.asUser)) { result in
             switch result {
