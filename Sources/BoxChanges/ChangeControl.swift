@@ -25,7 +25,9 @@ public final class ChangeControl {
     /// Set once the delete guard stopped a change; later deletes are refused too.
     public private(set) var guardTripped = false
     /// Logins of users seen in responses or named by the script, for readable lines.
-    private var logins: [String: String] = [:]
+    var logins: [String: String] = [:]
+    /// Group names and memberships' group and user, for readable group subjects.
+    var groupNotes = GroupNotes()
     /// Who the run must not change (the signed-in user, `--protect`, transfer destinations).
     public private(set) var changeGuard: ChangeGuard
     /// Changes waiting for the guard's look-up in flight (parallel workers ask together).
@@ -85,7 +87,7 @@ public final class ChangeControl {
             if case .dryRun = self.mode {
                 self.answerDryRun(request, warnings: [], decide)
             } else {
-                if request.operation?.operation.effect == .delete { self.deletesAllowed += 1 }
+                if Self.deletesUser(request) { self.deletesAllowed += 1 }
                 self.changeGuard.allowed(request)
                 decide(.send)
             }
@@ -113,7 +115,7 @@ public final class ChangeControl {
         if let why = changeGuard.refusal(request, label: label) {
             return BoxError(status: 0, code: "refused", message: why, method: request.method, url: url)
         }
-        guard request.operation?.operation.effect == .delete, let id = request.subjectID else { return nil }
+        guard Self.deletesUser(request), let id = request.subjectID else { return nil }
         guard mode == .live, let limit = maxDeletes else { return nil }
         if guardTripped || deletesAllowed >= limit {
             guardTripped = true
@@ -137,6 +139,9 @@ public final class ChangeControl {
     ) {
         let row = request.operation?.operation
         let answer = row?.dryRun ?? .echo
+        if let subject = request.subject, subject.kind != .user {
+            return answerGroupDryRun(request, subject, answer, warnings: given, decide)
+        }
         guard let subject = request.subject, subject.kind == .user else {
             return record(request, answer, current: nil, warnings: given, decide)
         }
@@ -227,7 +232,7 @@ public final class ChangeControl {
         return to?.stringValue ?? to?.intValue.map { String($0) }
     }
 
-    private func record(
+    func record(
         _ request: BoxRequest, _ answer: BoxOperation.DryRunAnswer, current: JSON?, warnings: [String],
         _ decide: (MutationDecision) -> Void
     ) {
@@ -281,6 +286,7 @@ public final class ChangeControl {
     }
 
     private func subject(of request: BoxRequest) -> ChangeSubject {
+        if let group = groupSubject(of: request) { return group }
         if let id = request.subjectID { return ChangeSubject(id: id, login: logins[id]) }
         let login =
             request.body?["login"]?.stringValue ?? request.body?["actionable_by"]?["login"]?.stringValue

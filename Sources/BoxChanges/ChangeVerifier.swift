@@ -25,11 +25,11 @@ public enum ChangeVerifier {
         case .subjectHasFields:
             // Made when the user already has every field the change sets (an update is
             // idempotent, so "not made" is safe to resend even when it was).
-            guard let id = request.subjectID, let fields = body?.objectValue else {
+            guard let path = readPath(request), let fields = body?.objectValue else {
                 return completion(.unknown("the change names no user"))
             }
             let keys = fields.keys.filter { $0 != "notify" }
-            get(client, "/2.0/users/\(id)", [("fields", (["id"] + keys).joined(separator: ","))]) { result in
+            get(client, path, [("fields", (["id"] + keys).joined(separator: ","))]) { result in
                 switch result {
                 case .success(let user):
                     completion(keys.allSatisfy { user[$0] == fields[$0] } ? .made(user) : .notMade)
@@ -38,8 +38,8 @@ public enum ChangeVerifier {
                 }
             }
         case .subjectGone:
-            guard let id = request.subjectID else { return completion(.unknown("the change names no user")) }
-            get(client, "/2.0/users/\(id)", [("fields", "id")]) { result in
+            guard let path = readPath(request) else { return completion(.unknown("the change names no user")) }
+            get(client, path, [("fields", "id")]) { result in
                 switch result {
                 case .success: completion(.notMade)
                 case .failure(let e) where e.status == 404: completion(.made(nil))
@@ -65,6 +65,8 @@ public enum ChangeVerifier {
             checkCreate(request, client: client, completion: completion)
         case .cannotCheck(let why):
             completion(.unknown(why))
+        case .createdGroupExists, .membershipExists, .aliasExists, .aliasGone:
+            checkGroupChange(operation.check, request, client: client, completion: completion)
         }
     }
 
@@ -105,8 +107,14 @@ public enum ChangeVerifier {
         }
     }
 
+    /// The path that reads the change's subject (`/2.0/groups/7`), by its kind's reader row.
+    private static func readPath(_ request: BoxRequest) -> String? {
+        guard let subject = request.subject, let reader = BoxOperations.reader(of: subject.kind) else { return nil }
+        return reader.request(subject.id).path
+    }
+
     /// A read as the signed-in account itself (no As-User), whatever the change used.
-    private static func get(
+    static func get(
         _ client: BoxClient, _ path: String, _ query: [(String, String)],
         _ done: @escaping (Result<JSON, BoxError>) -> Void
     ) {

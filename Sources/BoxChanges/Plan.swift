@@ -41,6 +41,12 @@ public struct ChangeSubject: Equatable, Sendable {
     public var login: String?
     public var externalAppUserID: String?
     public var name: String?
+    /// Beyond users (nil): `group` or `membership` (ChangeSubject+Groups.swift).
+    public var kind: String?
+    /// The group a membership change is about.
+    public var group: SubjectPart?
+    /// The user a group or membership change is about.
+    public var user: SubjectPart?
 
     public init(id: String?, login: String?, externalAppUserID: String? = nil, name: String? = nil) {
         self.id = id
@@ -55,6 +61,7 @@ public struct ChangeSubject: Equatable, Sendable {
         if let login { o["login"] = .string(login) }
         if let externalAppUserID { o["external_app_user_id"] = .string(externalAppUserID) }
         if let name, login == nil, externalAppUserID == nil { o["name"] = .string(name) }
+        addGroupParts(to: &o)
         return .object(o)
     }
 
@@ -63,11 +70,13 @@ public struct ChangeSubject: Equatable, Sendable {
         login = json?["login"]?.stringValue
         externalAppUserID = json?["external_app_user_id"]?.stringValue
         name = json?["name"]?.stringValue
+        readGroupParts(json)
     }
 
     /// What ties the changes of one subject together in a plan: the user id, else what a
     /// create names (login, external_app_user_id, name); nil when the change names nobody.
     public var key: String? {
+        if kind != nil { return groupKey }
         if let id { return "id:\(id)" }
         if let login { return "login:\(login.lowercased())" }
         if let externalAppUserID { return "app:\(externalAppUserID)" }
@@ -78,6 +87,7 @@ public struct ChangeSubject: Equatable, Sendable {
     /// `42 (jdoe@example.com)`, `42`, `jdoe@example.com`, or an app user's
     /// `app user robot-1` / `app user "Robot 1"`.
     public var label: String {
+        if let groupLabel { return groupLabel }
         switch (id, login) {
         case let (i?, l?): return "\(i) (\(l))"
         case let (i?, nil): return i

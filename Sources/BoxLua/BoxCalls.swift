@@ -41,7 +41,7 @@ extension BoxRuntime {
         request.asUser = try call.optionalString(5)
         let (client, control) = try client()
         if let notes = try call.optionalTable(6) {
-            for note in try notesList(call, notes) { control.note(userID: note.id, login: note.login) }
+            for record in try notesList(call, notes) { control.note(record: record) }
         }
         return try perform(call) { done in client.start(request) { done($0.map(CallOutcome.response)) } }
     }
@@ -166,6 +166,7 @@ extension BoxRuntime {
             noteUsers(call.stack, at: -1)
             if call.stack.rawGet(at: -1, key: "entries") == .table { noteUsers(call.stack, at: -1) }
             call.stack.pop()
+            noteGroupRecords(call, at: -1, response)
             return .results(1)
         case .success(.page(nil)):
             call.stack.pushNil()
@@ -178,6 +179,7 @@ extension BoxRuntime {
             }
             call.stack.remove(at: -2)
             noteUsers(call.stack, at: -1)
+            noteGroupRecords(call, at: -1, page.response)
             return .results(1)
         }
     }
@@ -216,6 +218,25 @@ extension BoxRuntime {
         }
     }
 
+    /// Remembers the names in a reply of groups or memberships (one record or a page), for
+    /// readable subjects of the changes that follow; other replies are left alone.
+    private func noteGroupRecords(_ call: LuaCall, at index: Int32, _ response: BoxResponse) {
+        guard let control = session?.control, call.stack.type(at: index) == .table else { return }
+        let s = call.stack, t = s.absolute(index)
+        var type: String?
+        if s.rawGet(at: t, key: "type") == .string { type = s.pullString(at: -1) }
+        s.pop()
+        if type == nil {
+            if s.rawGet(at: t, index: 1) == .table {
+                if s.rawGet(at: -1, key: "type") == .string { type = s.pullString(at: -1) }
+                s.pop()
+            }
+            s.pop()
+        }
+        guard type == "group" || type == "group_membership", let json = try? response.json() else { return }
+        for record in json["entries"]?.arrayValue ?? [json] { control.note(record: record) }
+    }
+
     // MARK: arguments
 
     /// A query table as sorted pairs; booleans become true/false, numbers their text.
@@ -250,9 +271,16 @@ extension BoxRuntime {
         return fields.keys.reduce(into: [:]) { out, k in out[k] = fields[k]?.stringValue }
     }
 
-    private func notesList(_ call: LuaCall, _ n: Int32) throws -> [(id: String, login: String?)] {
+    /// The records box.lua noted, each typed by the kind of id it was passed as.
+    private func notesList(_ call: LuaCall, _ n: Int32) throws -> [JSON] {
         guard case .array(let items) = try call.json(n) else { return [] }
-        return items.compactMap { item in item["id"]?.stringValue.map { ($0, item["login"]?.stringValue) } }
+        let types = ["user": "user", "group": "group", "membership": "group_membership"]
+        return items.compactMap { item -> JSON? in
+            guard case .object(var o) = item, let type = types[o["of"]?.stringValue ?? "user"] else { return nil }
+            o["of"] = nil
+            o["type"] = .string(type)
+            return .object(o)
+        }
     }
 
     /// The body argument of `_call` and `_request`: an empty table (array or object, Lua cannot

@@ -37,6 +37,10 @@ enum OperationRows {
             return .object(JSONObject([("kind", "body"), ("required", .array(keys))]))
         case .options(let required):
             return .object(JSONObject([("kind", "options"), ("required", .bool(required))]))
+        case .text(let place):
+            var o = JSONObject([("kind", "string")])
+            place.put(into: &o)
+            return .object(o)
         }
     }
 

@@ -114,6 +114,22 @@ public enum APIReference {
                     """)
         ),
         (
+            "box.groups.get",
+            APIEntry(
+                name: "box.groups.find",
+                signature: "box.groups.find(name) -> group or nil",
+                summary: "the group whose name matches exactly, ignoring case",
+                details: "Lists the groups whose name starts with it (filter_term), then keeps the exact match.")
+        ),
+        (
+            "box.groups.add_member",
+            APIEntry(
+                name: "box.groups.remove_member",
+                signature: "box.groups.remove_member(group_or_id, user_or_id) -> true, or false when not a member",
+                summary: "take a user out of a group",
+                details: "Finds the membership among the user's groups (box.users.memberships), then deletes it.")
+        ),
+        (
             nil,
             APIEntry(
                 name: "box.last_logins",
@@ -126,12 +142,15 @@ public enum APIReference {
             APIEntry(
                 name: "box.deprovision",
                 signature:
-                    "box.deprovision(user_or_id, {transfer_to=, delete=true, force=false, notify=false}) -> report",
-                summary: "Box's deprovisioning order: set inactive, transfer owned content, delete",
+                    "box.deprovision(user_or_id, {transfer_to=, delete=true, downgrade=false, groups=\"keep\", force=false, notify=false}) -> report",
+                summary: "Box's deprovisioning order: set inactive, transfer owned content, delete (or downgrade)",
                 details: """
                     The report has user, ok, and steps (an array of {step=, ok=, error=}). A failed
                     step leaves the later steps undone and says so (ok=false, skipped=true). Refuses
-                    to delete the signed-in user or the transfer_to user. report.collaborators lists who
+                    to delete the signed-in user or the transfer_to user. groups="remove" first takes
+                    the user out of every group (step remove_from_groups; report.groups names them).
+                    downgrade=true rolls the account out of the enterprise to a free one (PUT
+                    /users/{id} enterprise=null) instead of deleting it. report.collaborators lists who
                     loses access (box.users.collaborations, read first). A forced delete with no transfer
                     before it that a hold makes Box refuse is not attempted: the delete step has
                     skipped=true and reason, report.holds lists the holds (box.users.holds).

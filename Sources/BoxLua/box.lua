@@ -8,6 +8,8 @@ local _call, _pages, _clean_path, operations = box._call, box._pages, box._clean
 box._call, box._pages, box._clean_path, box._operations = nil, nil, nil, nil
 local type, select, tostring, error, pairs, ipairs = type, select, tostring, error, pairs, ipairs
 local format, concat = string.format, table.concat
+-- JSON's null (the embedded-Lua tests run this file without the json helpers).
+local null = rawget(_G, "json") and json.null
 
 -- Lua-style argument errors, reported at the caller's line.
 local function typename(n, ...)
@@ -245,7 +247,13 @@ local function prepare(op, fname, ...)
       ids[#ids + 1] = {n = n, id = id}
       place(call, a, id)
       local v = select(n, ...)
-      if type(v) == "table" and type(v.login) == "string" then call.notes[#call.notes + 1] = {id = id, login = v.login} end
+      if type(v) == "table" then
+        -- What the record says of itself, for readable dry-run lines and audit subjects.
+        call.notes[#call.notes + 1] = {of = a.of, id = id, login = v.login, name = v.name,
+          group = type(v.group) == "table" and v.group or nil, user = type(v.user) == "table" and v.user or nil}
+      end
+    elseif a.kind == "string" then
+      place(call, a, check_type(fname, n, "string", ...))
     elseif a.kind == "options" then
       if a.required then
         opts = check_keys(fname, n, check_type(fname, n, "table", ...), op.option_keys)
@@ -292,6 +300,7 @@ local function send(op, call)
   local r = _call(op.name, call.params, call.query, call.body, current_as_user(), call.notes)
   if op.returns == "true" then return true end
   if op.returns == "message" then return r and r.message or r end
+  if op.returns == "entries" then return type(r) == "table" and r.entries or {} end
   return r
 end
 
@@ -516,6 +525,31 @@ function users.holds(...)
   return holds_of(check_id("holds", 1, ...))
 end
 
+local groups = box.groups
+
+-- The group whose name matches exactly, ignoring case (filter_term is a prefix match).
+function groups.find(...)
+  local name = check_type("find", 1, "string", ...)
+  local want = name:lower()
+  for g in entries("groups.list", {}, {filter_term = name}) do
+    if type(g.name) == "string" and g.name:lower() == want then return g end
+  end
+  return nil
+end
+
+-- The membership is found among the user's groups (a user has fewer than a group has members).
+function groups.remove_member(...)
+  local group = check_id_of("group", "remove_member", 1, ...)
+  check_id("remove_member", 2, ...)
+  for m in fn["users.memberships"]((select(2, ...))) do
+    if type(m.group) == "table" and tostring(m.group.id) == group then
+      fn["memberships.delete"](m)
+      return true
+    end
+  end
+  return false
+end
+
 function box.last_logins(...)
   local opts = check_opts("last_logins", 1, {"days"}, ...)
   local days = opts.days or 180
@@ -530,10 +564,12 @@ function box.last_logins(...)
   return newest
 end
 
--- Box's deprovisioning order: inactive (logs them out), transfer owned content, delete.
+-- Box's deprovisioning order: inactive (logs them out), transfer owned content, delete or
+-- roll out to a free account (its guide's "delete or downgrade"); groups="remove" first takes
+-- the user out of every group.
 function box.deprovision(...)
   local id = check_id("deprovision", 1, ...)
-  local opts = check_opts("deprovision", 2, {"transfer_to", "delete", "force", "notify"}, ...)
+  local opts = check_opts("deprovision", 2, {"transfer_to", "delete", "downgrade", "groups", "force", "notify"}, ...)
   local u = select(1, ...)
   local transfer_to = opts.transfer_to
   if transfer_to ~= nil then
@@ -542,13 +578,28 @@ function box.deprovision(...)
       argerror("deprovision", 2, format("'transfer_to' user id must be digits, got '%s'", transfer_to))
     end
   end
+  local downgrade = opts.downgrade
+  if downgrade ~= nil and type(downgrade) ~= "boolean" then
+    argerror("deprovision", 2, "'downgrade' must be a boolean, got " .. type(downgrade))
+  end
   local delete = opts.delete
-  if delete == nil then delete = true end
+  if downgrade and delete then argerror("deprovision", 2, "give delete=true or downgrade=true, not both") end
+  if delete == nil then delete = not downgrade end
+  local group_rule = opts.groups or "keep"
+  if group_rule ~= "keep" and group_rule ~= "remove" then
+    argerror("deprovision", 2, format("'groups' must be \"keep\" or \"remove\", got %s", tostring(group_rule)))
+  end
   local login = type(u) == "table" and u.login or nil
   local report = {user = {id = id, login = login}, ok = true, steps = {}}
-  local plan = {{"suspend"}}
+  local plan = {}
+  if group_rule == "remove" then
+    report.groups = {}
+    plan[#plan + 1] = {"remove_from_groups"}
+  end
+  plan[#plan + 1] = {"suspend"}
   if transfer_to then plan[#plan + 1] = {"transfer_content"} end
   if delete then plan[#plan + 1] = {"delete"} end
+  if downgrade then plan[#plan + 1] = {"downgrade"} end
   if transfer_to == id then
     report.ok = false
     report.error = "transfer_to is the user being deprovisioned"
@@ -561,6 +612,17 @@ function box.deprovision(...)
   if read_ok then report.collaborators = collaborators else report.collaborators_error = tostring(collaborators) end
   local transferred = false
   local actions = {
+    -- Every membership is read before the first is deleted: deleting while paging by offset
+    -- would skip some.
+    remove_from_groups = function()
+      local memberships = {}
+      for m in fn["users.memberships"](u) do memberships[#memberships + 1] = m end
+      for _, m in ipairs(memberships) do
+        fn["memberships.delete"](m)
+        local g = type(m.group) == "table" and m.group or {}
+        report.groups[#report.groups + 1] = g.name or tostring(g.id)
+      end
+    end,
     suspend = function()
       local r = users.suspend(u)
       report.user.login = report.user.login or r.login
@@ -572,6 +634,11 @@ function box.deprovision(...)
     end,
     delete = function()
       return users.delete(u, {force = opts.force, notify = opts.notify})
+    end,
+    -- PUT /users/{id} with enterprise null (spec: "Set this to `null` to roll the user out of
+    -- the enterprise and make them a free user"); notify tells the user.
+    downgrade = function()
+      return users.update(u, {enterprise = null, notify = opts.notify == true})
     end,
   }
   -- A forced delete Box will refuse for a hold is not attempted; without force the content rule

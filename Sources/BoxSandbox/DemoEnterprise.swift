@@ -74,6 +74,9 @@ public enum DemoEnterprise {
             adminUserID: people[0].user.id, serviceAccountUserID: people[1].user.id, users: people.map(\.user))
         s.users += appUsers(after: people.count) + externalUsers(after: people.count + appUserCount)
         (s.groups, s.memberships) = groups(people)
+        s.groups = describe(s.groups)
+        s.emailAliases = emailAliases(people)
+        s.verifiedDomains = verifiedDomains
         s.events = loginEvents(people, today: today)
         s.content = content(people, externals: s.users.filter(\.isExternal))
         addBulkUsers(extraUsers, to: &s)

@@ -4,23 +4,6 @@ import FoundationEssentials
 import Files
 import JSON
 
-public struct SandboxGroup: Sendable, Equatable {
-    public var id: String
-    public var name: String
-    public init(id: String, name: String) {
-        self.id = id
-        self.name = name
-    }
-}
-
-public struct SandboxMembership: Sendable, Equatable {
-    public var id: String
-    public var userID: String
-    public var groupID: String
-    public var role: String
-    public var createdAt: Int64
-}
-
 public struct SandboxEvent: Sendable, Equatable {
     public var eventID: String
     public var eventType: String
@@ -57,6 +40,9 @@ public struct SandboxSeed: Sendable {
     public var users: [SandboxUser]
     public var groups: [SandboxGroup] = []
     public var memberships: [SandboxMembership] = []
+    public var emailAliases: [SandboxEmailAlias] = []
+    /// The email domains the enterprise has verified (aliases must be in one of them).
+    public var verifiedDomains: [String] = []
     public var events: [SandboxEvent] = []
     /// Folders, collaborations, legal holds and retention policies (SandboxContent.swift).
     public var content = SandboxContent()

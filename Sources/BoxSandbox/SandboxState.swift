@@ -39,6 +39,10 @@ final class SandboxState {
     private var nextNumber: Int64
     var groups: [String: SandboxGroup] = [:]
     var memberships: [SandboxMembership]
+    var emailAliases: [SandboxEmailAlias]
+    var verifiedDomains: [String]
+    /// The last id given to a new group, membership or email alias.
+    var nextObjectID: Int64 = 9_100_000
     var events: [SandboxEvent]
     /// `--generate`'s events, before `events` (see `eventLog`).
     let generatedLogins: GeneratedLogins?
@@ -62,6 +66,10 @@ final class SandboxState {
         clients = [seed.clientID: seed.clientSecret]
         primaryClientID = seed.clientID
         memberships = seed.memberships
+        emailAliases = seed.emailAliases
+        verifiedDomains = seed.verifiedDomains.isEmpty ? Self.defaultDomains(seed) : seed.verifiedDomains
+        let seededIDs = seed.groups.map(\.id) + seed.memberships.map(\.id) + seed.emailAliases.map(\.id)
+        nextObjectID = seededIDs.compactMap { Int64($0) }.reduce(9_100_000, max)
         events = seed.events
         content = seed.content
         let contentIDs = (content.folders.map(\.id) + content.collaborations.map(\.id)).compactMap { Int64($0) }
@@ -100,7 +108,7 @@ final class SandboxState {
         guard let slot = slots.removeValue(forKey: id) else { return }
         version += 1
         if let i = index(after: slot.number - 1), order[i] === slot { order.remove(at: i) }
-        memberships.removeAll { $0.userID == id }
+        forgetUser(id)
         content.removeUser(id)
         pendingTransfers[id] = nil
     }
@@ -174,6 +182,8 @@ final class SandboxState {
             serviceAccountUserID: serviceAccountUserID, users: order.map(\.user))
         s.groups = groups.values.sorted { $0.id < $1.id }
         s.memberships = memberships
+        s.emailAliases = emailAliases
+        s.verifiedDomains = verifiedDomains
         s.events = (0..<(generatedLogins?.count ?? 0)).map { generatedLogins!.event($0) } + events
         s.content = content
         return s

@@ -15,14 +15,7 @@ enum SeedCoding {
                 j["owned_items"] = .int(Int64(u.ownedItems))
                 return .object(j)
             })
-        o["groups"] = .array(s.groups.map { ["id": .string($0.id), "name": .string($0.name)] })
-        o["memberships"] = .array(
-            s.memberships.map {
-                [
-                    "id": .string($0.id), "user_id": .string($0.userID), "group_id": .string($0.groupID),
-                    "role": .string($0.role), "created_at": .string(BoxTime.format($0.createdAt)),
-                ]
-            })
+        encodeGroups(s, into: &o)
         o["events"] = .array(
             s.events.map {
                 var e: JSONObject = JSONObject([
@@ -59,10 +52,7 @@ enum SeedCoding {
         for id in [seed.adminUserID, seed.serviceAccountUserID] where !seed.users.contains(where: { $0.id == id }) {
             throw SandboxSeedError(message: "no user with id \(id) (admin_user_id / service_account_user_id)")
         }
-        seed.groups = try (o["groups"]?.arrayValue ?? []).map {
-            SandboxGroup(id: try string($0, "id", "group"), name: try string($0, "name", "group"))
-        }
-        seed.memberships = try (o["memberships"]?.arrayValue ?? []).map(decodeMembership)
+        try decodeGroups(o, into: &seed)
         seed.events = try (o["events"]?.arrayValue ?? []).map(decodeEvent).sorted { $0.createdAt < $1.createdAt }
         seed.content = try ContentSeedCoding.decode(
             o, users: Set(seed.users.map(\.id)), defaultCreator: seed.adminUserID)
@@ -70,12 +60,12 @@ enum SeedCoding {
         return seed
     }
 
-    private static func string(_ j: JSON, _ key: String, _ what: String) throws -> String {
+    static func string(_ j: JSON, _ key: String, _ what: String) throws -> String {
         guard let s = j[key]?.stringValue else { throw SandboxSeedError(message: "\(what): '\(key)' must be a string") }
         return s
     }
 
-    private static func time(_ j: JSON, _ key: String, default d: Int64) throws -> Int64 {
+    static func time(_ j: JSON, _ key: String, default d: Int64) throws -> Int64 {
         guard let v = j[key], !v.isNull else { return d }
         guard let s = v.stringValue, let t = BoxTime.parse(s) else {
             throw SandboxSeedError(message: "'\(key)' must be a date-time like 2024-01-31T09:00:00-08:00")
@@ -104,13 +94,6 @@ enum SeedCoding {
         }
         if let n = u["owned_items"]?.intValue { user.ownedItems = Int(n) }
         return user
-    }
-
-    private static func decodeMembership(_ m: JSON) throws -> SandboxMembership {
-        SandboxMembership(
-            id: try string(m, "id", "membership"), userID: try string(m, "user_id", "membership"),
-            groupID: try string(m, "group_id", "membership"), role: m["role"]?.stringValue ?? "member",
-            createdAt: try time(m, "created_at", default: 1_577_865_600))
     }
 
     private static func decodeEvent(_ e: JSON) throws -> SandboxEvent {

@@ -1,5 +1,4 @@
-/// Reading users: GET /users (offset and marker paging), /users/me, /users/{id},
-/// /users/{id}/memberships.
+/// Reading users: GET /users (offset and marker paging), /users/me, /users/{id}.
 import JSON
 import Signing
 
@@ -160,32 +159,5 @@ enum UserRoutes {
             let tail = j["tail"]?.stringValue
         else { return nil }
         return Int64(tail)
-    }
-
-    static func memberships(_ c: inout RequestContext) throws -> Reply {
-        let id = c.params["user_id"] ?? ""
-        let user = try c.user(id)
-        guard c.isPrivileged(c.me) || c.me.id == id else { throw BoxErrorReply.forbidden() }
-        let limit = min(max(try c.integer("limit") ?? 100, 1), 1000)
-        let offset = try checkedOffset(c)
-        let all = c.state.memberships.filter { $0.userID == id }
-        let page = all.dropFirst(offset).prefix(limit).map { m -> JSON in
-            let g = c.state.groups[m.groupID]
-            return [
-                "type": "group_membership", "id": .string(m.id), "user": user.mini,
-                "group": [
-                    "type": "group", "id": .string(m.groupID), "name": .string(g?.name ?? ""),
-                    "group_type": "managed_group",
-                ],
-                "role": .string(m.role), "created_at": .string(BoxTime.format(m.createdAt)),
-                "modified_at": .string(BoxTime.format(m.createdAt)),
-            ]
-        }
-        return .json(
-            200,
-            [
-                "total_count": .int(Int64(all.count)), "entries": .array(page), "offset": .int(Int64(offset)),
-                "limit": .int(Int64(limit)),
-            ])
     }
 }

@@ -57,13 +57,23 @@ enum UserWriteRoutes {
         if target.role == "admin" && c.me.role != "admin" && c.me.id != id { throw BoxErrorReply.forbidden() }
         var u = target
         try UserFields.apply(body, to: &u, creating: false)
+        let rollOut = body["enterprise"]?.isNull == true
+        if rollOut, target.role == "admin" || id == c.state.serviceAccountUserID || id == c.me.id {
+            throw BoxErrorReply.forbidden()
+        }
         if let login = body["login"]?.stringValue, login.lowercased() != target.login.lowercased() {
             guard UserFields.isEmail(login) else {
                 throw BoxErrorReply.invalidParameter("login", "'login' must be an email address")
             }
             guard !c.state.login(exists: login) else { throw loginTaken() }
+            try changeLogin(c, user: target, to: login)
         }
-        if let e = body["enterprise"], e.isNull { u.enterpriseID = nil }
+        if rollOut && !target.isExternal {
+            // A free account belongs to no enterprise: no groups, no admin role (aliases stay).
+            u.enterpriseID = nil
+            u.role = "user"
+            c.state.forgetUser(id, keepAliases: true)
+        }
         u.modifiedAt = c.now
         c.state.update(id) { $0 = u }
         c.state.record("EDIT_USER", actor: c.me, subject: u, now: c.now)

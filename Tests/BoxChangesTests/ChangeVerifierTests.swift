@@ -79,7 +79,7 @@ import TestSupport
         for unchecked in [
             BoxRequest("POST", "/2.0/users/terminate_sessions", body: ["user_ids": [.string(b)]]),
             BoxRequest("POST", "/2.0/invites", body: ["actionable_by": ["login": "x@y.z"]]),
-            BoxRequest("POST", "/2.0/groups", body: ["name": "g"]),
+            BoxRequest("POST", "/2.0/webhooks", body: ["address": "https://x.example"]),
         ] {
             let answer = check(unchecked, c)
             guard answer.count == 1, case .unknown(let why) = answer[0] else {

@@ -32,14 +32,14 @@ struct MutationHookTests {
         _ = try c.transferContent(from: id, to: f.credentials.adminUserID)
         _ = try c.terminateSessions(userIDs: [id])
         _ = try c.invite(enterpriseID: f.credentials.enterpriseID, login: "x@example.com")
-        _ = try c.send(BoxRequest("POST", "/2.0/groups", body: ["name": "g"]))
+        _ = try c.send(BoxRequest("POST", "/2.0/webhooks", body: ["address": "https://x.example"]))
         _ = try c.getUser(id)
         #expect(
             seen == [
                 "users.update PUT /2.0/users/\(id)", "users.delete DELETE /2.0/users/\(id)",
                 "users.transfer_content PUT /2.0/users/\(id)/folders/0",
                 "users.terminate_sessions POST /2.0/users/terminate_sessions",
-                "invites.create POST /2.0/invites", "request POST /2.0/groups",
+                "invites.create POST /2.0/invites", "request POST /2.0/webhooks",
             ])
         #expect(f.log().allSatisfy { $0.method == "GET" || $0.path == "/oauth2/token" })
         #expect(observed == 0)

@@ -71,7 +71,7 @@ import Testing
         }
         for a in row.arguments {
             switch a {
-            case .id(_, let place): add(place)
+            case .id(_, let place), .text(let place): add(place)
             case .body(let required):
                 for k in required {
                     body.append([k.key])
@@ -137,9 +137,9 @@ import Testing
         #expect(BoxRequest("DELETE", "/2.0/users/42?force=true").subject == OperationSubject(kind: .user, id: "42"))
         #expect(BoxRequest("GET", "/2.0/invites/5").subject == OperationSubject(kind: .invite, id: "5"))
         // A path no row has: the subject of the template it starts with, if any.
-        #expect(BoxRequest("POST", "/2.0/users/42/email_aliases").op == "request")
-        #expect(BoxRequest("POST", "/2.0/users/42/email_aliases").subjectID == "42")
-        #expect(BoxRequest("POST", "/2.0/users/me/email_aliases").subjectID == nil)
+        #expect(BoxRequest("POST", "/2.0/users/42/avatar").op == "request")
+        #expect(BoxRequest("POST", "/2.0/users/42/avatar").subjectID == "42")
+        #expect(BoxRequest("POST", "/2.0/users/me/avatar").subjectID == nil)
         #expect(BoxRequest("DELETE", "/2.0/folders/5").subject == nil)
     }
 }

@@ -50,7 +50,7 @@ import BoxSandbox
 
     @Test func rawRequestsThatChangeBoxAreInterceptedToo() throws {
         let h = try BoxHarness(dryRun: true)
-        let r = try h.run("return box.request('POST', '/2.0/groups', {body = {name = 'x'}})")
+        let r = try h.run("return box.request('POST', '/2.0/webhooks', {body = {address = 'https://x.example'}})")
         #expect(r["dry_run"] == .boolean(true))
         #expect(h.changesSent.isEmpty)
         #expect(h.said.contains("[dry-run] request -"))

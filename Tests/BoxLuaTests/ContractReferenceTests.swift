@@ -15,12 +15,6 @@ private let contractPath: String? = {
 
 /// Functions CONTRACT.md names that later issues build; each leaves this list when it lands.
 private let notYetBuilt: [String: String] = [
-    "box.groups.list": "issue 15", "box.groups.get": "issue 15", "box.groups.find": "issue 15",
-    "box.groups.create": "issue 15", "box.groups.update": "issue 15", "box.groups.delete": "issue 15",
-    "box.groups.members": "issue 15", "box.groups.add_member": "issue 15", "box.groups.remove_member": "issue 15",
-    "box.memberships.update": "issue 15", "box.memberships.delete": "issue 15",
-    "box.users.email_aliases": "issue 15", "box.users.add_email_alias": "issue 15",
-    "box.users.remove_email_alias": "issue 15",
 ]
 
 @Suite struct ContractReference {

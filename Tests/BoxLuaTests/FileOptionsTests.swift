@@ -113,7 +113,7 @@ import Testing
             ),
             (
                 "box.deprovision('42', {transfer = '7'})",
-                "bad argument #2 to 'deprovision' (unknown option 'transfer' (known: transfer_to, delete, force, notify))"
+                "bad argument #2 to 'deprovision' (unknown option 'transfer' (known: transfer_to, delete, downgrade, groups, force, notify))"
             ),
             ("box.last_logins{day = 3}", "bad argument #1 to 'last_logins' (unknown option 'day' (known: days))"),
             (

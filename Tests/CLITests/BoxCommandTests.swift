@@ -22,7 +22,9 @@ let examples = packageRoot().appendingPathComponent("scripts/examples").path
         let dry = try s.boxlua(["--dry-run", "\(examples)/deprovision-leavers.lua"])
         #expect(dry.status == 0, "\(dry.stderr)")
         #expect(
-            dry.stderr.contains("[dry-run] 75 changes: 25 users.delete, 25 users.transfer_content, 25 users.update"))
+            dry.stderr.contains(
+                "[dry-run] 101 changes: 26 memberships.delete, 25 users.delete, 25 users.transfer_content, 25 users.update"
+            ))
         #expect(dry.stderr.contains("[dry-run] nothing was sent"))
         #expect(s.changes.isEmpty)
         #expect(dry.stdout.contains("(25 rows)"))
@@ -31,8 +33,10 @@ let examples = packageRoot().appendingPathComponent("scripts/examples").path
         #expect(try Self.rows(s.home.appendingPathComponent("collaborators-losing-access.csv")) == expected)
         let live = try s.boxlua(["\(examples)/deprovision-leavers.lua", "\(examples)/ad-export.csv", "", "live.csv"])
         #expect(live.status == 0, "\(live.stderr)")
-        #expect(live.stderr.contains("changes sent: 25 users.delete, 25 users.transfer_content, 25 users.update"))
-        #expect(s.changes.count == 75)
+        #expect(
+            live.stderr.contains(
+                "changes sent: 26 memberships.delete, 25 users.delete, 25 users.transfer_content, 25 users.update"))
+        #expect(s.changes.count == 101)
         #expect(try Self.rows(s.home.appendingPathComponent("live.csv")) == expected)
         let again = try s.boxlua(["--dry-run", "\(examples)/deprovision-leavers.lua"])
         #expect(again.stderr.contains("[dry-run] 0 changes"), "\(again.stderr)")
@@ -138,13 +142,13 @@ let examples = packageRoot().appendingPathComponent("scripts/examples").path
         let s = try LiveSandbox()
         let plan = try makePlan(s)
         let expected = try planned(plan)
-        #expect(expected.count == 75)
+        #expect(expected.count == 101)
         let r = try s.boxlua(["apply", plan])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stderr.contains("applied \(plan): 75 ok, 0 failed, 0 done before"))
+        #expect(r.stderr.contains("applied \(plan): 101 ok, 0 failed, 0 done before"))
         #expect(s.changes == expected)
         let again = try s.boxlua(["apply", plan])
-        #expect(again.status == 0 && again.stderr.contains("0 ok, 0 failed, 75 done before"), "\(again.stderr)")
+        #expect(again.status == 0 && again.stderr.contains("0 ok, 0 failed, 101 done before"), "\(again.stderr)")
         #expect(s.changes == expected)
         let token = s.sandbox.credentials.accessToken
         for file in [plan, plan + ".journal", s.auditLog] {
@@ -152,7 +156,7 @@ let examples = packageRoot().appendingPathComponent("scripts/examples").path
             #expect(!text.contains(token), "token in \(file)")
             #expect(!text.lowercased().contains("bearer"))
         }
-        #expect(try String(contentsOfFile: s.auditLog, encoding: .utf8).split(separator: "\n").count == 75)
+        #expect(try String(contentsOfFile: s.auditLog, encoding: .utf8).split(separator: "\n").count == 101)
     }
 
     @Test func aPlanForAnotherBoxIsRefused() throws {
@@ -165,7 +169,7 @@ let examples = packageRoot().appendingPathComponent("scripts/examples").path
         body = body.replacingOccurrences(of: s.url, with: "https://api.box.com")
         try body.write(toFile: other, atomically: true, encoding: .utf8)
         let hash = try run("/usr/bin/sha256sum", [other]).stdout.prefix(64)
-        try (body + #"{"boxlua_plan_end":75,"sha256":"\#(hash)"}"# + "\n").write(
+        try (body + #"{"boxlua_plan_end":101,"sha256":"\#(hash)"}"# + "\n").write(
             toFile: other, atomically: true, encoding: .utf8)
         let r = try s.boxlua(["apply", other])
         #expect(r.status == 2)
@@ -194,14 +198,14 @@ let examples = packageRoot().appendingPathComponent("scripts/examples").path
         p.waitUntilExit()
         #expect(p.terminationReason == .uncaughtSignal)
         let madeBeforeKill = s.changes.count
-        #expect(madeBeforeKill > 0 && madeBeforeKill < 75)
+        #expect(madeBeforeKill > 0 && madeBeforeKill < 101)
         // A request the dead process left in flight is handled before its connection closes.
         #expect(s.waitUntilNoOpenConnections())
         s.sandbox.faults = Faults()
         let r = try s.boxlua(["apply", plan])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(s.changes == expected, "\(s.changes.count) changes")
-        #expect(Set(s.changes).count == 75)
+        #expect(Set(s.changes).count == 101)
     }
 
     @Test func sigtermStopsALiveRunCleanly() throws {

@@ -346,6 +346,8 @@ def sdk_refreshes_an_expired_ccg_token_on_401():
 
 
 def main():
+    import sdk_groups  # registers the groups, memberships and email aliases checks
+    sdk_groups.setup(admin)
     return checklist.run("fidelity")
 
 

@@ -220,6 +220,25 @@ def folders_collaborations_and_policies_are_typed():
         model(CLIENT.user_collaborations.get_collaboration_by_id(c.id))
 
 
+@check
+def groups_memberships_and_aliases_are_typed():
+    from box_sdk_gen.managers.memberships import CreateGroupMembershipGroup, CreateGroupMembershipUser
+    model(CLIENT.groups.get_groups(limit=3))
+    name = f"Typed {uuid.uuid4().hex[:6]}"
+    group = model(CLIENT.groups.create_group(name, provenance="Okta", description="typed"))
+    model(CLIENT.groups.get_group_by_id(group.id))
+    model(CLIENT.groups.update_group_by_id(group.id, name=name + " 2"))
+    user = CLIENT.users.create_user("Typed Member", login=f"typed-{uuid.uuid4().hex[:8]}@northwind.example")
+    m = model(CLIENT.memberships.create_group_membership(CreateGroupMembershipUser(id=user.id),
+                                                         CreateGroupMembershipGroup(id=group.id)))
+    model(CLIENT.memberships.get_group_memberships(group.id))
+    model(CLIENT.memberships.get_group_membership_by_id(m.id))
+    local = user.login.split("@")[0]
+    model(CLIENT.email_aliases.create_user_email_alias(user.id, f"{local}@nwtraders.example"))
+    model(CLIENT.email_aliases.get_user_email_aliases(user.id))
+    CLIENT.groups.delete_group_by_id(group.id)
+
+
 def main():
     return checklist.run("typed-sdk")
 

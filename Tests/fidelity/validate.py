@@ -248,12 +248,17 @@ def judge(spec, rec):
     return "failed", "; ".join(typed_errors)
 
 
-# Every route of issues 9, 13 and 16 must have been seen at least once.
+# Every route of issues 9, 13, 15 and 16 must have been seen at least once.
 REQUIRED = [
     "GET /2.0/users", "POST /2.0/users", "GET /2.0/users/me", "GET /2.0/users/{user_id}",
     "PUT /2.0/users/{user_id}", "DELETE /2.0/users/{user_id}", "PUT /2.0/users/{user_id}/folders/0",
     "POST /2.0/users/terminate_sessions", "POST /2.0/invites", "GET /2.0/invites/{invite_id}",
     "GET /2.0/users/{user_id}/memberships",
+    "GET /2.0/groups", "POST /2.0/groups", "GET /2.0/groups/{group_id}", "PUT /2.0/groups/{group_id}",
+    "DELETE /2.0/groups/{group_id}", "GET /2.0/groups/{group_id}/memberships", "POST /2.0/group_memberships",
+    "GET /2.0/group_memberships/{group_membership_id}", "PUT /2.0/group_memberships/{group_membership_id}",
+    "DELETE /2.0/group_memberships/{group_membership_id}", "GET /2.0/users/{user_id}/email_aliases",
+    "POST /2.0/users/{user_id}/email_aliases", "DELETE /2.0/users/{user_id}/email_aliases/{email_alias_id}",
     "GET /2.0/events", "POST /oauth2/token", "POST /oauth2/revoke",
     # issue 16
     "GET /2.0/folders/{folder_id}", "GET /2.0/folders/{folder_id}/items", "GET /2.0/folders/{folder_id}/collaborations",

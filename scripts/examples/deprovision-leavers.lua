@@ -1,8 +1,9 @@
 -- Deprovision every Box user whose account the Active Directory export marks disabled:
--- set them inactive (logs them out everywhere), hand their content to a service account,
--- then delete them. Box's own deprovisioning order. The collaborators on the leavers' folders
--- (who cannot reach them while the leaver is inactive; the transfer keeps them on the moved
--- folders) go to a CSV for the owners' managers, with each owner's department.
+-- take them out of every group, set them inactive (logs them out everywhere), hand their
+-- content to a service account, then delete them. Box's own deprovisioning order. The
+-- collaborators on the leavers' folders (who cannot reach them while the leaver is inactive;
+-- the transfer keeps them on the moved folders) go to a CSV for the owners' managers, with
+-- each owner's department.
 --
 -- Usage:
 --   boxlua --dry-run deprovision-leavers.lua [AD_EXPORT.csv] [TRANSFER_TO_LOGIN] [COLLABORATORS.csv]
@@ -34,7 +35,7 @@ log.info("%d leavers in %s; %d have Box accounts; content goes to %s",
   count, export, #targets, receiver.login)
 
 local results = box.parallel(targets, function(u)
-  return box.deprovision(u, {transfer_to = receiver.id})
+  return box.deprovision(u, {transfer_to = receiver.id, groups = "remove"})
 end, {workers = 8})
 
 local rows, failed, access = {}, 0, {}
@@ -42,6 +43,7 @@ for i, r in ipairs(results) do
   local report = r.ok and r.value or {ok = false, error = r.error}
   if not report.ok then failed = failed + 1 end
   rows[#rows + 1] = {login = targets[i].login, id = targets[i].id,
+    groups = report.groups and table.concat(report.groups, ", ") or "",
     outcome = report.ok and "deprovisioned" or tostring(report.error)}
   local owner = targets[i].login
   for _, c in ipairs(report.collaborators or {}) do
@@ -52,7 +54,7 @@ for i, r in ipairs(results) do
   end
   if report.collaborators_error then log.warn("%s: collaborators not read: %s", owner, report.collaborators_error) end
 end
-show(rows, {"id", "login", "outcome"})
+show(rows, {"id", "login", "groups", "outcome"})
 csv.write(collaborators_csv, access, {columns = {"owner", "department", "folder_id", "folder", "collaborator",
   "collaborator_name", "role", "status", "external"}})
 log.info("%d collaborations on the leavers' folders written to %s", #access, collaborators_csv)

@@ -72,6 +72,7 @@ public struct BoxOperation: Sendable {
     /// ("user id must be digits").
     public enum SubjectKind: String, Sendable {
         case user, invite, group, membership, folder, collaboration
+        case emailAlias = "email alias"
     }
 
     /// Where an argument's value goes in the request.
@@ -92,6 +93,8 @@ public struct BoxOperation: Sendable {
         case body(required: [RequiredKey])
         /// A table of ``BoxOperation/options``; `required`: the table itself must be given.
         case options(required: Bool)
+        /// A string (add_email_alias's email).
+        case text(to: Place)
     }
 
     public struct RequiredKey: Sendable {
@@ -188,6 +191,8 @@ public struct BoxOperation: Sendable {
         case `true`
         /// The body's `message` field.
         case message
+        /// The body's `entries` (a collection Box does not page).
+        case entries
     }
 
     /// The plausible result a dry run answers with (see `DryRunResults`).
@@ -244,6 +249,14 @@ public struct BoxOperation: Sendable {
         /// Made when a user with the body's login (an app user: its external_app_user_id, else
         /// its name) exists.
         case createdUserExists
+        /// Made when a group of the body's name exists (names are unique, ignoring case).
+        case createdGroupExists
+        /// Made when the body's user is a member of the body's group.
+        case membershipExists
+        /// Made when the path's user has an alias with the body's email.
+        case aliasExists
+        /// Made when the path's user no longer has the path's alias.
+        case aliasGone
         /// Never checked, for this reason: not resent.
         case cannotCheck(String)
     }

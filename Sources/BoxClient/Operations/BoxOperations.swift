@@ -7,11 +7,12 @@ import JSON
 
 public enum BoxOperations {
     /// Every row, in the order `help()` and README list them.
-    public static let all: [BoxOperation] = [
-        usersList, usersGet, usersMe, usersCreate, usersUpdate, usersDelete, usersTransferContent,
-        usersTerminateSessions, usersMemberships, invitesCreate, invitesGet, eventsAdminLogs,
-        foldersCollaborations, collaborationsUpdate, collaborationsDelete,
-    ]
+    public static let all: [BoxOperation] =
+        [
+            usersList, usersGet, usersMe, usersCreate, usersUpdate, usersDelete, usersTransferContent,
+            usersTerminateSessions, usersMemberships, invitesCreate, invitesGet, eventsAdminLogs,
+            foldersCollaborations, collaborationsUpdate, collaborationsDelete,
+        ] + groupRows
 
     static let fields = BoxOperation.Option("fields", .fields)
 
