@@ -14,8 +14,7 @@ private let contractPath: String? = {
 }()
 
 /// Functions CONTRACT.md names that later issues build; each leaves this list when it lands.
-private let notYetBuilt: [String: String] = [
-]
+private let notYetBuilt: [String: String] = [:]
 
 @Suite struct ContractReference {
     /// The names in the code block of CONTRACT.md's "The Lua API" section.
