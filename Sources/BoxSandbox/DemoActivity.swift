@@ -12,6 +12,8 @@ extension DemoEnterprise {
             u.isPlatformAccessOnly = true
             u.externalAppUserID = "crm-\(1000 + i * 17)"
             u.ownedItems = i % 3 == 0 ? 5 + i : 0
+            // What a user owns takes space, as in Box: reads tell owners by space_used.
+            u.spaceUsed = Int64(u.ownedItems) * 2_500_000
             return u
         }
     }

@@ -83,6 +83,11 @@ public struct SandboxSeed: Sendable {
     /// The user fields a seed keeps: Box's User--Full fields (what `boxlua snapshot` asks for).
     public static var userFields: [String] { SandboxUser.standardFields + SandboxUser.fullOnlyFields }
 
+    /// The group fields a seed keeps (what `boxlua snapshot` asks for).
+    public static var groupFields: [String] {
+        SandboxGroup.fullFields.filter { !["type", "group_type", "permissions"].contains($0) }
+    }
+
     /// The seed as JSON, in the format `load` reads.
     public func json() -> JSON { SeedCoding.encode(self) }
 

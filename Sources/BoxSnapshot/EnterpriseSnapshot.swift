@@ -37,7 +37,10 @@ public struct EnterpriseSnapshot {
             // A service account (JWT, Client Credentials) is not listed by GET /users.
             users.append(me)
         }
-        report("\(users.count) users")
+        let aliases = try readEmailAliases(users: users)
+        let (folders, collaborations) = try readContent(users: &users)
+        report("\(users.count) users, \(aliases.count) email aliases")
+        report("\(folders.count) folders in the users' All Files, \(collaborations.count) collaborations on them")
         var seed = JSONObject()
         seed["boxlua_sandbox_seed"] = 1
         if let enterprise = me["enterprise"], enterprise["id"] != nil {
@@ -48,6 +51,13 @@ public struct EnterpriseSnapshot {
         seed["admin_user_id"] = .string(adminID(users: users, me: me))
         seed["service_account_user_id"] = .string(serviceAccountID(users: users, me: me))
         seed["users"] = .array(users)
+        seed["email_aliases"] = .array(aliases)
+        seed["folders"] = .array(folders)
+        seed["collaborations"] = .array(collaborations)
+        let (legalHolds, retention) = try readPolicies()
+        seed["legal_hold_policies"] = .array(legalHolds)
+        seed["retention_policies"] = .array(retention)
+        report("\(legalHolds.count) legal hold policies, \(retention.count) retention policies")
         let (groups, memberships) = try readGroups()
         seed["groups"] = .array(groups)
         seed["memberships"] = .array(memberships)
@@ -91,13 +101,17 @@ public struct EnterpriseSnapshot {
     }
 
     private func readGroups() throws -> (groups: [JSON], memberships: [JSON]) {
+        let fields = SandboxSeed.groupFields
         let groups = try all(
-            BoxRequest("GET", "/2.0/groups", query: [("fields", "id,name")]), mode: .offset(limit: 1000))
+            BoxRequest("GET", "/2.0/groups", query: [("fields", fields.joined(separator: ","))]),
+            mode: .offset(limit: 1000))
         var seedGroups: [JSON] = []
         var memberships: [JSON] = []
         for group in groups {
             guard let id = group["id"]?.stringValue else { continue }
-            seedGroups.append(["id": .string(id), "name": group["name"] ?? ""])
+            var g = JSONObject()
+            for f in fields { if let v = group[f], !v.isNull { g[f] = v } }
+            seedGroups.append(.object(g))
             let members = try all(
                 BoxRequest("GET", "/2.0/groups/\(percentEncode(id))/memberships"), mode: .offset(limit: 1000))
             for m in members {
@@ -107,7 +121,7 @@ public struct EnterpriseSnapshot {
                 o["user_id"] = .string(user)
                 o["group_id"] = .string(id)
                 o["role"] = m["role"] ?? "member"
-                if let created = m["created_at"], !created.isNull { o["created_at"] = created }
+                for key in ["created_at", "modified_at"] { if let v = m[key], !v.isNull { o[key] = v } }
                 memberships.append(.object(o))
             }
         }
@@ -137,7 +151,7 @@ public struct EnterpriseSnapshot {
     }
 
     /// Every entry of a listing, page after page.
-    private func all(_ request: BoxRequest, mode: BoxPager.Mode) throws -> [JSON] {
+    func all(_ request: BoxRequest, mode: BoxPager.Mode) throws -> [JSON] {
         let pager = BoxPager(client: client, request: request, mode: mode)
         var out: [JSON] = []
         while let page = try pager.next() { out += page.entries }
