@@ -11,9 +11,11 @@ final class ListingProgress {
     static let pagesBeforeShown = 3
 
     private struct Listing {
-        weak var pager: BoxPager?
+        weak var pager: AnyObject?
         var entries = 0
         var task: ProgressTask?
+        /// The loop ended (`break`): a page read ahead that arrives later starts no task.
+        var closed = false
     }
 
     private let line: ProgressLine
@@ -26,6 +28,10 @@ final class ListingProgress {
         dropForgotten()
         let id = ObjectIdentifier(pager)
         var listing = listings[id] ?? Listing(pager: pager)
+        if listing.closed {
+            if pager.isFinished { listings[id] = nil }
+            return
+        }
         listing.entries += page?.entryCount ?? 0
         if pager.isFinished {
             listing.task?.end()
@@ -42,7 +48,9 @@ final class ListingProgress {
 
     /// The loop over the listing ended before its last page (`break`, an error).
     func ended(_ pager: any PageSource) {
-        listings.removeValue(forKey: ObjectIdentifier(pager))?.task?.end()
+        let id = ObjectIdentifier(pager)
+        listings[id]?.task?.end()
+        listings[id] = Listing(pager: pager, closed: true)
     }
 
     /// Ends the tasks of listings whose pager is gone (an iterator dropped mid-way).

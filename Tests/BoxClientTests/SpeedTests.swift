@@ -198,7 +198,9 @@ import Testing
         let f = try ClientSandboxFixture(extraUsers: 4000)
         let c = f.developer
         func pages(prefetch: Bool) throws -> [[String]] {
-            let pager = BoxPager(client: c, request: BoxOperations.usersList.request(query: [("fields", "id")]), mode: .marker(limit: 1000))
+            let pager = BoxPager(
+                client: c, request: BoxOperations.usersList.request(query: [("fields", "id")]),
+                mode: .marker(limit: 1000))
             pager.prefetch = prefetch
             var out: [[String]] = []
             while let page = try pager.next() { out.append(page.entries.map { $0["id"]?.stringValue ?? "" }) }
@@ -209,7 +211,8 @@ import Testing
         #expect(try pages(prefetch: true) == plain)
 
         f.sandbox.clearRequestLog()
-        let pager = BoxPager(client: c, request: BoxOperations.usersList.request(query: [("fields", "id")]), mode: .marker(limit: 1000))
+        let pager = BoxPager(
+            client: c, request: BoxOperations.usersList.request(query: [("fields", "id")]), mode: .marker(limit: 1000))
         pager.prefetch = true
         _ = try pager.next()
         // The second page was asked for when the first was handed out, with no further call.

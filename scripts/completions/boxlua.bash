@@ -4,13 +4,13 @@
 
 _boxlua_run_options='-e -l -i -v -E -W -h --dry-run --verbose --quiet --version --help --plan --as-user --profile --audit-log --protect --max-deletes --sandbox --sandbox='
 _boxlua_apply_options='--stop-on-error --verbose --quiet --help --profile --audit-log --protect --sandbox --sandbox='
-_boxlua_sandbox_options='--help --port --seed --save --faults --jwt-config'
+_boxlua_sandbox_options='--help --port --seed --generate --save --faults --jwt-config'
 _boxlua_login_options='--help --verbose --quiet --profile --as-user --code'
 _boxlua_whoami_options='--help --verbose --quiet --profile --as-user'
 _boxlua_snapshot_options='--help --verbose --quiet --profile --events-days'
 _boxlua_subcommands='apply sandbox login whoami snapshot'
 # Options whose value is the next argument (the others are flags or take '=VALUE').
-_boxlua_value_options='-e -l --plan --as-user --profile --audit-log --protect --max-deletes --port --seed --save --faults --jwt-config --code --events-days'
+_boxlua_value_options='-e -l --plan --as-user --profile --audit-log --protect --max-deletes --port --seed --save --faults --jwt-config --code --events-days --generate'
 
 # The profile names of config.toml: its [profiles.NAME] tables, read at completion time.
 _boxlua_profiles() {
@@ -71,7 +71,7 @@ _boxlua() {
             compopt -o filenames 2>/dev/null
             COMPREPLY=($(compgen -f -- "$cur"))
             return 0 ;;
-        -e | --as-user | --protect | --max-deletes | --port | --faults | --code | --events-days) COMPREPLY=(); return 0 ;;
+        -e | --as-user | --protect | --max-deletes | --port | --faults | --code | --events-days | --generate) COMPREPLY=(); return 0 ;;
     esac
 
     # After the script, every word is the script's: files.

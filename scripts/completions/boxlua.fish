@@ -19,7 +19,7 @@ function __boxlua_command
     set -e words[1]
     while set -q words[1]
         switch $words[1]
-            case -e -l --plan --as-user --profile --audit-log --protect --max-deletes --port --seed --save --faults --jwt-config --code --events-days
+            case -e -l --plan --as-user --profile --audit-log --protect --max-deletes --port --seed --save --faults --jwt-config --code --events-days --generate
                 set -e words[1]
             case apply sandbox login whoami snapshot
                 echo $words[1]
@@ -83,6 +83,7 @@ complete -c boxlua -n '__boxlua_is sandbox' -f
 complete -c boxlua -n '__boxlua_is sandbox' -l help -d 'print the help'
 complete -c boxlua -n '__boxlua_is sandbox' -l port -x -d 'the port on 127.0.0.1 (0: a free one)'
 complete -c boxlua -n '__boxlua_is sandbox' -l seed -r -F -d 'load the enterprise from a JSON seed'
+complete -c boxlua -n '__boxlua_is sandbox' -l generate -x -d 'start with a generated enterprise (users=N,events=M,days=D)'
 complete -c boxlua -n '__boxlua_is sandbox' -l save -r -F -d 'write the state here when it stops'
 complete -c boxlua -n '__boxlua_is sandbox' -l faults -x -d 'inject faults'
 complete -c boxlua -n '__boxlua_is sandbox' -l jwt-config -r -F -d 'the JWT config to create once and trust'
