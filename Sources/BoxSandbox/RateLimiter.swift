@@ -3,7 +3,8 @@
 /// Box limits each user to about 1000 API calls a minute and answers 429
 /// `rate_limit_exceeded` with a `retry-after` header in whole seconds once the limit is hit
 /// (developer.box.com/guides/api-calls/permissions-and-errors/rate-limits; README "Rate limits").
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// One user's bucket: `capacity` tokens when full, refilled at `perSecond`; a request takes one.
 public struct TokenBucket: Sendable, Equatable {
