@@ -31,12 +31,12 @@ public struct GenerateSpec: Sendable, Equatable {
         var values: [String: Int] = [:]
         for item in spec.split(separator: ",", omittingEmptySubsequences: false) {
             let kv = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-            let key = kv[0].trimmingCharacters(in: .whitespaces)
+            let key = kv[0].trimmingWhitespace()
             guard Self.keys.contains(key) else {
                 throw SandboxSeedError(message: "unknown key '\(key)' (known: \(Self.keys.joined(separator: ", ")))")
             }
             guard values[key] == nil else { throw SandboxSeedError(message: "'\(key)' is given twice") }
-            guard kv.count == 2, let n = Int(kv[1].trimmingCharacters(in: .whitespaces)), n >= 0 else {
+            guard kv.count == 2, let n = Int(kv[1].trimmingWhitespace()), n >= 0 else {
                 throw SandboxSeedError(message: "'\(key)' needs a whole number >= 0 (\(key)=N)")
             }
             values[key] = n
