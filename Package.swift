@@ -66,7 +66,14 @@ let package = Package(
                 "LuaHost", "CLua", "Repl", "BoxLua", "BoxClient", "BoxChanges", "BoxSandbox", "BoxSnapshot", "JSON",
                 "Files", "TerminalProgress",
             ],
-            path: "Sources/BoxluaCommand"),
+            path: "Sources/BoxluaCommand",
+            // Release links with the toolchain's lld and packs the 39,000 relative relocations
+            // of a static-stdlib binary as DT_RELR (glibc 2.36+): ld.so reads 8 KB at each start
+            // instead of 900 KB (BENCHMARKS.md, issue 17). gold cannot write DT_RELR.
+            linkerSettings: [
+                .unsafeFlags(
+                    ["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"], .when(configuration: .release))
+            ]),
 
         // Shared test helpers: run the built binary, start a sandbox.
         .target(name: "TestSupport", dependencies: ["BoxSandbox"], path: "Tests/TestSupport"),

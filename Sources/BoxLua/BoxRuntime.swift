@@ -23,8 +23,13 @@ public struct BoxRunOptions: Sendable {
     public var profile: String?
     public var verbose = false
     public var quiet = false
-    /// The environment to read credentials from (the process's, plus --sandbox's).
-    public var environment: [String: String] = [:]
+    /// The environment to read credentials from: the process's, read when first asked for
+    /// (on the first Box call: a run that makes none never copies it), unless set (--sandbox's).
+    public var environment: [String: String] {
+        get { givenEnvironment ?? ProcessEnvironment.current() }
+        set { givenEnvironment = newValue }
+    }
+    private var givenEnvironment: [String: String]?
 
     public init() {}
 

@@ -113,11 +113,11 @@ struct ArgumentReader {
     /// Steps over the value of `argument` (just returned by ``next()``) when it is one of
     /// `optionsWithValues` written without its value (`-e CHUNK`, `--profile p`; `-eCHUNK` and
     /// `--profile=p` carry theirs), so that the value is not taken for an operand.
-    mutating func skipValue(of argument: String, ifIn optionsWithValues: Set<String>) {
+    mutating func skipValue(of argument: String, takesValue: (String) -> Bool) {
         let long = argument.hasPrefix("--")
         let name = long ? Self.split(argument).name : String(argument.prefix(2))
         let attached = long ? Self.split(argument).attached != nil : argument.count > 2
-        if optionsWithValues.contains(name) && !attached { _ = next() }
+        if takesValue(name) && !attached { _ = next() }
     }
 
     /// `--name=value` as ("--name", "value"); `--name` as ("--name", nil).

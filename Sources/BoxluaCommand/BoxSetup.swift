@@ -43,10 +43,9 @@ func installBoxAPI(into state: LuaState, options: RunOptions, eagerly: Bool) thr
     box.profile = options.profile
     box.verbose = options.verbose
     box.quiet = options.quiet
-    box.environment = ProcessEnvironment.current()
     var sandbox: Sandbox?
     if let which = options.sandbox {
-        (sandbox, box.environment) = try Rehearsal.start(which, environment: box.environment)
+        (sandbox, box.environment) = try Rehearsal.start(which, environment: ProcessEnvironment.current())
         box.planBaseURL = Rehearsal.planBaseURL
         box.auditLogPath = options.auditLog ?? Rehearsal.auditLogPath(box.environment)
     }

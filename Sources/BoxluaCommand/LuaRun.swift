@@ -26,7 +26,7 @@ struct LuaRun {
         }
         if options.showVersion { print(Usage.versionLine) }
         let line = ProgressLine.standardError
-        line.isEnabled = !options.quiet && standardErrorIsATerminal(environment: ProcessEnvironment.current())
+        line.isEnabled = !options.quiet && standardErrorIsATerminal()
         // os.exit ends the process from inside Lua: the line must not stay on the terminal.
         atexit { ProgressLine.standardError.endAll() }
         let state = LuaState(ignoreEnvironment: options.ignoreEnvironment)

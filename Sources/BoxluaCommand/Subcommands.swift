@@ -60,7 +60,13 @@ func subcommandInvocation(_ argv: [String]) -> (name: String, arguments: [String
             return (argument, Array(argv[1..<reader.index]) + Array(argv[(reader.index + 1)...]))
         }
         // The short options need no table (the long ones' table reads every subcommand's).
-        reader.skipValue(of: argument, ifIn: argument.hasPrefix("--") ? optionsWithValues : ["-e", "-l"])
+        // (A predicate, not a Set literal: a Set's generic type is set up at run time, and with it
+        // a scan of every protocol conformance in the binary, on every start.)
+        if argument.hasPrefix("--") {
+            reader.skipValue(of: argument) { optionsWithValues.contains($0) }
+        } else {
+            reader.skipValue(of: argument) { $0 == "-e" || $0 == "-l" }
+        }
     }
     return nil
 }

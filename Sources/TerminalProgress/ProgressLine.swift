@@ -235,3 +235,10 @@ public func monotonicSeconds() -> Double {
 public func standardErrorIsATerminal(environment: [String: String]) -> Bool {
     isatty(2) != 0 && environment["TERM"] != "dumb"
 }
+
+/// The same for the process's own environment, read without copying it (every start asks).
+public func standardErrorIsATerminal() -> Bool {
+    guard isatty(2) != 0 else { return false }
+    guard let term = getenv("TERM") else { return true }
+    return String(cString: term) != "dumb"
+}
