@@ -76,6 +76,11 @@ public struct LuaStack {
     }
 
     /// Pushes raw bytes as a Lua string.
+    public func pushBytes(_ bytes: UnsafeBufferPointer<UInt8>) {
+        bytes.withMemoryRebound(to: CChar.self) { _ = lua_pushlstring(L, $0.baseAddress, $0.count) }
+    }
+
+    /// Pushes raw bytes as a Lua string.
     public func pushBytes(_ bytes: [UInt8]) {
         bytes.withUnsafeBufferPointer { buf in
             buf.withMemoryRebound(to: CChar.self) { _ = lua_pushlstring(L, $0.baseAddress, $0.count) }

@@ -72,6 +72,14 @@ import Testing
                 local got, n = box.last_logins{days = 10}, 0
                 for id, at in pairs(newest) do assert(got[id] == at, id) n = n + 1 end
                 for id in pairs(got) do assert(newest[id], id) end
+                -- The same from box.parallel workers, whose page reads yield (two at once).
+                local r = box.parallel({1, 2}, function() return box.last_logins{days = 10} end)
+                for _, x in ipairs(r) do
+                  assert(x.ok, tostring(x.error))
+                  local m = 0
+                  for id, at in pairs(x.value) do assert(newest[id] == at, id) m = m + 1 end
+                  assert(m == n, m)
+                end
                 return n
                 """)
         #expect((result.integerValue ?? 0) > 250)

@@ -75,3 +75,52 @@ import Testing
         #expect(throws: JSONParseError.self) { try scan(text) }
     }
 }
+
+@Suite struct Columns {
+    /// The picked values as strings ("-" for missing), column by column.
+    func pick(_ text: String, _ paths: [[String]]) throws -> (Int, [[String]]) {
+        let bytes = Array(text.utf8)
+        return try bytes.withUnsafeBufferPointer { buf in
+            let (count, columns) = try JSON.columns(of: buf, arrayField: "entries", paths: paths)
+            let shown = columns.map { column in
+                column.map { value -> String in
+                    switch value {
+                    case .missing: return "-"
+                    case .text(let r): return String(decoding: UnsafeBufferPointer(rebasing: buf[r]), as: UTF8.self)
+                    case .decoded(let s): return s
+                    }
+                }
+            }
+            return (count, shown)
+        }
+    }
+
+    @Test func picksNestedFieldsOfEveryEntry() throws {
+        let text = #"""
+            {"chunk_size":4,"next_stream_position":"1152921504606846980","entries":[
+              {"source":{"type":"user","id":"7"},"created_by":{"type":"user","id":"7","login":"a@x"},
+               "created_at":"2026-12-01T10:00:00-08:00","additional_details":{"created_by":{"id":"no"}}},
+              {"created_at":"2026-12-02T00:00:00Z","created_by":null,"source":{"id":"8"}},
+              {"created_by":{"id":9},"created_at":"t\"3","extra":[{"id":"x"},"]}"]},
+              42,
+              {"created_by":{"i\u0064":"10"}}
+            ],"next":{"entries":[{"created_at":"not these"}]}}
+            """#
+        let (count, columns) = try pick(text, [["created_by", "id"], ["source", "id"], ["created_at"]])
+        #expect(count == 5)
+        #expect(columns[0] == ["7", "-", "9", "-", "10"])
+        #expect(columns[1] == ["7", "8", "-", "-", "-"])
+        #expect(columns[2] == ["2026-12-01T10:00:00-08:00", "2026-12-02T00:00:00Z", "t\"3", "-", "-"])
+    }
+
+    @Test func emptyAndAbsentArrays() throws {
+        #expect(try pick(#"{"entries":[]}"#, [["a"]]).0 == 0)
+        #expect(try pick(#"{"other":[1,2]}"#, [["a"]]) == (0, [[]]))
+        #expect(try pick(#" { } "#, [["a"], ["b", "c"]]).1 == [[], []])
+    }
+
+    @Test(arguments: [#"{"entries":[{"a":"x"}"#, #"{"entries":[{"a":}]}"#, "[]", #"{"entries":[{"a":"\x"}]}"#])
+    func refusesWhatItScansThatIsNotJSON(_ text: String) {
+        #expect(throws: JSONParseError.self) { try pick(text, [["a"]]) }
+    }
+}
