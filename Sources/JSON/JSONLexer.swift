@@ -89,6 +89,10 @@ public struct JSONLexer {
         let start = position
         var escaped = false
         while position < bytes.count {
+            // Eight bytes at a time while none of them is a quote, a backslash or a control
+            // character: most of a Box reply's bytes are inside strings.
+            while position &+ 8 <= bytes.count, !Self.mayEndString(bytes, at: position) { position &+= 8 }
+            guard position < bytes.count else { break }
             let c = bytes[position]
             if c == UInt8(ascii: "\"") {
                 position += 1
@@ -103,6 +107,20 @@ public struct JSONLexer {
             position += 1
         }
         throw fail("unterminated string")
+    }
+
+    /// True when one of the 8 bytes at `offset` is `"`, `\\` or below 0x20 (the classic
+    /// "has a zero byte" and "has a byte less than n" word tests; exact as a whole).
+    @inlinable static func mayEndString(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> Bool {
+        let w = UnsafeRawPointer(bytes.baseAddress! + offset).loadUnaligned(as: UInt64.self)
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = w ^ (ones &* 0x22)
+        let backslash = w ^ (ones &* 0x5C)
+        let hasQuote = (quote &- ones) & ~quote
+        let hasBackslash = (backslash &- ones) & ~backslash
+        let hasControl = (w &- ones &* 0x20) & ~w
+        return (hasQuote | hasBackslash | hasControl) & highs != 0
     }
 
     /// A number: an integer that fits 64 bits, else a double (fraction, exponent or too big).

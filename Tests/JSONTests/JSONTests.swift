@@ -25,6 +25,21 @@ import Testing
         #expect(try JSON.parse(v.serialized()) == v)
     }
 
+    /// Strings are scanned eight bytes at a time: a quote, escape or control character at
+    /// every offset of a word, after every length of plain text (ASCII and UTF-8).
+    @Test func stringsEndWhereTheirQuoteIsAtEveryOffset() throws {
+        for filler in ["a", "é"] {
+            for n in 0..<20 {
+                let plain = String(repeating: filler, count: n)
+                #expect(try JSON.parse("[\"\(plain)\",1]") == [.string(plain), 1])
+                #expect(try JSON.parse("\"\(plain)\\n\(plain)\"") == .string(plain + "\n" + plain))
+                #expect(try JSON.parse("\"\(plain)\\\"x\"") == .string(plain + "\"x"))
+                #expect(throws: JSONParseError.self) { try JSON.parse("\"\(plain)\u{1F}\(plain)\"") }
+                #expect(throws: JSONParseError.self) { try JSON.parse("\"\(plain)") }
+            }
+        }
+    }
+
     @Test(arguments: ["", "{", "[1,]", "{\"a\"}", "tru", "01", "1.", "\"\u{01}\"", "[1] x", "\"\\x\"", "{\"a\":1,}"])
     func rejectsMalformed(_ text: String) {
         #expect(throws: JSONParseError.self) { try JSON.parse(text) }
