@@ -71,26 +71,33 @@ enum EventRoutes {
     /// sources).
     static func write(_ e: SandboxEvent, to out: inout [UInt8]) {
         func user(_ id: String, _ name: String, _ login: String) {
-            out += Array("{\"type\":\"user\",\"id\":".utf8)
+            out.append(static: "{\"type\":\"user\",\"id\":")
             JSON.writeString(id, to: &out)
-            out += Array(",\"name\":".utf8)
+            out.append(static: ",\"name\":")
             JSON.writeString(name, to: &out)
-            out += Array(",\"login\":".utf8)
+            out.append(static: ",\"login\":")
             JSON.writeString(login, to: &out)
             out.append(UInt8(ascii: "}"))
         }
-        out += Array("{\"source\":".utf8)
+        out.append(static: "{\"source\":")
         if let s = e.source { user(s.id, s.name, s.login) } else { user(e.userID, e.userName, e.userLogin) }
-        out += Array(",\"created_by\":".utf8)
+        out.append(static: ",\"created_by\":")
         user(e.userID, e.userName, e.userLogin)
-        out += Array(",\"action_by\":null,\"created_at\":".utf8)
-        JSON.writeString(BoxTime.format(e.createdAt), to: &out)
-        out += Array(",\"event_id\":".utf8)
+        out.append(static: ",\"action_by\":null,\"created_at\":")
+        BoxTime.appendQuoted(e.createdAt, to: &out)
+        out.append(static: ",\"event_id\":")
         JSON.writeString(e.eventID, to: &out)
-        out += Array(",\"event_type\":".utf8)
+        out.append(static: ",\"event_type\":")
         JSON.writeString(e.eventType, to: &out)
-        out += Array(",\"ip_address\":".utf8)
+        out.append(static: ",\"ip_address\":")
         JSON.writeString(e.ipAddress, to: &out)
-        out += Array(",\"type\":\"event\",\"session_id\":null,\"additional_details\":null}".utf8)
+        out.append(static: ",\"type\":\"event\",\"session_id\":null,\"additional_details\":null}")
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Appends a literal's bytes without making an array of them first.
+    mutating func append(static text: StaticString) {
+        append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 }
