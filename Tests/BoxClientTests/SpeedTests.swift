@@ -47,27 +47,6 @@ import Testing
         empty.finished(events: 0, seconds: first)
         #expect(empty.step == first * 8)
     }
-
-    /// Read 12 at a time, a long window's slices hold up to 8x `targetEvents` (1/96 of what is
-    /// left), and shrink back to `targetEvents` as the rest of the window shortens.
-    @Test func slicesOfALongWindowGrowThenShrink() {
-        // 1000 events a second over 1,024,000 s: about a billion events.
-        var p = EventSlicePlanner(start: 0, end: 1_024_000 - 1, openEnded: false, targetEvents: 1000, parallelSlices: 12)
-        _ = p.nextSlice()
-        p.finished(events: 1_000_000, seconds: 1000)
-        #expect(p.step == 8)  // 8 x 1000 events: the cap
-        var q = EventSlicePlanner(start: 0, end: 96_000 - 1, openEnded: false, targetEvents: 100, parallelSlices: 12)
-        _ = q.nextSlice()  // 96,000 / 1024: 93 s
-        q.finished(events: 93, seconds: 93)  // one a second: 95,907 s left, 1/96 of it is 999 events
-        #expect(q.step == 744)  // growth capped 8-fold at a time (93 x 8); the size cap is 800 s
-        var sizes: [Int64] = []
-        while let s = q.nextSlice() {
-            sizes.append((s.before ?? s.after) - s.after + 1)
-            q.finished(events: Int(sizes.last!), seconds: sizes.last!)
-        }
-        #expect(sizes.max() == 800)
-        #expect(sizes.suffix(3).allSatisfy { $0 <= 100 })
-    }
 }
 
 @Suite struct AdaptiveConcurrencyTests {

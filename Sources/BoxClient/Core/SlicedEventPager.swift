@@ -22,25 +22,18 @@ public struct EventSlicePlanner: Sendable, Equatable {
     /// events made while it runs, as one stream would).
     public let openEnded: Bool
     public let targetEvents: Int
-    /// How many slices are read at once (0: slices stay at `targetEvents`).
-    public let parallelSlices: Int
     public private(set) var cursor: Int64
     public private(set) var step: Int64
     private var seenEvents = 0
     private var seenSeconds: Int64 = 0
 
     /// The first slices are small, 1/1024 of the window (at least a minute); then
-    /// `finished(events:seconds:)` sizes the next ones. With `parallelSlices`, a slice holds
-    /// more than `targetEvents` (up to 8 times) while the rest of the window is long: every
-    /// slice ends with one request that finds nothing more, so fewer slices waste fewer
-    /// requests; the rest is still cut into 8 rounds of `parallelSlices` slices, and slices
-    /// shrink back as it shortens, so all of them stay busy to the end.
-    public init(start: Int64, end: Int64, openEnded: Bool, targetEvents: Int = 3000, parallelSlices: Int = 0) {
+    /// `finished(events:seconds:)` sizes the next ones.
+    public init(start: Int64, end: Int64, openEnded: Bool, targetEvents: Int = 3000) {
         self.cursor = start
         self.end = max(start, end)
         self.openEnded = openEnded
         self.targetEvents = max(1, targetEvents)
-        self.parallelSlices = max(0, parallelSlices)
         self.step = max(60, (self.end - start + 1) / 1024)
     }
 
@@ -65,12 +58,7 @@ public struct EventSlicePlanner: Sendable, Equatable {
             wanted = step * 8
         } else {
             let density = Double(seenEvents) / Double(seenSeconds)
-            var target = Double(targetEvents)
-            if parallelSlices > 0 {
-                let rest = Double(max(0, end - cursor + 1)) * density
-                target = min(target * 8, max(target, rest / Double(parallelSlices * 8)))
-            }
-            wanted = Int64(min(Double(Int64.max / 4), (target / density).rounded()))
+            wanted = Int64(min(Double(Int64.max / 4), (Double(targetEvents) / density).rounded()))
         }
         step = max(1, min(wanted, step * 8))
     }
@@ -138,10 +126,8 @@ public final class SlicedEventPager: PageSource {
         let now = Int64(client.wallClock())
         var bare = request
         bare.query = query.filter { $0.0 != "created_after" && $0.0 != "created_before" }
-        let slices = 12
-        let planner = EventSlicePlanner(
-            start: after, end: before ?? max(after, now), openEnded: before == nil, parallelSlices: slices)
-        return SlicedEventPager(client: client, request: bare, limit: limit, planner: planner, maxSlices: slices)
+        let planner = EventSlicePlanner(start: after, end: before ?? max(after, now), openEnded: before == nil)
+        return SlicedEventPager(client: client, request: bare, limit: limit, planner: planner)
     }
 
     public func next(_ completion: @escaping (Result<BoxPage?, BoxError>) -> Void) {
