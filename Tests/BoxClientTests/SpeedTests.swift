@@ -166,6 +166,24 @@ import Testing
         }
     }
 
+    /// Under Box's kind of rate limit the sliced read gives the same events (every 429 waited
+    /// out, none given up on), and lowers how many slices it reads at once.
+    @Test func slicedReadUnderARateLimitLowersItsSlicesInFlight() throws {
+        let f = try ClientSandboxFixture(seed: Self.seed)
+        let c = f.developer
+        let logins = try #require(Self.seed.generatedLogins)
+        let query = [("created_after", formatBoxTime(logins.start))]
+        let expected = try sequential(c, query)
+        f.sandbox.faults = try Faults(spec: "rate_limit=1200/min,latency_ms=5")
+        f.sandbox.clearRequestLog()
+        let (got, pager) = try sliced(c, query)
+        #expect(got == expected)
+        let statuses = f.sandbox.requestLog.map(\.status)
+        let refused = statuses.filter { $0 == 429 }.count
+        #expect(refused > 0, "the limit was never reached: the test shows nothing")
+        #expect(pager.concurrency.limit < pager.maxSlices)
+    }
+
     /// A slice that fails hands its error out in its turn, after the pages before it.
     @Test func aFailedSliceFailsTheReadInOrder() throws {
         let f = try ClientSandboxFixture(seed: Self.seed)

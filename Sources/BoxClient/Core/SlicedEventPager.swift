@@ -74,6 +74,11 @@ public final class SlicedEventPager: PageSource {
     public private(set) var planner: EventSlicePlanner
     /// The most slices read at once so far (for tests).
     public private(set) var peakSlicesInFlight = 0
+    /// How many slices may be read at once: fewer after Box answers 429, more again as pages
+    /// come (as box.parallel does): a window read at `maxSlices` requests at a time would
+    /// otherwise run into Box's per-user rate limit on every pause.
+    public private(set) var concurrency: AdaptiveConcurrency
+    private var rateLimitedSeen: Int
 
     private final class Slice {
         let pager: BoxPager
@@ -95,7 +100,7 @@ public final class SlicedEventPager: PageSource {
     private var waiter: ((Result<BoxPage?, BoxError>) -> Void)?
 
     public init(
-        client: BoxClient, request: BoxRequest, limit: Int = 500, planner: EventSlicePlanner, maxSlices: Int = 12,
+        client: BoxClient, request: BoxRequest, limit: Int = 500, planner: EventSlicePlanner, maxSlices: Int = 16,
         maxBufferedPages: Int = 8
     ) {
         self.client = client
@@ -104,6 +109,8 @@ public final class SlicedEventPager: PageSource {
         self.planner = planner
         self.maxSlices = max(1, maxSlices)
         self.maxBufferedPages = max(1, maxBufferedPages)
+        concurrency = AdaptiveConcurrency(maximum: self.maxSlices)
+        rateLimitedSeen = client.rateLimitedResponses
     }
 
     /// A sliced reader for an admin_logs request with `created_after` (and maybe
@@ -167,8 +174,11 @@ public final class SlicedEventPager: PageSource {
     private func pump() {
         addSlices()
         var started = false
+        var fetching = slices.filter(\.fetching).count
         for slice in slices where !slice.fetching && !slice.done && slice.failure == nil {
+            guard fetching < concurrency.limit else { break }
             guard slice.pages.count < maxBufferedPages else { continue }
+            fetching += 1
             slice.fetching = true
             started = true
             slice.pager.next { [weak self] result in self?.received(result, for: slice) }
@@ -191,6 +201,12 @@ public final class SlicedEventPager: PageSource {
 
     private func received(_ result: Result<BoxPage?, BoxError>, for slice: Slice) {
         slice.fetching = false
+        if client.rateLimitedResponses > rateLimitedSeen {
+            rateLimitedSeen = client.rateLimitedResponses
+            concurrency.rateLimited()
+        } else if case .success = result {
+            concurrency.succeeded()
+        }
         switch result {
         case .success(let page?):
             slice.pages.append(page)
