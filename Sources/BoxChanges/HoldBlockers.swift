@@ -35,7 +35,7 @@ public final class HoldBlockers: DeleteBlockers {
         client.start(get) { result in
             guard case .success(let r) = result, let user = try? r.json() else { return done(false) }
             if (user["space_used"]?.intValue ?? 0) > 0 { return done(true) }
-            var root = BoxRequest(
+            let root = BoxRequest(
                 "GET", "/2.0/folders/0/items", query: [("fields", "owned_by"), ("limit", "1000")], asUser: id)
             client.start(root) { result in
                 guard case .success(let r) = result, let page = try? r.json() else { return done(false) }

@@ -24,16 +24,9 @@ enum AliasRoutes {
             throw BoxErrorReply.invalidParameter("email", "Invalid value '\(email)'.")
         }
         guard !c.state.emailInUse(email) else {
-            throw BoxErrorReply(
-                status: 409, code: "conflict", message: "Email alias already in use",
-                contextInfo: [
-                    "errors": [
-                        [
-                            "reason": "invalid_parameter", "name": "email",
-                            "message": .string("Invalid value '\(email)'. The address is already in use"),
-                        ]
-                    ]
-                ])
+            throw BoxErrorReply.conflict(
+                "Email alias already in use", parameter: "email",
+                detail: "Invalid value '\(email)'. The address is already in use")
         }
         let alias = SandboxEmailAlias(
             id: c.state.newObjectID(), userID: user.id, email: email, isConfirmed: c.isPrivileged(c.me))

@@ -33,6 +33,13 @@ struct BoxErrorReply: Error {
         return BoxErrorReply(status: 400, code: "bad_request", message: "Bad Request", contextInfo: info)
     }
 
+    /// 409 `conflict`: the parameter whose value is already taken, in context_info as Box
+    /// names it (the same shape as `invalidParameter`'s).
+    static func conflict(_ message: String, parameter name: String, detail: String) -> BoxErrorReply {
+        let info: JSON = ["errors": [["reason": "invalid_parameter", "name": .string(name), "message": .string(detail)]]]
+        return BoxErrorReply(status: 409, code: "conflict", message: message, contextInfo: info)
+    }
+
     static func badRequest(_ message: String) -> BoxErrorReply {
         BoxErrorReply(status: 400, code: "bad_request", message: message)
     }

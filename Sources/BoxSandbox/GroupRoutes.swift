@@ -116,16 +116,9 @@ enum GroupRoutes {
     private static func checkUnique(_ name: String, except id: String?, _ c: RequestContext) throws {
         let n = name.lowercased()
         guard c.state.groups.values.contains(where: { $0.id != id && $0.name.lowercased() == n }) else { return }
-        throw BoxErrorReply(
-            status: 409, code: "conflict", message: "Group with the same name already exists",
-            contextInfo: [
-                "errors": [
-                    [
-                        "reason": "invalid_parameter", "name": "group_tag_name",
-                        "message": .string("Invalid value '\(name)'. A resource with value '\(name)' already exists"),
-                    ]
-                ]
-            ])
+        throw BoxErrorReply.conflict(
+            "Group with the same name already exists", parameter: "group_tag_name",
+            detail: "Invalid value '\(name)'. A resource with value '\(name)' already exists")
     }
 }
 

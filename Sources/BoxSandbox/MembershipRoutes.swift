@@ -17,16 +17,9 @@ enum MembershipRoutes {
         let group = try c.group(groupID)
         guard !user.isExternal else { throw BoxErrorReply.forbidden() }
         guard c.membership(of: user.id, in: group.id) == nil else {
-            throw BoxErrorReply(
-                status: 409, code: "conflict", message: "User is already a member of this group",
-                contextInfo: [
-                    "errors": [
-                        [
-                            "reason": "invalid_parameter", "name": "user",
-                            "message": .string("User \(user.id) is already a member of group \(group.id)"),
-                        ]
-                    ]
-                ])
+            throw BoxErrorReply.conflict(
+                "User is already a member of this group", parameter: "user",
+                detail: "User \(user.id) is already a member of group \(group.id)")
         }
         let m = SandboxMembership(
             id: c.state.newObjectID(), userID: user.id, groupID: group.id, role: role, createdAt: c.now)

@@ -141,12 +141,22 @@ public final class Sandbox: @unchecked Sendable {
         return server.waitUntilNoOpenConnections(timeout: timeout)
     }
 
-    public func clearRequestLog() { withLock { log.removeAll() } }
+    /// Also starts a new count of `peakRequestsInProgress`.
+    public func clearRequestLog() {
+        withLock {
+            log.removeAll()
+            peakInProgress = inProgress
+        }
+    }
 
     /// Requests being answered now: a test waits for 0 after killing a client, so that a
     /// request the dead process left in flight is in the log before it looks.
     public var requestsInProgress: Int { withLock { inProgress } }
     private var inProgress = 0
+    /// The most requests answered at once since the start or `clearRequestLog()` (a test's
+    /// view of how many calls a client keeps in flight).
+    public var peakRequestsInProgress: Int { withLock { peakInProgress } }
+    private var peakInProgress = 0
 
     public var faults: Faults {
         get { withLock { currentFaults } }
@@ -208,7 +218,10 @@ public final class Sandbox: @unchecked Sendable {
     /// Answers one request: faults, routing, auth, the route, then the request log and capture.
     func handle(_ request: HTTPRequest) -> HTTPResponse {
         let requestID = SecureRandom.hex(8)
-        withLock { inProgress += 1 }
+        withLock {
+            inProgress += 1
+            peakInProgress = max(peakInProgress, inProgress)
+        }
         defer { withLock { inProgress -= 1 } }
         let latency = withLock { latencies.next(currentFaults) }
         if latency > 0 { usleep(useconds_t(latency * 1000)) }

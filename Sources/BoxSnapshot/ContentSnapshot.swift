@@ -8,11 +8,14 @@ import JSON
 
 extension EnterpriseSnapshot {
     /// Each managed user's email aliases (external users have none Box shows an admin).
+    /// Read several users at a time (`BoxClient.each`); the result is in the users' order.
     func readEmailAliases(users: [JSON]) throws -> [JSON] {
         var out: [JSON] = []
-        for user in users where isManaged(user) {
-            guard let id = user["id"]?.stringValue else { continue }
-            let aliases = try client.json(BoxRequest("GET", "/2.0/users/\(percentEncode(id))/email_aliases"))
+        let ids = users.filter(isManaged).compactMap { $0["id"]?.stringValue }
+        let replies = try client.each(ids) { [client] id, done in
+            client.startJSON(BoxRequest("GET", "/2.0/users/\(percentEncode(id))/email_aliases"), completion: done)
+        }
+        for (id, aliases) in zip(ids, replies) {
             for a in aliases["entries"]?.arrayValue ?? [] {
                 guard let aid = a["id"]?.stringValue, let email = a["email"]?.stringValue else { continue }
                 out.append(
@@ -29,71 +32,92 @@ extension EnterpriseSnapshot {
     /// them to the user), their collaborations, and the users those name that the listing
     /// did not (collaborators outside the enterprise), as external users. A user whose space
     /// used exceeds their folders' sizes owns items outside them: `owned_items` 1.
+    ///
+    /// Read in three rounds, each several requests at a time (`BoxClient.each`): every
+    /// user's root folder, then every owned folder, then every folder's collaborations; the
+    /// result is assembled in the users' and folders' order, as one-at-a-time reads gave it.
     func readContent(users: inout [JSON]) throws -> (folders: [JSON], collaborations: [JSON]) {
         var folders: [JSON] = []
         var collaborations: [JSON] = []
         var known = Set(users.compactMap { $0["id"]?.stringValue })
         var extra: [JSON] = []
-        for index in users.indices where isManaged(users[index]) {
-            guard let owner = users[index]["id"]?.stringValue else { continue }
+        let owners = users.indices.compactMap { index -> (index: Int, id: String)? in
+            guard isManaged(users[index]), let id = users[index]["id"]?.stringValue else { return nil }
+            return (index, id)
+        }
+        let roots = try client.each(owners) { [client] owner, done in
             var root = BoxRequest("GET", "/2.0/folders/0/items", query: [("fields", "id,name,owned_by")])
-            root.asUser = owner
-            let items = try all(root, mode: .offset(limit: 1000))
-            var owned: Int64 = 0
-            for item in items
-            where item["type"]?.stringValue == "folder" && item["owned_by"]?["id"]?.stringValue == owner {
-                guard let fid = item["id"]?.stringValue else { continue }
-                var get = BoxRequest(
-                    "GET", "/2.0/folders/\(percentEncode(fid))",
-                    query: [("fields", "id,name,owned_by,size,created_at,modified_at,item_collection")])
-                get.asUser = owner
-                let f = try client.json(get)
-                let size = f["size"]?.intValue ?? 0
-                owned += size
-                var folder = JSONObject()
-                folder["id"] = .string(fid)
-                folder["name"] = f["name"] ?? item["name"] ?? ""
-                folder["owned_by"] = ["id": .string(owner)]
-                folder["size"] = .int(size)
-                // Its items are not copied: the folder keeps their count.
-                folder["file_count"] = .int(f["item_collection"]?["total_count"]?.intValue ?? 0)
-                for key in ["created_at", "modified_at"] { if let v = f[key], !v.isNull { folder[key] = v } }
-                folders.append(.object(folder))
-                var list = BoxRequest("GET", "/2.0/folders/\(percentEncode(fid))/collaborations")
-                list.asUser = owner
-                for c in try all(list, mode: .marker(limit: 1000)) {
-                    let who = c["accessible_by"] ?? .null
-                    // Group collaborations are not part of the seed format.
-                    guard let cid = c["id"]?.stringValue, who["type"]?.stringValue == "user",
-                        let uid = who["id"]?.stringValue
-                    else { continue }
-                    if !known.contains(uid) {
-                        known.insert(uid)
-                        let login = who["login"]?.stringValue ?? ""
-                        let name = who["name"]?.stringValue ?? ""
-                        extra.append(
-                            [
-                                "id": .string(uid), "name": .string(name.isEmpty ? login : name),
-                                "login": .string(login), "enterprise": .null,
-                            ])
-                    }
-                    var o = JSONObject()
-                    o["id"] = .string(cid)
-                    o["item"] = ["type": "folder", "id": .string(fid)]
-                    o["accessible_by"] = ["type": "user", "id": .string(uid)]
-                    o["role"] = c["role"] ?? "editor"
-                    o["status"] = c["status"] ?? "accepted"
-                    if let by = c["created_by"]?["id"]?.stringValue, known.contains(by) {
-                        o["created_by"] = ["id": .string(by)]
-                    }
-                    for key in ["created_at", "modified_at"] { if let v = c[key], !v.isNull { o[key] = v } }
-                    collaborations.append(.object(o))
+            root.asUser = owner.id
+            client.allEntries(root, mode: .offset(limit: 1000), completion: done)
+        }
+        // (owner, the root listing's entry) for every folder an owner owns, in order.
+        let owned = zip(owners, roots).flatMap { owner, items in
+            items.filter {
+                $0["type"]?.stringValue == "folder" && $0["owned_by"]?["id"]?.stringValue == owner.id
+                    && $0["id"]?.stringValue != nil
+            }.map { (owner: owner, item: $0) }
+        }
+        let details = try client.each(owned) { [client] folder, done in
+            var get = BoxRequest(
+                "GET", "/2.0/folders/\(percentEncode(folder.item["id"]!.stringValue!))",
+                query: [("fields", "id,name,owned_by,size,created_at,modified_at,item_collection")])
+            get.asUser = folder.owner.id
+            client.startJSON(get, completion: done)
+        }
+        let collaborationLists = try client.each(owned) { [client] folder, done in
+            var list = BoxRequest("GET", "/2.0/folders/\(percentEncode(folder.item["id"]!.stringValue!))/collaborations")
+            list.asUser = folder.owner.id
+            client.allEntries(list, mode: .marker(limit: 1000), completion: done)
+        }
+        var ownedSize: [Int: Int64] = [:]
+        for (k, folderRead) in owned.enumerated() {
+            let (owner, item, f) = (folderRead.owner.id, folderRead.item, details[k])
+            let fid = item["id"]!.stringValue!
+            let size = f["size"]?.intValue ?? 0
+            ownedSize[folderRead.owner.index, default: 0] += size
+            var folder = JSONObject()
+            folder["id"] = .string(fid)
+            folder["name"] = f["name"] ?? item["name"] ?? ""
+            folder["owned_by"] = ["id": .string(owner)]
+            folder["size"] = .int(size)
+            // Its items are not copied: the folder keeps their count.
+            folder["file_count"] = .int(f["item_collection"]?["total_count"]?.intValue ?? 0)
+            for key in ["created_at", "modified_at"] { if let v = f[key], !v.isNull { folder[key] = v } }
+            folders.append(.object(folder))
+            for c in collaborationLists[k] {
+                let who = c["accessible_by"] ?? .null
+                // Group collaborations are not part of the seed format.
+                guard let cid = c["id"]?.stringValue, who["type"]?.stringValue == "user",
+                    let uid = who["id"]?.stringValue
+                else { continue }
+                if !known.contains(uid) {
+                    known.insert(uid)
+                    let login = who["login"]?.stringValue ?? ""
+                    let name = who["name"]?.stringValue ?? ""
+                    extra.append(
+                        [
+                            "id": .string(uid), "name": .string(name.isEmpty ? login : name),
+                            "login": .string(login), "enterprise": .null,
+                        ])
                 }
+                var o = JSONObject()
+                o["id"] = .string(cid)
+                o["item"] = ["type": "folder", "id": .string(fid)]
+                o["accessible_by"] = ["type": "user", "id": .string(uid)]
+                o["role"] = c["role"] ?? "editor"
+                o["status"] = c["status"] ?? "accepted"
+                if let by = c["created_by"]?["id"]?.stringValue, known.contains(by) {
+                    o["created_by"] = ["id": .string(by)]
+                }
+                for key in ["created_at", "modified_at"] { if let v = c[key], !v.isNull { o[key] = v } }
+                collaborations.append(.object(o))
             }
-            let used = users[index]["space_used"]?.intValue ?? 0
-            if case .object(var u) = users[index] {
-                u["owned_items"] = .int(used > owned ? 1 : 0)
-                users[index] = .object(u)
+        }
+        for owner in owners {
+            let used = users[owner.index]["space_used"]?.intValue ?? 0
+            if case .object(var u) = users[owner.index] {
+                u["owned_items"] = .int(used > ownedSize[owner.index, default: 0] ? 1 : 0)
+                users[owner.index] = .object(u)
             }
         }
         users += extra

@@ -242,3 +242,38 @@ import Testing
         #expect(seen.map { $0.query["marker"] != nil } == [false, true, true])
     }
 }
+
+/// `BoxClient.each` (the snapshot's reads): several calls in flight, results in item order, the
+/// first failure thrown.
+@Suite struct ParallelReadsTests {
+    @Test func readsSeveralAtOnceInItemOrder() throws {
+        let f = try ClientSandboxFixture(faults: try Faults(spec: "latency_ms=40"))
+        let c = f.developer
+        let ids = try c.json(BoxRequest("GET", "/2.0/users", query: [("limit", "24"), ("fields", "id")]))["entries"]?
+            .arrayValue?.compactMap { $0["id"]?.stringValue } ?? []
+        #expect(ids.count == 24)
+        f.sandbox.clearRequestLog()
+        let logins = try c.each(ids, window: 6) { id, done in
+            c.startJSON(BoxRequest("GET", "/2.0/users/\(id)", query: [("fields", "id,login")])) { result in
+                done(result.map { "\($0["id"]?.stringValue ?? "")" })
+            }
+        }
+        #expect(logins == ids)
+        #expect(f.sandbox.peakRequestsInProgress > 1 && f.sandbox.peakRequestsInProgress <= 6)
+    }
+
+    @Test func theFirstFailureIsThrownAndNothingStartsAfterIt() throws {
+        let f = try ClientSandboxFixture()
+        let c = f.developer
+        f.sandbox.clearRequestLog()
+        var started = 0
+        #expect(throws: BoxError.self) {
+            _ = try c.each(Array(0..<50), window: 2) { (n: Int, done: @escaping (Result<JSON, BoxError>) -> Void) in
+                started += 1
+                c.startJSON(BoxRequest("GET", n == 3 ? "/2.0/users/1" : "/2.0/users/me"), completion: done)
+            }
+        }
+        #expect(started < 10)
+        #expect(f.sandbox.requestLog.contains { $0.path == "/2.0/users/1" && $0.status == 404 })
+    }
+}

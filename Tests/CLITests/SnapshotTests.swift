@@ -80,6 +80,18 @@ import Testing
         #expect(!text.contains(try DemoSandbox().sandbox.credentials.accessToken))
     }
 
+    /// Users, folders and collaborations are read several at a time (BoxClient.each): with
+    /// Box's latency a snapshot of a large enterprise is not one round trip per user.
+    @Test func readsSeveralUsersAtOnce() throws {
+        let demo = try DemoSandbox(faults: "latency_ms=15")
+        let file = demo.home.appendingPathComponent("copy.json")
+        demo.sandbox.clearRequestLog()
+        let r = try boxlua(["snapshot", file.path], environment: demo.processEnvironment)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(demo.sandbox.peakRequestsInProgress > 2)
+        #expect(try SandboxSeed.load(from: file).json()["users"] == (try snapshotOfTheDemo().copy["users"]))
+    }
+
     @Test func eventsOfTheLastDaysAreCopied() throws {
         let (demo, copy, _, _) = try snapshotOfTheDemo(["--events-days", "400"])
         let logins = (demo["events"]?.arrayValue ?? []).filter { $0["event_type"] == "LOGIN" }

@@ -19,6 +19,15 @@ def read_sandbox(path):
     return env
 
 
+def raised(fn, error_type):
+    """The `error_type` exception fn() raises; an AssertionError when it raises none."""
+    try:
+        fn()
+    except error_type as e:
+        return e
+    raise AssertionError(f"expected a {error_type.__name__}")
+
+
 def check(fn):
     CHECKS.append(fn)
     return fn

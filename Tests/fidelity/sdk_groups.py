@@ -3,7 +3,7 @@ created, listed, changed and deleted, and Box's errors for each. Registered into
 list by importing this module (sdk_run.py does, after its own checks)."""
 import uuid
 
-from checklist import check
+from checklist import check, raised
 
 from box_sdk_gen.box.errors import BoxAPIError
 from box_sdk_gen.internal.null_value import NullValue
@@ -20,11 +20,7 @@ def setup(admin):
 
 
 def api_error(fn):
-    try:
-        fn()
-    except BoxAPIError as e:
-        return e.response_info
-    raise AssertionError("expected a BoxAPIError")
+    return raised(fn, BoxAPIError).response_info
 
 
 def fresh_user(client, prefix):

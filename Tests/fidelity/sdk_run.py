@@ -13,7 +13,7 @@ import urllib.parse
 import uuid
 
 import checklist
-from checklist import check, read_sandbox
+from checklist import check, raised, read_sandbox
 
 import requests
 from box_sdk_gen import (BoxCCGAuth, BoxClient, BoxDeveloperTokenAuth, BoxJWTAuth, BoxOAuth, CCGConfig,
@@ -45,11 +45,7 @@ def admin():
 
 
 def api_error(fn):
-    try:
-        fn()
-    except BoxAPIError as e:
-        return e.response_info
-    raise AssertionError("expected a BoxAPIError")
+    return raised(fn, BoxAPIError).response_info
 
 
 def all_users_by_marker(client, limit):

@@ -273,16 +273,7 @@ def main():
     sb = Sandbox(boxlua, max(updates, 10), faults="latency_ms=20")
     try:
         env = sb.env()
-        idfile = os.path.join(sb.dir, "ids.txt")
-        measure([boxlua, "-e", f"""
-            local f = assert(io.open({json.dumps(idfile)}, "w"))
-            local n = 0
-            for u in box.users.list{{}} do
-              if u.login:match("^bench") then f:write(u.id, "\\n") n = n + 1 end
-              if n == {updates} then break end
-            end
-            f:close()"""], env)
-        load = f'local ids = {{}} for l in io.lines({json.dumps(idfile)}) do ids[#ids + 1] = l end'
+        _, load = bench_user_ids(boxlua, sb, env, updates)
         seq_code = load + ' for i, id in ipairs(ids) do box.users.update(id, {job_title = "seq " .. i}) end'
         par_code = load + (' local r = box.parallel(ids, function(id) return box.users.update(id, {job_title = "par"}) end,'
                            ' {workers = 8}) for _, x in ipairs(r) do assert(x.ok, tostring(x.error)) end')
@@ -337,6 +328,21 @@ def main():
     print(f"wrote {args.out}")
 
 
+def bench_user_ids(boxlua, sb, env, updates):
+    """Writes the ids of the sandbox's first `updates` bench users to a file; returns its path
+    and the Lua that reads them into `ids`."""
+    idfile = os.path.join(sb.dir, "ids.txt")
+    measure([boxlua, "-e", f"""
+        local f = assert(io.open({json.dumps(idfile)}, "w"))
+        local n = 0
+        for u in box.users.list{{}} do
+          if u.login:match("^bench") then f:write(u.id, "\\n") n = n + 1 end
+          if n == {updates} then break end
+        end
+        f:close()"""], env)
+    return idfile, f'local ids = {{}} for l in io.lines({json.dumps(idfile)}) do ids[#ids + 1] = l end'
+
+
 def where_box_is_slow(boxlua, updates):
     """The rows of issue 18; sizes from BENCH_SLOW_USERS, BENCH_EVENTS_USERS, BENCH_EVENTS, BENCH_DAYS."""
     rows = []
@@ -366,16 +372,7 @@ def where_box_is_slow(boxlua, updates):
     sb = Sandbox(boxlua, max(updates, 10), faults=f"rate_limit={rate}/min,burst={burst},latency_ms=80", capture=True)
     try:
         env = sb.env()
-        idfile = os.path.join(sb.dir, "ids.txt")
-        measure([boxlua, "-e", f"""
-            local f = assert(io.open({json.dumps(idfile)}, "w"))
-            local n = 0
-            for u in box.users.list{{}} do
-              if u.login:match("^bench") then f:write(u.id, "\\n") n = n + 1 end
-              if n == {updates} then break end
-            end
-            f:close()"""], env)
-        load = f'local ids = {{}} for l in io.lines({json.dumps(idfile)}) do ids[#ids + 1] = l end'
+        idfile, load = bench_user_ids(boxlua, sb, env, updates)
         par_code = load + (' local r = box.parallel(ids, function(id) return box.users.update(id, {job_title = "par"}) end,'
                            ' {workers = 8}) local n = 0 for _, x in ipairs(r) do assert(x.ok, tostring(x.error)) n = n + 1 end'
                            ' print(n)')
