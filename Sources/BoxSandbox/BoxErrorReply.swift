@@ -36,7 +36,9 @@ struct BoxErrorReply: Error {
     /// 409 `conflict`: the parameter whose value is already taken, in context_info as Box
     /// names it (the same shape as `invalidParameter`'s).
     static func conflict(_ message: String, parameter name: String, detail: String) -> BoxErrorReply {
-        let info: JSON = ["errors": [["reason": "invalid_parameter", "name": .string(name), "message": .string(detail)]]]
+        let info: JSON = [
+            "errors": [["reason": "invalid_parameter", "name": .string(name), "message": .string(detail)]]
+        ]
         return BoxErrorReply(status: 409, code: "conflict", message: message, contextInfo: info)
     }
 

@@ -174,7 +174,8 @@ public struct GeneratedLogins: Sendable, Equatable {
             for shift in stride(from: 60, through: 0, by: -4) { id.append(Self.hex[Int((v >> UInt64(shift)) & 15)]) }
         }
         return SandboxEvent(
-            eventID: String(decoding: id[..<40], as: UTF8.self), eventType: "LOGIN", createdAt: createdAt(k), userID: who.id, userName: who.name,
+            eventID: String(decoding: id[..<40], as: UTF8.self), eventType: "LOGIN", createdAt: createdAt(k),
+            userID: who.id, userName: who.name,
             userLogin: who.login, ipAddress: ip)
     }
 

@@ -65,7 +65,8 @@ extension EnterpriseSnapshot {
             client.startJSON(get, completion: done)
         }
         let collaborationLists = try client.each(owned) { [client] folder, done in
-            var list = BoxRequest("GET", "/2.0/folders/\(percentEncode(folder.item["id"]!.stringValue!))/collaborations")
+            var list = BoxRequest(
+                "GET", "/2.0/folders/\(percentEncode(folder.item["id"]!.stringValue!))/collaborations")
             list.asUser = folder.owner.id
             client.allEntries(list, mode: .marker(limit: 1000), completion: done)
         }

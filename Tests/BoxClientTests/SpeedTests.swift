@@ -249,7 +249,8 @@ import Testing
     @Test func readsSeveralAtOnceInItemOrder() throws {
         let f = try ClientSandboxFixture(faults: try Faults(spec: "latency_ms=40"))
         let c = f.developer
-        let ids = try c.json(BoxRequest("GET", "/2.0/users", query: [("limit", "24"), ("fields", "id")]))["entries"]?
+        let ids =
+            try c.json(BoxRequest("GET", "/2.0/users", query: [("limit", "24"), ("fields", "id")]))["entries"]?
             .arrayValue?.compactMap { $0["id"]?.stringValue } ?? []
         #expect(ids.count == 24)
         f.sandbox.clearRequestLog()
