@@ -88,9 +88,13 @@ struct RetryPolicyTests {
             state: .init(attempts: 5), canRefresh: true,
             expected: .giveUp(reason: "gave up after 5 attempts")),
         Row(
-            name: "429 stops at max attempts", outcome: .response(status: 429, retryAfter: "1"),
-            state: .init(attempts: 5), canRefresh: true,
-            expected: .giveUp(reason: "gave up after 5 attempts")),
+            name: "429 is retried past max attempts while the wait budget lasts",
+            outcome: .response(status: 429, retryAfter: "1"), state: .init(attempts: 9, waited: 20), canRefresh: true,
+            expected: .retry(delay: 1, pauseAll: true, reason: "HTTP 429")),
+        Row(
+            name: "429 without Retry-After backs off past max attempts",
+            outcome: .response(status: 429, retryAfter: nil), state: .init(attempts: 7, waited: 5), canRefresh: true,
+            expected: .retry(delay: 60, pauseAll: true, reason: "HTTP 429")),
         Row(
             name: "Retry-After past the wait budget gives up", outcome: .response(status: 429, retryAfter: "30"),
             state: .init(attempts: 2, waited: 80), canRefresh: true,

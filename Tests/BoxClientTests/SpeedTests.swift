@@ -174,7 +174,7 @@ import Testing
         let logins = try #require(Self.seed.generatedLogins)
         let query = [("created_after", formatBoxTime(logins.start))]
         let expected = try sequential(c, query)
-        f.sandbox.faults = try Faults(spec: "rate_limit=1200/min,latency_ms=5")
+        f.sandbox.faults = try Faults(spec: "rate_limit=1200/min,burst=4,latency_ms=5")
         f.sandbox.clearRequestLog()
         let (got, pager) = try sliced(c, query)
         #expect(got == expected)

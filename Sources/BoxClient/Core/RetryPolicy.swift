@@ -3,7 +3,8 @@ import HTTPServer
 
 /// Retry limits; every field has the default Box's own SDKs use unless noted.
 public struct RetrySettings: Sendable, Equatable {
-    /// Most HTTP answers one call may get (the first try included): `BOXLUA_MAX_ATTEMPTS`.
+    /// Most HTTP answers one call may get (the first try included) when Box answers 5xx or 202:
+    /// `BOXLUA_MAX_ATTEMPTS`. A 429 is retried while `maxWait` lasts instead (see `decide`).
     public var maxAttempts = 5
     /// Extra tries after network failures (refused, reset, timeout), counted on their own.
     public var maxNetworkRetries = 2
@@ -87,7 +88,11 @@ public enum RetryPolicy {
             // 429 and 5xx are retried (reads as Box's SDKs do); 202 only when it says when.
             let retriable = status == 429 || (500...599).contains(status) || (status == 202 && hinted != nil)
             guard retriable else { return .finish }
-            guard state.attempts < settings.maxAttempts else {
+            // A 429 is Box asking to wait, not a failure: it processed nothing. A run kept at the
+            // limit (box.parallel, sliced event reads, snapshot) draws several in a row for one
+            // call, so 429s are retried while the call's wait budget lasts, not counted as
+            // attempts (Box's SDKs stop at 5 and fail the bulk run). 5xx and 202 keep the count.
+            guard status == 429 || state.attempts < settings.maxAttempts else {
                 return .giveUp(reason: "gave up after \(state.attempts) attempts")
             }
             // Retry-After is honoured exactly; otherwise exponential backoff with jitter.
