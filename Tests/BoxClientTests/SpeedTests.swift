@@ -23,6 +23,19 @@ import Testing
         #expect(p.nextSlice() == nil && p.isDone)
     }
 
+    /// Sixteen slices in flight over a quiet window all end empty: the step grows 8-fold for
+    /// each, and stays within the window (it overflowed Int64 and crashed a test run).
+    @Test func emptySlicesNeverGrowTheStepPastTheWindow() {
+        var p = EventSlicePlanner(start: 1_700_000_000, end: 1_700_000_000 + 180 * 86400, openEnded: true)
+        for _ in 0..<200 { p.finished(events: 0, seconds: p.step) }
+        #expect(p.step == 180 * 86400 + 1)
+        var wide = EventSlicePlanner(start: 0, end: Int64.max - 1, openEnded: false)
+        for _ in 0..<200 { wide.finished(events: 0, seconds: Int64.max) }
+        #expect(wide.step > 0)
+        wide.finished(events: 5, seconds: 1)
+        #expect(wide.step > 0)
+    }
+
     @Test func lastSliceIsOpenWhenTheWindowIs() {
         var p = EventSlicePlanner(start: 0, end: 1_000_000, openEnded: true)
         var last: (after: Int64, before: Int64?)?

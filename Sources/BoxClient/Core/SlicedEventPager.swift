@@ -24,6 +24,8 @@ public struct EventSlicePlanner: Sendable, Equatable {
     public let targetEvents: Int
     public private(set) var cursor: Int64
     public private(set) var step: Int64
+    /// The window's first second.
+    public let start: Int64
     private var seenEvents = 0
     private var seenSeconds: Int64 = 0
 
@@ -31,6 +33,7 @@ public struct EventSlicePlanner: Sendable, Equatable {
     /// `finished(events:seconds:)` sizes the next ones.
     public init(start: Int64, end: Int64, openEnded: Bool, targetEvents: Int = 3000) {
         self.cursor = start
+        self.start = start
         self.end = max(start, end)
         self.openEnded = openEnded
         self.targetEvents = max(1, targetEvents)
@@ -49,18 +52,23 @@ public struct EventSlicePlanner: Sendable, Equatable {
     }
 
     /// A slice of `seconds` held `events`: the next slices are sized to the density seen so far
-    /// (growing at most 8-fold at a time, so one empty slice does not make the next huge).
+    /// (growing at most 8-fold at a time, so one empty slice does not make the next huge), and
+    /// never longer than the window: every slice in flight reports when it ends, and a run of
+    /// empty ones would otherwise grow the step 8-fold each, past Int64 (seen: a crash).
     public mutating func finished(events: Int, seconds: Int64) {
-        seenEvents += events
-        seenSeconds += max(1, seconds)
+        seenEvents = seenEvents.addingReportingOverflow(max(0, events)).overflow ? Int.max : seenEvents + max(0, events)
+        let s = max(1, seconds)
+        seenSeconds = seenSeconds.addingReportingOverflow(s).overflow ? Int64.max : seenSeconds + s
+        let grown = step > Int64.max / 8 ? Int64.max : step * 8
         let wanted: Int64
         if seenEvents == 0 {
-            wanted = step * 8
+            wanted = grown
         } else {
             let density = Double(seenEvents) / Double(seenSeconds)
             wanted = Int64(min(Double(Int64.max / 4), (Double(targetEvents) / density).rounded()))
         }
-        step = max(1, min(wanted, step * 8))
+        let window = end.subtractingReportingOverflow(start).overflow ? Int64.max : max(1, end - start + 1)
+        step = max(1, min(wanted, grown, window))
     }
 }
 
