@@ -23,7 +23,7 @@ public struct BoxRunOptions: Sendable {
     public var profile: String?
     public var verbose = false
     public var quiet = false
-    /// The environment to read credentials from: the process's, read when first asked for
+    /// The environment to read credentials from: the process's, read each time it is asked for
     /// (on the first Box call: a run that makes none never copies it), unless set (--sandbox's).
     public var environment: [String: String] {
         get { givenEnvironment ?? ProcessEnvironment.current() }

@@ -89,7 +89,10 @@ private struct ColumnPicker {
                 guard try keyIs(key, paths[k][depth]) else { continue }
                 if paths[k].count == depth + 1 { ending |= 1 << UInt64(k) } else { deeper |= 1 << UInt64(k) }
             }
-            if ending != 0 {
+            if deeper != 0 && lexer.next == UInt8(ascii: "{") {
+                // `a` and `a.b` both asked for: an object at `a` holds `a.b`; `a` stays missing.
+                try element(candidates: deeper, depth: depth + 1, into: &row)
+            } else if ending != 0 {
                 let value = try scalar()
                 var done = ending
                 while done != 0 {

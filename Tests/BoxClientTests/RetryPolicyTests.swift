@@ -49,24 +49,25 @@ struct RetryPolicyTests {
             state: .init(attempts: 2), canRefresh: false, expected: .finish),
         Row(
             name: "429 honours Retry-After and pauses all", outcome: .response(status: 429, retryAfter: "7"),
-            state: .init(attempts: 1), canRefresh: true,
+            state: .init(attempts: 1, rateLimited: 1), canRefresh: true,
             expected: .retry(delay: 7, pauseAll: true, reason: "HTTP 429")),
         Row(
             name: "429 decimal Retry-After", outcome: .response(status: 429, retryAfter: " 0.25 "),
-            state: .init(attempts: 1), canRefresh: true,
+            state: .init(attempts: 1, rateLimited: 1), canRefresh: true,
             expected: .retry(delay: 0.25, pauseAll: true, reason: "HTTP 429")),
         Row(
             name: "429 HTTP-date Retry-After",
-            outcome: .response(status: 429, retryAfter: "Thu, 01 Jan 1970 00:00:42 GMT"), state: .init(attempts: 1),
+            outcome: .response(status: 429, retryAfter: "Thu, 01 Jan 1970 00:00:42 GMT"),
+            state: .init(attempts: 1, rateLimited: 1),
             canRefresh: true,
             expected: .retry(delay: 12, pauseAll: true, reason: "HTTP 429")),
         Row(
             name: "429 without Retry-After backs off", outcome: .response(status: 429, retryAfter: nil),
-            state: .init(attempts: 3), canRefresh: true,
+            state: .init(attempts: 3, rateLimited: 3), canRefresh: true,
             expected: .retry(delay: 4, pauseAll: true, reason: "HTTP 429")),
         Row(
             name: "429 unreadable Retry-After backs off", outcome: .response(status: 429, retryAfter: "soon"),
-            state: .init(attempts: 1), canRefresh: true,
+            state: .init(attempts: 1, rateLimited: 1), canRefresh: true,
             expected: .retry(delay: 1, pauseAll: true, reason: "HTTP 429")),
         Row(
             name: "500 backs off, others keep going", outcome: .response(status: 500, retryAfter: nil),
@@ -89,15 +90,24 @@ struct RetryPolicyTests {
             expected: .giveUp(reason: "gave up after 5 attempts")),
         Row(
             name: "429 is retried past max attempts while the wait budget lasts",
-            outcome: .response(status: 429, retryAfter: "1"), state: .init(attempts: 9, waited: 20), canRefresh: true,
-            expected: .retry(delay: 1, pauseAll: true, reason: "HTTP 429")),
+            outcome: .response(status: 429, retryAfter: "1"), state: .init(attempts: 9, rateLimited: 9, waited: 20),
+            canRefresh: true, expected: .retry(delay: 1, pauseAll: true, reason: "HTTP 429")),
+        Row(
+            name: "429 with Retry-After 0 stops at max rate-limited",
+            outcome: .response(status: 429, retryAfter: "0"), state: .init(attempts: 50, rateLimited: 50),
+            canRefresh: true, expected: .giveUp(reason: "gave up after 50 rate-limited attempts")),
+        Row(
+            name: "429s do not use up the 5xx attempts", outcome: .response(status: 503, retryAfter: nil),
+            state: .init(attempts: 6, rateLimited: 4), canRefresh: true,
+            expected: .retry(delay: 2, pauseAll: false, reason: "HTTP 503")),
         Row(
             name: "429 without Retry-After backs off past max attempts",
-            outcome: .response(status: 429, retryAfter: nil), state: .init(attempts: 7, waited: 5), canRefresh: true,
+            outcome: .response(status: 429, retryAfter: nil), state: .init(attempts: 7, rateLimited: 7, waited: 5),
+            canRefresh: true,
             expected: .retry(delay: 60, pauseAll: true, reason: "HTTP 429")),
         Row(
             name: "Retry-After past the wait budget gives up", outcome: .response(status: 429, retryAfter: "30"),
-            state: .init(attempts: 2, waited: 80), canRefresh: true,
+            state: .init(attempts: 2, rateLimited: 2, waited: 80), canRefresh: true,
             expected: .giveUp(reason: "waiting 30 s more would pass the 100 s wait limit")),
         Row(
             name: "network failure retried on its own budget",
@@ -124,7 +134,7 @@ struct RetryPolicyTests {
             changesBox: true),
         Row(
             name: "429 on a change is retried", outcome: .response(status: 429, retryAfter: "2"),
-            state: .init(attempts: 1), canRefresh: true,
+            state: .init(attempts: 1, rateLimited: 1), canRefresh: true,
             expected: .retry(delay: 2, pauseAll: true, reason: "HTTP 429"), changesBox: true),
         Row(
             name: "5xx on a change is not resent unchecked", outcome: .response(status: 502, retryAfter: nil),
@@ -147,7 +157,8 @@ struct RetryPolicyTests {
             expected: .retry(delay: 1, pauseAll: false, reason: "network failure"), changesBox: true, canCheck: true),
         Row(
             name: "429 on a change with a checker is retried unchecked",
-            outcome: .response(status: 429, retryAfter: "2"), state: .init(attempts: 1), canRefresh: true,
+            outcome: .response(status: 429, retryAfter: "2"), state: .init(attempts: 1, rateLimited: 1),
+            canRefresh: true,
             expected: .retry(delay: 2, pauseAll: true, reason: "HTTP 429"), changesBox: true, canCheck: true),
         Row(
             name: "checked change still stops at max attempts", outcome: .response(status: 503, retryAfter: nil),

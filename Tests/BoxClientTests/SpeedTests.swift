@@ -27,6 +27,10 @@ import Testing
     /// each, and stays within the window (it overflowed Int64 and crashed a test run).
     @Test func emptySlicesNeverGrowTheStepPastTheWindow() {
         var p = EventSlicePlanner(start: 1_700_000_000, end: 1_700_000_000 + 180 * 86400, openEnded: true)
+        // Sixteen slices of the first step end empty: 8 times one slice, not 8^16 times.
+        let first = p.step
+        for _ in 0..<16 { p.finished(events: 0, seconds: first) }
+        #expect(p.step == first * 8)
         for _ in 0..<200 { p.finished(events: 0, seconds: p.step) }
         #expect(p.step == 180 * 86400 + 1)
         var wide = EventSlicePlanner(start: 0, end: Int64.max - 1, openEnded: false)
@@ -287,7 +291,8 @@ import Testing
                 c.startJSON(BoxRequest("GET", n == 3 ? "/2.0/users/1" : "/2.0/users/me"), completion: done)
             }
         }
-        #expect(started < 10)
+        // Window 2, item 3 fails: items 0...4 at most have started when its answer comes.
+        #expect(started <= 5)
         #expect(f.sandbox.requestLog.contains { $0.path == "/2.0/users/1" && $0.status == 404 })
     }
 }

@@ -128,6 +128,12 @@ import Testing
         #expect(columns[2] == ["2026-12-01T10:00:00-08:00", "2026-12-02T00:00:00Z", "t\"3", "-", "-"])
     }
 
+    /// A path that is the start of another: the object feeds the longer one, a string the shorter.
+    @Test func aPathAndItsPrefix() throws {
+        let (_, columns) = try pick(#"{"entries":[{"a":{"b":"1"}},{"a":"2"}]}"#, [["a"], ["a", "b"]])
+        #expect(columns == [["-", "2"], ["1", "-"]])
+    }
+
     @Test func emptyAndAbsentArrays() throws {
         #expect(try pick(#"{"entries":[]}"#, [["a"]]).0 == 0)
         #expect(try pick(#"{"other":[1,2]}"#, [["a"]]) == (0, [[]]))

@@ -96,7 +96,10 @@ final class CallTask {
         switch result {
         case .success(let r):
             state.attempts += 1
-            if r.status == 429 { client.rateLimitedResponses += 1 }
+            if r.status == 429 {
+                state.rateLimited += 1
+                client.rateLimitedResponses += 1
+            }
             outcome = .response(status: r.status, retryAfter: r.header("retry-after"))
         case .failure(let e):
             state.networkFailures += 1

@@ -3,9 +3,12 @@ import HTTPServer
 
 /// Retry limits; every field has the default Box's own SDKs use unless noted.
 public struct RetrySettings: Sendable, Equatable {
-    /// Most HTTP answers one call may get (the first try included) when Box answers 5xx or 202:
-    /// `BOXLUA_MAX_ATTEMPTS`. A 429 is retried while `maxWait` lasts instead (see `decide`).
+    /// Most HTTP answers other than 429 one call may get (the first try included) when Box
+    /// answers 5xx or 202: `BOXLUA_MAX_ATTEMPTS`. 429s have their own count (see `decide`).
     public var maxAttempts = 5
+    /// Most 429 answers one call may get (ours: Box's SDKs stop at `maxAttempts`); `maxWait`
+    /// bounds them too, and this bounds a Retry-After of 0, which waits nothing.
+    public var maxRateLimited = 50
     /// Extra tries after network failures (refused, reset, timeout), counted on their own.
     public var maxNetworkRetries = 2
     /// First backoff step in seconds; doubles on each retry.
@@ -32,13 +35,16 @@ public enum AttemptOutcome: Sendable, Equatable {
 public struct RetryState: Sendable, Equatable {
     /// HTTP answers received, this one included.
     public var attempts = 0
+    /// Of those, the ones that were 429.
+    public var rateLimited = 0
     /// Network failures so far, this one included.
     public var networkFailures = 0
     /// Seconds already waited between tries.
     public var waited = 0.0
 
-    public init(attempts: Int = 0, networkFailures: Int = 0, waited: Double = 0) {
+    public init(attempts: Int = 0, rateLimited: Int = 0, networkFailures: Int = 0, waited: Double = 0) {
         self.attempts = attempts
+        self.rateLimited = rateLimited
         self.networkFailures = networkFailures
         self.waited = waited
     }
@@ -90,13 +96,21 @@ public enum RetryPolicy {
             guard retriable else { return .finish }
             // A 429 is Box asking to wait, not a failure: it processed nothing. A run kept at the
             // limit (box.parallel, sliced event reads, snapshot) draws several in a row for one
-            // call, so 429s are retried while the call's wait budget lasts, not counted as
-            // attempts (Box's SDKs stop at 5 and fail the bulk run). 5xx and 202 keep the count.
-            guard status == 429 || state.attempts < settings.maxAttempts else {
-                return .giveUp(reason: "gave up after \(state.attempts) attempts")
+            // call, so 429s are counted apart, against a larger budget (Box's SDKs stop at 5 and
+            // fail the bulk run), and bounded by the call's wait budget too.
+            if status == 429 {
+                guard state.rateLimited < settings.maxRateLimited else {
+                    return .giveUp(reason: "gave up after \(state.rateLimited) rate-limited attempts")
+                }
+            } else {
+                let counted = state.attempts - state.rateLimited
+                guard counted < settings.maxAttempts else {
+                    return .giveUp(reason: "gave up after \(counted) attempts")
+                }
             }
             // Retry-After is honoured exactly; otherwise exponential backoff with jitter.
-            let delay = hinted ?? backoff(retry: state.attempts, settings: settings, jitter: jitter)
+            let tries = status == 429 ? state.rateLimited : state.attempts - state.rateLimited
+            let delay = hinted ?? backoff(retry: tries, settings: settings, jitter: jitter)
             // A 429 means Box did not process the call; a 5xx to a change may come after Box
             // (or a gateway in front of it) did the work.
             let unsure = changesBox && status != 429

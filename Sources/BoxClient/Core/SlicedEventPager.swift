@@ -52,14 +52,17 @@ public struct EventSlicePlanner: Sendable, Equatable {
     }
 
     /// A slice of `seconds` held `events`: the next slices are sized to the density seen so far
-    /// (growing at most 8-fold at a time, so one empty slice does not make the next huge), and
+    /// (at most 8 times that slice's length, so one empty slice does not make the next huge), and
     /// never longer than the window: every slice in flight reports when it ends, and a run of
     /// empty ones would otherwise grow the step 8-fold each, past Int64 (seen: a crash).
     public mutating func finished(events: Int, seconds: Int64) {
         seenEvents = seenEvents.addingReportingOverflow(max(0, events)).overflow ? Int.max : seenEvents + max(0, events)
         let s = max(1, seconds)
         seenSeconds = seenSeconds.addingReportingOverflow(s).overflow ? Int64.max : seenSeconds + s
-        let grown = step > Int64.max / 8 ? Int64.max : step * 8
+        // 8-fold growth from the slice that ended, not from the step: 16 slices of the same
+        // step ending empty one after another must not make it 8^16 times longer.
+        func times8(_ x: Int64) -> Int64 { x > Int64.max / 8 ? Int64.max : x * 8 }
+        let grown = min(times8(step), max(step, times8(s)))
         let wanted: Int64
         if seenEvents == 0 {
             wanted = grown
