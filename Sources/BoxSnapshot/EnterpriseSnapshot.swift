@@ -107,14 +107,18 @@ public struct EnterpriseSnapshot {
             mode: .offset(limit: 1000))
         var seedGroups: [JSON] = []
         var memberships: [JSON] = []
-        for group in groups {
-            guard let id = group["id"]?.stringValue else { continue }
+        // Each group's members, several groups at a time (in the groups' order).
+        let listed = groups.compactMap { g in g["id"]?.stringValue.map { (id: $0, group: g) } }
+        let members = try client.each(listed) { [client] g, done in
+            client.allEntries(
+                BoxRequest("GET", "/2.0/groups/\(percentEncode(g.id))/memberships"), mode: .offset(limit: 1000),
+                completion: done)
+        }
+        for ((id, group), groupMembers) in zip(listed, members) {
             var g = JSONObject()
             for f in fields { if let v = group[f], !v.isNull { g[f] = v } }
             seedGroups.append(.object(g))
-            let members = try all(
-                BoxRequest("GET", "/2.0/groups/\(percentEncode(id))/memberships"), mode: .offset(limit: 1000))
-            for m in members {
+            for m in groupMembers {
                 guard let mid = m["id"]?.stringValue, let user = m["user"]?["id"]?.stringValue else { continue }
                 var o = JSONObject()
                 o["id"] = .string(mid)
