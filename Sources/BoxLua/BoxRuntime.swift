@@ -64,8 +64,10 @@ public final class BoxRuntime {
         if let session { return session }
         let client: BoxClient
         var protect = options.protect
+        // Read (copied) once, here: the credentials and the audit log's place come from it.
+        let environment = options.environment
         do {
-            let configuration = try Configuration.load(environment: options.environment, profile: options.profile)
+            let configuration = try Configuration.load(environment: environment, profile: options.profile)
             var settings = try configuration.clientSettings()
             if let asUser = options.asUser { settings.asUser = asUser }
             // Without libcurl no call can be made: a configuration error of the machine (exit 2).
@@ -81,7 +83,7 @@ public final class BoxRuntime {
         client.engine.shouldInterrupt = { [unowned self] in self.interruptRequested() }
         let mode: ChangeControl.Mode = options.isDryRun ? .dryRun : .live
         if mode == .live {
-            let path = options.auditLogPath ?? defaultAuditLogPath(options.environment)
+            let path = options.auditLogPath ?? defaultAuditLogPath(environment)
             do { audit = try AuditLog(path: path) } catch {
                 throw ConfigurationErrorValue(message: "cannot open the audit log: \(error)")
             }
