@@ -88,17 +88,21 @@ complete -c boxlua -n '__boxlua_is sandbox' -l save -r -F -d 'write the state he
 complete -c boxlua -n '__boxlua_is sandbox' -l faults -x -d 'inject faults'
 complete -c boxlua -n '__boxlua_is sandbox' -l jwt-config -r -F -d 'the JWT config to create once and trust'
 
-# login, whoami and snapshot FILE: what they share, then each one's own
-for command in login whoami snapshot
+# login and whoami
+for command in login whoami
+    complete -c boxlua -n "__boxlua_is $command" -f
     complete -c boxlua -n "__boxlua_is $command" -l help -d 'print the help'
     complete -c boxlua -n "__boxlua_is $command" -l verbose -d 'HTTP trace on stderr'
     complete -c boxlua -n "__boxlua_is $command" -l quiet -d 'only errors on stderr'
     complete -c boxlua -n "__boxlua_is $command" -l profile -x -a '(__boxlua_profiles)' -d 'use that profile of the config file'
-end
-for command in login whoami
-    complete -c boxlua -n "__boxlua_is $command" -f
     complete -c boxlua -n "__boxlua_is $command" -l as-user -x -d 'as the user ID'
 end
 complete -c boxlua -n '__boxlua_is login' -l code -x -d 'the authorization code'
+
+# snapshot FILE
 complete -c boxlua -n '__boxlua_is snapshot' -F
+complete -c boxlua -n '__boxlua_is snapshot' -l help -d 'print the help'
+complete -c boxlua -n '__boxlua_is snapshot' -l verbose -d 'HTTP trace on stderr'
+complete -c boxlua -n '__boxlua_is snapshot' -l quiet -d 'only errors on stderr'
+complete -c boxlua -n '__boxlua_is snapshot' -l profile -x -a '(__boxlua_profiles)' -d 'use that profile of the config file'
 complete -c boxlua -n '__boxlua_is snapshot' -l events-days -x -d 'LOGIN events of the last N days'
